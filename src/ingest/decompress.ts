@@ -1,0 +1,125 @@
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { createRequire } from 'node:module';
+import * as fzstd from 'fzstd';
+
+const require = createRequire(import.meta.url);
+
+export type Compression = 'gzip' | 'xz' | 'bzip2' | 'zstd' | 'none';
+
+/** Compression by magic bytes (names lie; customers rename files). */
+export function sniffCompression(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 6 && head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a && head[3] === 0x58 && head[4] === 0x5a && head[5] === 0) return 'xz';
+  if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  return 'none';
+}
+
+function zstdTransform(): Transform {
+  let out: Transform;
+  const d = new fzstd.Decompress((chunk: Uint8Array) => {
+    out.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  });
+  out = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      try {
+        d.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        cb();
+      } catch (e) {
+        cb(new Error(`corrupt zstd data: ${(e as Error).message}`));
+      }
+    },
+    flush(cb) {
+      try {
+        d.push(new Uint8Array(0), true);
+        cb();
+      } catch (e) {
+        cb(new Error(`truncated or corrupt zstd data: ${(e as Error).message}`));
+      }
+    },
+  });
+  return out;
+}
+
+/** A decompressing stream for the given compression (identity for 'none'). */
+export function decompressor(kind: Compression): Transform {
+  switch (kind) {
+    case 'gzip':
+      return createGunzip();
+    case 'xz': {
+      const lzma = require('lzma-native') as { createDecompressor: () => Transform };
+      return lzma.createDecompressor();
+    }
+    case 'bzip2': {
+      const bz = require('unbzip2-stream') as () => Transform;
+      return bz();
+    }
+    case 'zstd':
+      return zstdTransform();
+    default:
+      return new PassThrough();
+  }
+}
+
+/** Pipe `src` through the decompressor its first bytes call for. */
+export async function autoDecompress(src: Readable): Promise<{ stream: Readable; compression: Compression }> {
+  const first = await new Promise<Buffer | null>((resolve, reject) => {
+    const onReadable = () => {
+      const b = src.read(6) as Buffer | null ?? src.read() as Buffer | null;
+      if (b !== null) {
+        cleanup();
+        resolve(b);
+      }
+    };
+    const onEnd = () => { cleanup(); resolve(null); };
+    const onErr = (e: Error) => { cleanup(); reject(e); };
+    const cleanup = () => {
+      src.off('readable', onReadable);
+      src.off('end', onEnd);
+      src.off('error', onErr);
+    };
+    src.on('readable', onReadable);
+    src.on('end', onEnd);
+    src.on('error', onErr);
+  });
+  if (first === null) return { stream: Readable_from([]), compression: 'none' };
+  src.unshift(first);
+  const compression = sniffCompression(first);
+  if (compression === 'none') return { stream: src, compression };
+  const d = decompressor(compression);
+  src.on('error', (e) => d.destroy(e));
+  return { stream: src.pipe(d), compression };
+}
+
+function Readable_from(items: Buffer[]): Readable {
+  const p = new PassThrough();
+  for (const i of items) p.write(i);
+  p.end();
+  return p;
+}
+
+/** Decompress a whole (small) buffer, e.g. a rotated `messages-2026.gz` inside a bundle. */
+export async function decompressBuffer(buf: Buffer, maxBytes: number): Promise<Buffer> {
+  const kind = sniffCompression(buf);
+  if (kind === 'none') return buf;
+  if (kind === 'gzip') return gunzipSync(buf, { maxOutputLength: maxBytes });
+  if (kind === 'zstd') return Buffer.from(fzstd.decompress(buf));
+  const d = decompressor(kind);
+  const chunks: Buffer[] = [];
+  let n = 0;
+  await new Promise<void>((resolve, reject) => {
+    d.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > maxBytes) {
+        d.destroy(new Error(`decompressed size exceeds ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    d.on('end', () => resolve());
+    d.on('error', reject);
+    d.end(buf);
+  });
+  return Buffer.concat(chunks);
+}

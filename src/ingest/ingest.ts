@@ -1,0 +1,355 @@
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ChunkParser, Issue, LineParser, LogEventRow, ParseContext } from '../model.js';
+import { BundlescopeError, InputError } from '../errors.js';
+import type { Store } from '../store/db.js';
+import { Load, type TableName } from '../store/load.js';
+import { autoDecompress, sniffCompression } from './decompress.js';
+import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
+import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember } from './sosreport.js';
+import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
+import { OverflowClassifier } from './overflow.js';
+import { feedBuffer, feedChunks, feedStream } from './run.js';
+import { issue } from './lines.js';
+import { isValidZone } from '../time.js';
+import { parseSarHeader } from './sar.js';
+
+export interface IngestOptions {
+  host?: string | null;
+  tz?: string | null;
+  as?: string | null;
+  limits?: Partial<Limits>;
+  /** Called with a short progress text (the CLI shows it on a terminal). */
+  progress?: (text: string) => void;
+}
+
+export interface InputSummary {
+  path: string;
+  kind: string;
+  status: 'loaded' | 'unchanged' | 'failed';
+  host: string | null;
+  rows: Partial<Record<TableName, number>>;
+  skipped: number;
+  issues: Issue[];
+  error: BundlescopeError | Error | null;
+  sources: number;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Ingest every input path; a failing input never stops the others. */
+export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions = {}): Promise<InputSummary[]> {
+  if (opts.tz && !isValidZone(opts.tz)) throw new InputError('bad-tz', `unknown time zone '${opts.tz}' (use an IANA name such as America/Chicago)`);
+  if (opts.as && !FORMAT_BY_KIND.has(opts.as) && opts.as !== 'sosreport') {
+    throw new InputError('bad-kind', `unknown input kind '${opts.as}' (one of: sosreport, ${[...FORMAT_BY_KIND.keys()].join(', ')})`);
+  }
+  const out: InputSummary[] = [];
+  for (const p of paths) {
+    for (const s of await ingestPath(store, p, opts)) out.push(s);
+  }
+  return out;
+}
+
+function emptySummary(path: string, kind: string): InputSummary {
+  return { path, kind, status: 'loaded', host: null, rows: {}, skipped: 0, issues: [], error: null, sources: 0 };
+}
+
+function failed(path: string, kind: string, e: unknown): InputSummary {
+  const s = emptySummary(path, kind);
+  s.status = 'failed';
+  s.error = e instanceof Error ? e : new Error(String(e));
+  return s;
+}
+
+async function ingestPath(store: Store, path: string, opts: IngestOptions): Promise<InputSummary[]> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return [failed(path, 'unknown', new InputError('not-found', 'no such file or directory', path))];
+  }
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  if (st.isDirectory()) {
+    let tree: Tree;
+    try {
+      tree = treeFromDirectory(path, wantedMember, limits);
+    } catch (e) {
+      return [failed(path, 'directory', e)];
+    }
+    if (findSosRoot(tree) != null && (!opts.as || opts.as === 'sosreport')) {
+      return [await ingestBundle(store, path, tree, null, opts)];
+    }
+    // A folder of side files: each file is its own input.
+    const out: InputSummary[] = [];
+    for (const [rel, e] of [...tree.entries].sort(([a], [b]) => a.localeCompare(b))) {
+      if (e.type !== 'file' || /(^|\/)\./.test(rel)) continue;
+      out.push(...(await ingestPath(store, join(path, rel), opts)));
+    }
+    return out;
+  }
+  if (!st.isFile()) return [failed(path, 'unknown', new InputError('not-a-file', 'not a regular file or directory', path))];
+  let head: Buffer;
+  try {
+    head = await readHead(path);
+  } catch (e) {
+    return [failed(path, 'unknown', new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
+  }
+  if (opts.as === 'sosreport' || (!opts.as && isTar(head))) {
+    try {
+      const tree = await treeFromArchive(path, wantedMember, limits);
+      return [await ingestBundle(store, path, tree, st.size, opts)];
+    } catch (e) {
+      return [failed(path, 'sosreport', e)];
+    }
+  }
+  return [await ingestSideFile(store, path, head, opts)];
+}
+
+/** First bytes of a file after decompression. */
+async function readHead(path: string): Promise<Buffer> {
+  const fd = openSync(path, 'r');
+  const raw = Buffer.alloc(HEAD_BYTES);
+  let n: number;
+  try {
+    n = readSync(fd, raw, 0, HEAD_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const first = raw.subarray(0, n);
+  if (sniffCompression(first) === 'none') return first;
+  const { stream } = await autoDecompress(createReadStream(path, { highWaterMark: 64 * 1024 }));
+  const chunks: Buffer[] = [];
+  let got = 0;
+  try {
+    for await (const c of stream) {
+      chunks.push(c as Buffer);
+      got += (c as Buffer).length;
+      if (got >= HEAD_BYTES) break;
+    }
+  } catch {
+    /* a damaged stream: what we have is the head */
+  }
+  stream.destroy();
+  return Buffer.concat(chunks).subarray(0, HEAD_BYTES);
+}
+
+function isTar(head: Buffer): boolean {
+  return head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
+}
+
+async function alreadyIngested(store: Store, sha: string): Promise<boolean> {
+  const r = await store.conn.runAndReadAll('SELECT count(*) FROM sources WHERE parent_id IS NULL AND sha256 = $1', [sha]);
+  return Number(r.getRows()[0]![0]) > 0;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(path)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+function countRows(sum: InputSummary, table: TableName, n: number) {
+  sum.rows[table] = (sum.rows[table] ?? 0) + n;
+}
+
+/** Parse one file's bytes with a format, appending rows (and classified overflow events) to the load. */
+async function loadParsed(
+  load: Load, sum: InputSummary, fmt: Format, ctx: ParseContext, srcId: number,
+  data: Buffer | Readable, fixHost: (rows: LogEventRow[]) => void,
+): Promise<{ issues: Issue[]; skipped: number; bytes: number }> {
+  const parser = fmt.create(ctx);
+  const classifier = new OverflowClassifier();
+  const onBatch = async (rows: unknown[]) => {
+    if (fmt.table === 'log_events') {
+      const events = rows as LogEventRow[];
+      fixHost(events);
+      const ov = classifier.classify(events);
+      await load.add('overflow_events', srcId, ov);
+      countRows(sum, 'overflow_events', ov.length);
+    }
+    await load.add(fmt.table, srcId, rows as never[]);
+    countRows(sum, fmt.table, rows.length);
+  };
+  let bytes = 0;
+  if (fmt.binary) {
+    const chunks = Buffer.isBuffer(data) ? [data] : (data as AsyncIterable<Uint8Array>);
+    bytes = await feedChunks(parser as ChunkParser<unknown>, chunks, onBatch);
+  } else if (Buffer.isBuffer(data)) {
+    await feedBuffer(parser as LineParser<unknown>, data, onBatch);
+    bytes = data.length;
+  } else {
+    bytes = await feedStream(parser as LineParser<unknown>, data, onBatch);
+  }
+  return { issues: parser.issues, skipped: parser.linesSkipped, bytes };
+}
+
+async function ingestBundle(store: Store, path: string, tree: Tree, archiveBytes: number | null, opts: IngestOptions): Promise<InputSummary> {
+  const sum = emptySummary(path, 'sosreport');
+  const name = basename(path);
+  let plan;
+  try {
+    plan = await planBundle(tree, name, opts);
+  } catch (e) {
+    return failed(path, 'sosreport', e);
+  }
+  sum.host = plan.facts.host;
+  const sha = archiveBytes != null
+    ? await sha256File(path)
+    : sha256(Buffer.from(plan.items.map((i) => i.path + ':' + sha256(i.data)).join('\n') + plan.procSysctls.map((s) => `${s.path}=${s.value}`).join('\n')));
+  if (await alreadyIngested(store, sha)) {
+    sum.status = 'unchanged';
+    return sum;
+  }
+  const load = new Load(store.conn);
+  await load.begin();
+  try {
+    const bundleId = await load.newSource({ parent_id: null, host: plan.facts.host, kind: 'sosreport', path, sha256: sha, bytes: archiveBytes, partial: tree.truncated });
+    sum.sources++;
+    await load.upsertHost(plan.facts, bundleId);
+    const bundleIssues = [...tree.issues, ...plan.notes.map((n) => issue('note', path, null, n, '', 'warning'))];
+    let done = 0;
+    for (const it of plan.items) {
+      opts.progress?.(`${name}: ${++done}/${plan.items.length} ${it.path}`);
+      const fmt = FORMAT_BY_KIND.get(it.kind)!;
+      const display = `${name}/${it.path}`;
+      const srcId = await load.newSource({
+        parent_id: bundleId, host: plan.facts.host, kind: it.kind, path: display, sha256: sha256(it.data),
+        bytes: it.data.length, partial: it.partial, netns: it.netns,
+      });
+      sum.sources++;
+      const ctx = itemContext(plan, it, display);
+      const r = await loadParsed(load, sum, fmt, ctx, srcId, it.data, (rows) => forceHost(rows, plan.facts.host));
+      load.addIssues(srcId, r.issues, r.skipped);
+      sum.issues.push(...r.issues);
+      sum.skipped += r.skipped;
+    }
+    if (plan.procSysctls.length) {
+      const srcId = await load.newSource({ parent_id: bundleId, host: plan.facts.host, kind: 'proc-sys', path: `${name}/proc/sys`, sha256: null, bytes: null });
+      sum.sources++;
+      const rows = plan.procSysctls.map((s) => ({ host: plan.facts.host, name: s.name, value: s.value, origin: 'proc-sys', netns: null }));
+      await load.add('sysctls', srcId, rows);
+      countRows(sum, 'sysctls', rows.length);
+      const count = plan.procSysctls.find((s) => s.name === 'net.netfilter.nf_conntrack_count');
+      if (count && plan.facts.collected_at != null && /^\d+$/.test(count.value)) {
+        const c = [{ host: plan.facts.host, ts: plan.facts.collected_at, ts_quality: 'collection-time' as const, origin: 'sysctl', name: 'nf_conntrack_count', value: Number(count.value), semantics: 'gauge' as const, device: null, netns: null }];
+        await load.add('counter_samples', srcId, c);
+        countRows(sum, 'counter_samples', 1);
+      }
+    }
+    load.addIssues(bundleId, bundleIssues, 0);
+    sum.issues.push(...bundleIssues);
+    await load.commit();
+  } catch (e) {
+    await load.rollback();
+    return failed(path, 'sosreport', e);
+  }
+  return sum;
+}
+
+/** Which known host a side file belongs to: --host, else a known host named in its path. */
+async function hostFromPath(store: Store, path: string): Promise<string | null> {
+  const r = await store.conn.runAndReadAll('SELECT host FROM hosts ORDER BY length(host) DESC');
+  const parts = path.split(/[/\\]/);
+  for (const [h] of r.getRows() as [string][]) {
+    if (parts.some((p) => p === h || p.startsWith(h + '.') || p.startsWith(h + '-') || p.startsWith(h + '_'))) return h;
+  }
+  return null;
+}
+
+async function hostInfo(store: Store, host: string | null): Promise<{ tz: string | null; collected: number | null; boot: number | null }> {
+  if (!host) return { tz: null, collected: null, boot: null };
+  const r = await store.conn.runAndReadAll(
+    'SELECT timezone, epoch_us(collected_at), epoch_us(boot_time) FROM hosts WHERE host = $1', [host]);
+  const row = r.getRows()[0];
+  if (!row) return { tz: null, collected: null, boot: null };
+  return { tz: (row[0] as string) ?? null, collected: row[1] != null ? Number(row[1]) : null, boot: row[2] != null ? Number(row[2]) : null };
+}
+
+/** A host named inside the data itself (sar header, first syslog lines, journal _HOSTNAME). */
+function hostFromHead(fmt: Format, head: string): string | null {
+  if (fmt.kind === 'sar') {
+    for (const l of head.split('\n', 5)) {
+      const h = parseSarHeader(l);
+      if (h?.host) return shortHost(h.host);
+    }
+  }
+  if (fmt.kind === 'sadf') {
+    const m = /^(?!#)([A-Za-z0-9][\w.-]*)[;\t]-?\d+[;\t]/m.exec(head);
+    if (m) return shortHost(m[1]!);
+  }
+  if (fmt.kind === 'journal-json' || fmt.kind === 'journal-export') {
+    const m = /"?_HOSTNAME"?\s*[=:]\s*"?([\w.-]+)/.exec(head);
+    if (m) return shortHost(m[1]!);
+  }
+  return null;
+}
+
+async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts: IngestOptions): Promise<InputSummary> {
+  const head = headBuf.toString('utf8');
+  let fmt: Format | null;
+  if (opts.as) fmt = FORMAT_BY_KIND.get(opts.as) ?? null;
+  else fmt = detectFormat(head);
+  if (!fmt) {
+    const bin = /[\x00-\x08\x0e-\x1a]/.test(head.slice(0, 4096));
+    return failed(path, 'unknown', new InputError('unknown-format',
+      bin ? 'binary data of no known format (sosreport archives must be tar; pass --as KIND to force)'
+        : 'not a format bundlescope knows (pass --as KIND to force: ' + [...FORMAT_BY_KIND.keys()].join(', ') + ')', path));
+  }
+  const sum = emptySummary(path, fmt.kind);
+  const dataHost = hostFromHead(fmt, head);
+  const fallbackHost = opts.host ? shortHost(opts.host) : (await hostFromPath(store, path)) ?? (fmt.needsHost ? null : dataHost);
+  if (fmt.needsHost && !fallbackHost) {
+    return failed(path, fmt.kind, new InputError('no-host', `a ${fmt.kind} file does not say which host it is from; pass --host`, path));
+  }
+  const info = await hostInfo(store, fallbackHost ?? dataHost);
+  const tz = opts.tz ?? info.tz ?? 'UTC';
+  const sha = await sha256File(path);
+  if (await alreadyIngested(store, sha)) {
+    sum.status = 'unchanged';
+    sum.host = fallbackHost;
+    return sum;
+  }
+  const st = statSync(path);
+  const ctx: ParseContext = {
+    file: path,
+    host: fallbackHost,
+    tz,
+    tzAssumed: !opts.tz && !info.tz,
+    // Year of RFC 3164 stamps: the host's collection date, else the file's modification time.
+    referenceTimeMs: info.collected != null ? Math.floor(info.collected / 1000) : st.mtimeMs,
+    bootTimeMs: info.boot != null ? Math.floor(info.boot / 1000) : null,
+    snapshotTs: null,
+    netns: null,
+  };
+  sum.host = fallbackHost ?? dataHost;
+  const load = new Load(store.conn);
+  await load.begin();
+  try {
+    const srcId = await load.newSource({ parent_id: null, host: sum.host, kind: fmt.kind, path, sha256: sha, bytes: st.size });
+    sum.sources++;
+    const { stream } = await autoDecompress(createReadStream(path, { highWaterMark: 1 << 20 }));
+    let noHost = 0;
+    const fixHost = (rows: LogEventRow[]) => {
+      for (const r of rows) {
+        if (opts.host) r.host = fallbackHost;
+        else if (r.host == null) r.host = fallbackHost;
+        else r.host = shortHost(r.host);
+        if (r.host == null) noHost++;
+      }
+    };
+    const r = await loadParsed(load, sum, fmt, ctx, srcId, stream, fixHost);
+    const issues = [...r.issues];
+    if (noHost) issues.push(issue('no-host', path, null, `${noHost} entries`, 'a host name in each line, or --host', 'warning'));
+    load.addIssues(srcId, issues, r.skipped);
+    sum.issues.push(...issues);
+    sum.skipped += r.skipped;
+    await load.commit();
+  } catch (e) {
+    await load.rollback();
+    return failed(path, fmt.kind, e instanceof BundlescopeError ? e : new InputError('read-failed', (e as Error).message, path));
+  }
+  return sum;
+}
+

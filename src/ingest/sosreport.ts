@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import type { HostFacts, LogEventRow, ParseContext } from '../model.js';
+import { isValidZone, localToUtcMicros, monthNumber } from '../time.js';
+import { InputError } from '../errors.js';
+import { Tree } from './tree.js';
+import { parseDateOutput } from './stamps.js';
+import * as hf from './hostfacts.js';
+import { sysctlFromProcPath } from './sysctl.js';
+import { decompressBuffer } from './decompress.js';
+
+/**
+ * Which files of a sosreport feed which parser: the one table of "path → format" (as
+ * insights-core keeps its specs), applied to the bundle's logical paths (links resolved).
+ * Paths are relative to the sosreport root. See domain.md §4.
+ */
+
+/** Members worth reading from an archive (relative to the sosreport root). */
+const INTERESTING = [
+  /^sos_commands\/(?:kernel|host|general|date|systemd|logs|networking|conntrack|sar|process)\//,
+  /^insights_commands\//,
+  /^proc\/(?:stat|uptime|slabinfo)$/,
+  /^proc\/[^/]+\/net\//,
+  /^proc\/net\//,
+  /^proc\/sys\/(?:net\/|kernel\/random\/boot_id$)/,
+  /^etc\/(?:localtime|timezone|hostname|sysconfig\/clock|redhat-release|os-release|lsb-release|sysctl\.conf|sysctl\.d\/[^/]+)$/,
+  /^usr\/lib\/os-release$/,
+  /^var\/log\/(?:messages|syslog|kern\.log|dmesg)[^/]*$/,
+  /^var\/log\/(?:sa|sysstat)\/sar\d+$/,
+  /^sos_strings\//,
+  /^sos_reports\/manifest\.json$/,
+  /^version\.txt$/,
+];
+
+/** Archive member filter: members of interest under any top directory. */
+export function wantedMember(path: string): boolean {
+  const rel = path.includes('/') ? path.slice(path.indexOf('/') + 1) : path;
+  return INTERESTING.some((re) => re.test(path) || re.test(rel));
+}
+
+/** The sosreport root inside a tree: the shallowest directory holding sos_commands/ (or insights_commands/). */
+export function findSosRoot(tree: Tree): string | null {
+  let best: string | null = null;
+  for (const [p, e] of tree.entries) {
+    if (e.type !== 'dir') continue;
+    const m = /^(?:(.*)\/)?(?:sos_commands|insights_commands)$/.exec(p);
+    if (!m) continue;
+    const root = m[1] ?? '';
+    if (best === null || root.split('/').length < best.split('/').length || (root === '' && best !== '')) best = root;
+  }
+  return best;
+}
+
+export interface PlanItem {
+  /** Logical path relative to the root (what sos calls the file). */
+  path: string;
+  /** Real path in the tree (after links). */
+  real: string;
+  kind: string;
+  data: Buffer;
+  netns: string | null;
+  snapshotTs: number | null;
+  /** sos truncated the file (sos_strings/*.tailed). */
+  partial: boolean;
+  /** Log rows of bundle files belong to the bundle's host whatever the line says. */
+  forceHost: boolean;
+}
+
+export interface BundlePlan {
+  root: string;
+  facts: HostFacts;
+  tzAssumed: boolean;
+  items: PlanItem[];
+  /** Ready-made rows (proc/sys files, conntrack count), loaded as their own sources. */
+  procSysctls: { path: string; name: string; value: string }[];
+  notes: string[];
+}
+
+function text(buf: Buffer | undefined | null): string {
+  return buf ? buf.toString('utf8') : '';
+}
+
+const NETNS_CMD = /^ip_netns_exec_(.+)_((?:netstat_-s|nstat_-[a-z]+|sysctl_-a|ss_-\S+|netstat_-W_-\S+|netstat_-\S+))$/;
+
+/** Build the plan: host facts first (time zone, collection and boot time), then every file to parse. */
+export async function planBundle(tree: Tree, bundleName: string, opts: { host?: string | null; tz?: string | null }): Promise<BundlePlan> {
+  const root = findSosRoot(tree);
+  if (root == null) throw new InputError('not-a-sosreport', 'no sos_commands/ directory: not a sosreport', bundleName);
+  const base = root;
+  const read = (p: string) => tree.read(p, base);
+  const readText = (p: string) => text(read(p)?.data);
+  const notes: string[] = [];
+
+  // Host.
+  const unameText = readText('sos_commands/kernel/uname_-a') || readText('uname') || readText('insights_commands/uname_-a');
+  const uname = hf.parseUname(unameText);
+  let host =
+    hf.parseHostname(readText('sos_commands/host/hostname')) ??
+    hf.parseHostname(readText('hostname')) ??
+    hf.parseHostname(readText('sos_commands/general/hostname')) ??
+    hf.parseHostname(readText('insights_commands/hostname')) ??
+    hf.parseHostname(readText('etc/hostname')) ??
+    uname?.node ??
+    hf.hostFromBundleName(bundleName);
+  if (opts.host) host = opts.host;
+  if (!host) throw new InputError('no-host', 'cannot tell the host name (no hostname, uname or sosreport-<host> name); pass --host', bundleName);
+  host = shortHost(host);
+
+  // Time zone.
+  let tz: string | null = null;
+  let tzOrigin: string | null = null;
+  const dateLocal = readText('sos_commands/date/date') || readText('insights_commands/date');
+  const dateUtc = readText('sos_commands/date/date_--utc') || readText('insights_commands/date_--utc');
+  if (opts.tz) {
+    if (!isValidZone(opts.tz)) throw new InputError('bad-tz', `unknown time zone '${opts.tz}' (use an IANA name such as America/Chicago)`, null);
+    tz = opts.tz; tzOrigin = '--tz';
+  }
+  if (!tz) { tz = hf.parseTimedatectl(readText('sos_commands/systemd/timedatectl')); if (tz) tzOrigin = 'timedatectl'; }
+  if (!tz) {
+    const lt = tree.get('etc/localtime', base);
+    const linkEntry = tree.entries.get(base ? base + '/etc/localtime' : 'etc/localtime');
+    if (linkEntry?.type === 'link') { tz = hf.zoneFromLocaltimeTarget(linkEntry.target); if (tz) tzOrigin = 'etc/localtime'; }
+    if (!tz && lt?.entry.type === 'file') {
+      const data = read('etc/localtime')?.data;
+      if (data) { tz = hf.zoneFromTzif(data); if (tz) tzOrigin = 'etc/localtime (TZif)'; }
+    }
+  }
+  if (!tz) { tz = hf.parseEtcTimezone(readText('etc/timezone')); if (tz) tzOrigin = 'etc/timezone'; }
+  if (!tz) { tz = hf.parseSysconfigClock(readText('etc/sysconfig/clock')); if (tz) tzOrigin = 'etc/sysconfig/clock'; }
+  if (!tz && dateLocal && dateUtc) {
+    const off = localMinusUtcMinutes(dateLocal, dateUtc);
+    if (off != null) { tz = hf.zoneFromOffsetMinutes(off); if (tz) { tzOrigin = 'date-offset'; notes.push(`time zone taken from date vs date --utc (offset ${off} min at collection; DST may differ at incident time)`); } }
+  }
+  let tzAssumed = false;
+  if (!tz) { tz = 'UTC'; tzOrigin = 'assumed'; tzAssumed = true; notes.push('no time zone found in the bundle: local times taken as UTC (pass --tz)'); }
+
+  // Collection time.
+  let collected: number | null = null;
+  if (dateUtc) collected = parseDateOutput(dateUtc.trim().split('\n')[0] ?? '', 'UTC');
+  if (collected == null && dateLocal) collected = parseDateOutput(dateLocal.trim().split('\n')[0] ?? '', tz);
+  const manifest = hf.parseManifest(readText('sos_reports/manifest.json'));
+  if (collected == null && manifest?.startLocal) {
+    const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?/.exec(manifest.startLocal);
+    if (m) collected = localToUtcMicros({ year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]! }, tz);
+  }
+  if (collected == null) {
+    const m = /-(\d{4})-(\d{2})-(\d{2})-[a-z]{7}(?:\.|$)|-(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.|$)/.exec(bundleName);
+    if (m && m[1]) collected = localToUtcMicros({ year: +m[1], month: +m[2]!, day: +m[3]!, hour: 23, minute: 59, second: 59 }, tz);
+    else if (m && m[4]) collected = localToUtcMicros({ year: +m[4], month: +m[5]!, day: +m[6]!, hour: +m[7]!, minute: +m[8]!, second: +m[9]! }, tz);
+    if (collected != null) notes.push('collection time taken from the bundle name');
+  }
+
+  // Boot time.
+  let boot: number | null = null;
+  const btime = hf.parseBtime(readText('proc/stat'));
+  if (btime != null) boot = btime * 1_000_000;
+  if (boot == null && collected != null) {
+    const up = hf.parseProcUptime(readText('proc/uptime')) ?? hf.parseUptime(readText('sos_commands/host/uptime') || readText('uptime') || readText('insights_commands/uptime'));
+    if (up != null) boot = collected - Math.round(up * 1_000_000);
+  }
+  const bootId = readText('proc/sys/kernel/random/boot_id').trim() || null;
+
+  const release =
+    hf.parseRelease(readText('etc/redhat-release'), false) ??
+    hf.parseRelease(readText('etc/os-release') || readText('usr/lib/os-release'), true);
+
+  const facts: HostFacts = {
+    host, kernel: uname?.kernel ?? null, release, timezone: tz, timezone_origin: tzOrigin,
+    boot_time: boot, collected_at: collected, boot_id: bootId,
+  };
+
+  // Files to parse.
+  const items: PlanItem[] = [];
+  const seenReal = new Set<string>();
+  const snapshotTsFor = (p: string): number | null => {
+    const t = manifest?.commandTimes.get(p);
+    return t != null ? Math.round(t * 1_000_000) : collected;
+  };
+  const add = (path: string, kind: string, extra: Partial<PlanItem> = {}) => {
+    const g = read(path);
+    if (!g) return;
+    if (seenReal.has(g.real + '|' + kind)) return;
+    seenReal.add(g.real + '|' + kind);
+    items.push({
+      path, real: g.real, kind, data: g.data, netns: null, snapshotTs: snapshotTsFor(path),
+      partial: /\.tailed$/.test(g.real), forceHost: true, ...extra,
+    });
+  };
+  const has = (p: string) => read(p) != null;
+
+  add('sos_commands/kernel/sysctl_-a', 'sysctl');
+  add('etc/sysctl.conf', 'sysctl-conf');
+  for (const n of tree.list('etc/sysctl.d', base)) if (n.endsWith('.conf')) add(`etc/sysctl.d/${n}`, 'sysctl-conf');
+
+  for (const n of tree.list('var/log', base)) {
+    if (/^(?:messages|syslog|kern\.log)(?:[.-][\w.-]*)?$/.test(n) && !/\.(?:xz|bz2|zst)$/.test(n)) add(`var/log/${n}`, 'syslog');
+  }
+  if (has('sos_commands/kernel/dmesg')) add('sos_commands/kernel/dmesg', 'dmesg');
+  else add('sos_commands/kernel/dmesg_-T', 'dmesg');
+  add('var/log/dmesg', 'dmesg');
+  const journals = tree.list('sos_commands/logs', base).filter(
+    (n) => n.startsWith('journalctl_') && !/disk-usage|list-boots|verbose|--output|_-o_/.test(n),
+  );
+  const whole = journals.filter((n) => !/--boot|--this-boot/.test(n));
+  for (const n of whole.length ? whole : journals) add(`sos_commands/logs/${n}`, 'syslog');
+
+  add('proc/slabinfo', 'slabinfo');
+  for (const f of ['sockstat', 'sockstat6']) add(`proc/net/${f}`, 'sockstat');
+  for (const f of ['netstat', 'snmp', 'snmp6']) add(`proc/net/${f}`, 'proc-netstat');
+  for (const t of ['nf_conntrack', 'arp_cache', 'ndisc_cache']) add(`proc/net/stat/${t}`, `${t}-stat`);
+
+  const net = 'sos_commands/networking';
+  const netNames = tree.list(net, base);
+  add(`${net}/netstat_-s`, 'netstat-s');
+  for (const n of netNames) if (/^nstat_-\w+$/.test(n)) { add(`${net}/${n}`, 'nstat'); break; }
+  add(`${net}/ss_-s`, 'ss-summary');
+  const ssList = netNames.find((n) => /^ss_-\w+$/.test(n) && n !== 'ss_-s');
+  const netstatList = ['netstat_-W_-neopa', 'netstat_-neopa', 'netstat_-T_-neopa', 'netstat_-W_-agn', 'netstat_-agn'].find((n) => netNames.includes(n));
+  if (ssList) add(`${net}/${ssList}`, 'ss');
+  else if (netstatList) add(`${net}/${netstatList}`, 'netstat-sockets');
+  else { add('proc/net/tcp', 'proc-tcp'); add('proc/net/tcp6', 'proc-tcp'); }
+  // Other network namespaces: their own limits and counters (tcp_max_tw_buckets is per netns).
+  const nsFiles: string[] = netNames.filter((n) => n.startsWith('ip_netns_exec_')).map((n) => `${net}/${n}`);
+  for (const ns of tree.list(`${net}/namespaces`, base)) {
+    for (const n of tree.list(`${net}/namespaces/${ns}`, base)) if (n.startsWith('ip_netns_exec_')) nsFiles.push(`${net}/namespaces/${ns}/${n}`);
+  }
+  const nsSeen = new Set<string>();
+  for (const p of nsFiles) {
+    const m = NETNS_CMD.exec(p.slice(p.lastIndexOf('/') + 1));
+    if (!m) continue;
+    const [, ns, cmd] = m as unknown as [string, string, string];
+    const kind = cmd === 'netstat_-s' ? 'netstat-s' : cmd.startsWith('nstat') ? 'nstat' : cmd === 'sysctl_-a' ? 'sysctl'
+      : cmd === 'ss_-s' ? 'ss-summary' : cmd.startsWith('ss_') ? 'ss' : cmd.startsWith('netstat_') ? 'netstat-sockets' : null;
+    if (!kind || nsSeen.has(ns + kind)) continue;
+    nsSeen.add(ns + kind);
+    add(p, kind, { netns: ns });
+  }
+  add('sos_commands/conntrack/conntrack_-S', 'conntrack-s');
+
+  const sarDays = new Set<string>();
+  for (const dir of ['var/log/sa', 'var/log/sysstat']) {
+    for (const n of tree.list(dir, base)) if (/^sar\d+$/.test(n)) { add(`${dir}/${n}`, 'sar'); sarDays.add(n); }
+  }
+  for (const n of tree.list('sos_commands/sar', base)) if (/^sar\d+$/.test(n) && !sarDays.has(n)) add(`sos_commands/sar/${n}`, 'sar');
+
+  // proc/sys: the running values, one file per setting.
+  const procSysctls: BundlePlan['procSysctls'] = [];
+  const sysReal = tree.resolve('proc/sys', base);
+  if (sysReal != null) {
+    for (const real of tree.walkFiles('proc/sys/net', base)) {
+      const rel = 'proc/sys/' + real.slice(sysReal.length + 1);
+      const data = tree.read(real)?.data;
+      if (!data || data.length > 65536) continue;
+      const kv = sysctlFromProcPath(rel, data.toString('utf8'));
+      if (kv) procSysctls.push({ path: rel, ...kv });
+    }
+  }
+
+  // Rotated logs compressed inside the bundle.
+  for (const it of items) {
+    if (/\.gz$/.test(it.path)) {
+      try {
+        it.data = it.data[0] === 0x1f && it.data[1] === 0x8b ? gunzipSync(it.data, { maxOutputLength: 2 ** 31 - 1 }) : it.data;
+      } catch {
+        it.data = await decompressBuffer(it.data, 2 ** 31 - 1).catch(() => Buffer.alloc(0));
+        notes.push(`${it.path}: corrupt gzip data`);
+      }
+    }
+  }
+  return { root, facts, tzAssumed, items, procSysctls, notes };
+}
+
+/** Host key: the short host name (syslog lines carry short names; FQDNs vary between files). */
+export function shortHost(h: string): string {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(h) || h.includes(':')) return h;
+  return h.split('.')[0] || h;
+}
+
+/** Offset local − UTC in minutes from `date` and `date --utc` outputs taken seconds apart. */
+function localMinusUtcMinutes(local: string, utc: string): number | null {
+  const re = /\w{3}\s+(\w{3})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})\s+\S+\s+(\d{4})/;
+  const a = re.exec(local);
+  const b = re.exec(utc);
+  if (!a || !b) return null;
+  const t = (m: RegExpExecArray) => Date.UTC(+m[6]!, monthNumber(m[1]!) - 1, +m[2]!, +m[3]!, +m[4]!, +m[5]!);
+  return Math.round((t(a) - t(b)) / 60_000);
+}
+
+export function sha256(buf: Uint8Array): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/** Context for one planned file. */
+export function itemContext(plan: BundlePlan, it: PlanItem, display: string): ParseContext {
+  return {
+    file: display,
+    host: plan.facts.host,
+    tz: plan.facts.timezone ?? 'UTC',
+    tzAssumed: plan.tzAssumed,
+    referenceTimeMs: plan.facts.collected_at != null ? Math.floor(plan.facts.collected_at / 1000) : null,
+    bootTimeMs: plan.facts.boot_time != null ? Math.floor(plan.facts.boot_time / 1000) : null,
+    snapshotTs: it.snapshotTs,
+    netns: it.netns,
+  };
+}
+
+export function forceHost(rows: LogEventRow[], host: string): void {
+  for (const r of rows) r.host = host;
+}

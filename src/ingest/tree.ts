@@ -1,0 +1,298 @@
+import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { extract } from 'tar-stream';
+import { autoDecompress } from './decompress.js';
+import { SafetyError } from '../errors.js';
+import { issue } from './lines.js';
+import type { Issue } from '../model.js';
+
+/**
+ * A bundle's file tree, from an extracted directory or streamed from an archive, with its
+ * links kept as links. Paths are '/'-separated, relative to the archive (or directory) root.
+ * Links resolve inside the tree only ("chroot" semantics): a target that climbs above the
+ * root is refused, an absolute target is read relative to the root. Nothing on the real
+ * filesystem outside the input is ever touched.
+ */
+export type Entry =
+  | { type: 'file'; size: number; data?: Buffer; diskPath?: string }
+  | { type: 'link'; target: string }
+  | { type: 'dir' };
+
+export interface Limits {
+  /** Cap on the total uncompressed bytes read from an archive. */
+  maxTotalBytes: number;
+  /** Cap on one member's size (members above it are skipped with an issue). */
+  maxMemberBytes: number;
+  /** Cap on the number of members. */
+  maxMembers: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxTotalBytes: 16 * 1024 ** 3,
+  maxMemberBytes: 1024 ** 3,
+  maxMembers: 2_000_000,
+};
+
+export class Tree {
+  readonly entries = new Map<string, Entry>();
+  readonly children = new Map<string, Set<string>>();
+  readonly issues: Issue[] = [];
+  /** The archive ended early or was damaged; what was read before is kept. */
+  truncated = false;
+
+  constructor(readonly label: string) {
+    this.entries.set('', { type: 'dir' });
+  }
+
+  add(path: string, entry: Entry): void {
+    if (path === '') return;
+    this.entries.set(path, entry);
+    // Parent directories appear implicitly (archives may omit directory members).
+    let p = path;
+    while (p !== '') {
+      const i = p.lastIndexOf('/');
+      const parent = i < 0 ? '' : p.slice(0, i);
+      const name = i < 0 ? p : p.slice(i + 1);
+      let set = this.children.get(parent);
+      if (!set) this.children.set(parent, (set = new Set()));
+      if (set.has(name)) break;
+      set.add(name);
+      if (!this.entries.has(parent)) this.entries.set(parent, { type: 'dir' });
+      p = parent;
+    }
+  }
+
+  /**
+   * Follow links through every component of `path` (relative to `base`, default the root).
+   * Returns the real path, or null when it does not exist, loops, or would leave the tree.
+   */
+  resolve(path: string, base = ''): string | null {
+    let hops = 0;
+    const todo = splitPath(path);
+    let cur: string[] = base ? base.split('/') : [];
+    while (todo.length) {
+      const c = todo.shift()!;
+      if (c === '' || c === '.') continue;
+      if (c === '..') {
+        if (cur.length === 0) return null; // climbing above the root: refused
+        cur.pop();
+        continue;
+      }
+      const next = cur.length ? cur.join('/') + '/' + c : c;
+      const e = this.entries.get(next);
+      if (!e) return null;
+      if (e.type === 'link') {
+        if (++hops > 40) return null;
+        const t = e.target;
+        if (t.startsWith('/')) cur = [];
+        todo.unshift(...splitPath(t));
+        continue;
+      }
+      cur.push(c);
+    }
+    return cur.join('/');
+  }
+
+  /** The entry at a logical path (links followed), with its real path. */
+  get(path: string, base = ''): { real: string; entry: Entry } | null {
+    const real = this.resolve(path, base);
+    if (real == null) return null;
+    const entry = this.entries.get(real);
+    return entry ? { real, entry } : null;
+  }
+
+  /** Names in a logical directory (links followed for the directory itself). */
+  list(dir: string, base = ''): string[] {
+    const real = this.resolve(dir, base);
+    if (real == null) return [];
+    return [...(this.children.get(real) ?? [])].sort();
+  }
+
+  read(path: string, base = ''): { real: string; data: Buffer } | null {
+    const g = this.get(path, base);
+    if (!g || g.entry.type !== 'file') return null;
+    const e = g.entry;
+    if (e.data) return { real: g.real, data: e.data };
+    if (e.diskPath) return { real: g.real, data: readFileSync(e.diskPath) };
+    return null;
+  }
+
+  /** Real paths of all regular files under a logical directory, recursively (links not followed below it). */
+  walkFiles(dir: string, base = ''): string[] {
+    const real = this.resolve(dir, base);
+    if (real == null) return [];
+    const out: string[] = [];
+    const stack = [real];
+    while (stack.length) {
+      const d = stack.pop()!;
+      for (const name of this.children.get(d) ?? []) {
+        const p = d ? d + '/' + name : name;
+        const e = this.entries.get(p);
+        if (e?.type === 'file') out.push(p);
+        else if (e?.type === 'dir') stack.push(p);
+      }
+    }
+    return out.sort();
+  }
+}
+
+function splitPath(p: string): string[] {
+  return p.split('/').filter((c) => c !== '');
+}
+
+/** Normalise an archive member name; null when it is unsafe (absolute, `..`, empty). */
+export function safeMemberPath(name: string): string | null {
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return null;
+  const parts = name.replace(/\\/g, '/').split('/').filter((c) => c !== '' && c !== '.');
+  if (parts.length === 0 || parts.some((c) => c === '..')) return null;
+  return parts.join('/');
+}
+
+/** Load a directory tree: lstat + readlink only; file contents are read on demand. */
+export function treeFromDirectory(root: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS): Tree {
+  const tree = new Tree(root);
+  let count = 0;
+  const stack = [''];
+  while (stack.length) {
+    const rel = stack.pop()!;
+    let names: string[];
+    try {
+      names = readdirSync(join(root, rel));
+    } catch (e) {
+      tree.issues.push(issue('unreadable', join(root, rel), null, (e as Error).message, 'a readable directory'));
+      continue;
+    }
+    for (const name of names) {
+      const p = rel ? rel + '/' + name : name;
+      if (++count > limits.maxMembers) throw new SafetyError('too-many-members', `more than ${limits.maxMembers} entries`, root);
+      let st;
+      try {
+        st = lstatSync(join(root, p));
+      } catch {
+        continue;
+      }
+      if (st.isSymbolicLink()) {
+        tree.add(p, { type: 'link', target: readlinkSync(join(root, p)) });
+      } else if (st.isDirectory()) {
+        tree.add(p, { type: 'dir' });
+        stack.push(p);
+      } else if (st.isFile()) {
+        tree.add(p, { type: 'file', size: st.size, diskPath: wanted(p) ? join(root, p) : undefined });
+      } // devices, fifos, sockets: ignored
+    }
+  }
+  return tree;
+}
+
+/**
+ * Stream an archive (.tar, .tar.gz/.xz/.bz2/.zst by magic) into a Tree, keeping the bytes of
+ * members `wanted` selects and only the metadata of the rest. Nothing is written to disk.
+ */
+export async function treeFromArchive(file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS): Promise<Tree> {
+  const tree = new Tree(file);
+  const { stream } = await autoDecompress(createReadStream(file));
+  const ex = extract();
+  let total = 0;
+  let count = 0;
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      stream.unpipe(ex);
+      stream.destroy();
+      ex.destroy();
+      reject(e);
+    };
+    // A bundle cut short (interrupted download) keeps the members read before the damage.
+    const broken = (what: string) => (e: Error) => {
+      if (count > 0 && !failed) {
+        failed = true;
+        tree.truncated = true;
+        tree.issues.push(issue('truncated-archive', file, null, e.message, `a complete ${what}; kept the ${count} members read before the damage`, 'error'));
+        stream.unpipe(ex);
+        stream.destroy();
+        ex.destroy();
+        resolve();
+        return;
+      }
+      fail(new SafetyError('corrupt-archive', `not a readable ${what}: ${e.message}`, file));
+    };
+    stream.on('error', broken('compressed stream'));
+    ex.on('error', broken('tar archive'));
+    ex.on('entry', (header, body, next) => {
+      if (++count > limits.maxMembers) {
+        fail(new SafetyError('too-many-members', `archive has more than ${limits.maxMembers} members`, file));
+        return;
+      }
+      const path = safeMemberPath(header.name);
+      const drain = () => {
+        body.on('end', next);
+        body.resume();
+      };
+      if (path == null) {
+        tree.issues.push(issue('unsafe-path', file, null, header.name, 'a relative member path inside the bundle', 'warning'));
+        drain();
+        return;
+      }
+      if (header.type === 'symlink') {
+        tree.add(path, { type: 'link', target: header.linkname ?? '' });
+        drain();
+        return;
+      }
+      if (header.type === 'link') {
+        // A hard link names another member by its archive path (root-relative).
+        const target = safeMemberPath(header.linkname ?? '');
+        if (target == null) {
+          tree.issues.push(issue('unsafe-link', file, null, `${header.name} -> ${header.linkname}`, 'a hard link to a member inside the bundle', 'warning'));
+        } else {
+          tree.add(path, { type: 'link', target: '/' + target });
+        }
+        drain();
+        return;
+      }
+      if (header.type === 'directory') {
+        tree.add(path, { type: 'dir' });
+        drain();
+        return;
+      }
+      if (header.type !== 'file' && header.type !== 'contiguous-file') {
+        drain(); // devices, fifos, pax headers: never materialised
+        return;
+      }
+      const size = header.size ?? 0;
+      total += size;
+      if (total > limits.maxTotalBytes) {
+        fail(new SafetyError('too-large', `archive expands to more than ${limits.maxTotalBytes} bytes (limit --max-total-bytes)`, file));
+        return;
+      }
+      if (!wanted(path)) {
+        tree.add(path, { type: 'file', size });
+        drain();
+        return;
+      }
+      if (size > limits.maxMemberBytes) {
+        tree.issues.push(issue('member-too-large', `${file}:${path}`, null, `${size} bytes`, `at most ${limits.maxMemberBytes} bytes (limit --max-member-bytes)`, 'warning'));
+        tree.add(path, { type: 'file', size });
+        drain();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let got = 0;
+      body.on('data', (chunk: unknown) => {
+        const c = chunk as Buffer;
+        got += c.length;
+        if (got <= limits.maxMemberBytes) chunks.push(c);
+      });
+      body.on('end', () => {
+        tree.add(path, { type: 'file', size, data: Buffer.concat(chunks) });
+        next();
+      });
+    });
+    ex.on('finish', () => {
+      if (!failed) resolve();
+    });
+    stream.pipe(ex);
+  });
+  return tree;
+}

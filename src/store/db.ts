@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { StoreError } from '../errors.js';
+import { KINDS, SIGNATURES } from '../signatures.js';
+
+/** The sql/ folder of the package (works from src/ under vitest and from dist/). */
+export const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
+
+export interface Store {
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+  path: string;
+  close(): void;
+}
+
+function sqlFiles(sub: string): string[] {
+  const dir = SQL_DIR + sub;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => readFileSync(dir + '/' + f, 'utf8'));
+}
+
+/**
+ * Open (or create) the database file, apply the schema and (re)create the views.
+ * readOnly opens with DuckDB's access_mode READ_ONLY (the query command without --write).
+ */
+export async function openStore(path: string, opts: { readOnly?: boolean } = {}): Promise<Store> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/lock/i.test(msg)) {
+      throw new StoreError('db-locked', `database is in use by another process (${msg.split('\n')[0]}); wait for it to finish or use another --db`, path);
+    }
+    throw new StoreError('db-open', `cannot open database: ${msg.split('\n')[0]}`, path);
+  }
+  const conn = await instance.connect();
+  await conn.run("SET TimeZone = 'UTC'");
+  const store: Store = {
+    instance, conn, path,
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+  if (!opts.readOnly) await applySchema(conn);
+  return store;
+}
+
+export async function applySchema(conn: DuckDBConnection): Promise<void> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    for (const sql of sqlFiles('schema')) await conn.run(sql);
+    await conn.run('DELETE FROM signatures');
+    const app = await conn.createAppender('signatures');
+    for (const s of SIGNATURES) {
+      const info = KINDS[s.kind];
+      app.appendVarchar(s.kind);
+      app.appendVarchar(s.variant);
+      app.appendVarchar(s.pattern.source);
+      app.appendVarchar(s.era);
+      app.appendVarchar(info.limitSysctls.join(','));
+      app.appendVarchar(info.counters.join(','));
+      app.appendVarchar(info.population.join(','));
+      app.endRow();
+    }
+    app.flushSync();
+    app.closeSync();
+    for (const sql of sqlFiles('views')) await conn.run(sql);
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+}
