@@ -209,7 +209,7 @@ const CTIME_LINE = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \d
 const ISO_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2},\d{6}[+-]\d{2}:?\d{2} /;
 const DECODED_LINE = /^[a-z0-9]+ *:[a-z]+ *: /;
 // journalctl -o short-monotonic: [ 8123.456789] host ident[pid]: …
-const SHORT_MONOTONIC = /^\[ *\d+\.\d+\] (\S+) [^ :[]+(?:\[\d+\])?: /;
+const SHORT_MONOTONIC = /^\[ *\d+\.\d+\] (\S*[^\s:]) [^ :[]+(?:\[\d+\])?: /;
 
 /**
  * True when most of the first lines carry dmesg stamps. `journalctl -o short-monotonic` also

@@ -288,8 +288,9 @@ export function createNetstatSParser(ctx: ParseContext): LineParser<CounterSampl
   return new NetstatSParser(ctx);
 }
 
-/** A `Tcp:`-style section followed by an indented entry, in the first ~64 KiB. */
+/** A `Tcp:`-style section line and an indented netstat -s entry, in the first ~64 KiB. */
 export function looksLikeNetstatS(head: string): boolean {
-  const section = /^(?:Ip|Icmp|IcmpMsg|Tcp|Udp|UdpLite|TcpExt|IpExt|MPTcpExt|Ip6|Icmp6|Udp6|UdpLite6|Sctp):[ \t]*\r?\n[ \t]+(?:\d+ \S|[A-Za-z][A-Za-z0-9]*: \d+|Quick ack|Detected reordering|TCP ran low)/m;
-  return section.test(head);
+  const section = /^(?:Ip|Icmp|IcmpMsg|Tcp|Udp|UdpLite|TcpExt|IpExt|MPTcpExt|Ip6|Icmp6|Udp6|UdpLite6|Sctp):[ \t]*$/m;
+  const entry = /^[ \t]+(?:\d+ [A-Za-z]|[A-Za-z][A-Za-z0-9]*: \d+[ \t]*$|Quick ack mode|Detected reordering|TCP ran low)/m;
+  return section.test(head) && entry.test(head);
 }

@@ -74,6 +74,8 @@ export const TEXT_COLUMNS = new Set(['status']);
 const byActivityColumn = new Map(SAR_COLUMNS.map((c) => [`${c.activity}\u0000${c.column}`, c]));
 const signatureOf = new Map<string, string>();
 for (const [activity, column] of SAR_ACTIVITY_SIGNATURES) if (!signatureOf.has(column)) signatureOf.set(column, activity);
+// NFS has a `retrans/s` too, so that column alone does not name ETCP.
+for (const c of SAR_COLUMNS) if (c.column !== 'retrans/s' && !signatureOf.has(c.column)) signatureOf.set(c.column, c.activity);
 
 /** The activity a section's column names belong to (the first column name when unknown). */
 export function sarActivity(columns: readonly string[]): string {
@@ -123,7 +125,7 @@ export interface SarHeader {
   cpus: number | null;
 }
 
-const HEADER = /^Linux\s+(\S+)\s+\(([^)]*)\)\s+(\S+)(?:\s+_([^_\s]+)_)?(?:\s+\((\d+)\s+CPU\))?/;
+const HEADER = /^Linux\s+(\S+)\s+\(([^)]*)\)\s+(\S+)(?:\s+_(\S+)_)?(?:\s+\((\d+)\s+CPU\))?/;
 
 /**
  * The first line of sar output. The date is the runner's locale `%x`: en_US `03/09/2026`,

@@ -89,19 +89,25 @@ function familyProto(base: string, local: string, peer: string): string {
 
 /** `users:(("nginx",pid=123,fd=4),("nginx",pid=124,fd=4))` → `nginx/123,nginx/124`. */
 function ssProcess(rest: string): string | null {
-  const u = /users:\(\((.*?)\)\)(?=\s|$)/.exec(rest);
-  if (!u) return null;
+  // indexOf rather than one regex: a lazy `(.*?)` retried at every `users:((` is quadratic on junk.
+  const start = rest.indexOf('users:((');
+  if (start < 0) return null;
+  const close = rest.indexOf('))', start);
+  const inner = rest.slice(start + 8, close < 0 ? undefined : close + 1);
   const seen: string[] = [];
-  for (const m of u[1]!.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+  for (const m of inner.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
     const p = `${m[1]}/${m[2]}`;
     if (!seen.includes(p)) seen.push(p);
   }
   return seen.length ? seen.join(',') : null;
 }
 
+/** `timer:(timewait,41sec,0)` → `timewait,41sec,0`. */
 function ssTimer(rest: string): string | null {
-  const t = /timer:\(([^)]*)\)/.exec(rest);
-  return t ? t[1]! : null;
+  const start = rest.indexOf('timer:(');
+  if (start < 0) return null;
+  const close = rest.indexOf(')', start);
+  return close < 0 ? null : rest.slice(start + 7, close);
 }
 
 /** The first n whitespace-separated tokens and the text after them. */
@@ -310,9 +316,11 @@ class NetstatSocketsParser extends SocketParser {
     const peer = splitEndpoint(m[5]!);
     let rest = m[6]!;
     let timer: string | null = null;
-    const tm = NETSTAT_TIMER.exec(rest);
+    // Only the tail can hold the timer; matching the whole rest would be quadratic on junk.
+    const tailStart = Math.max(0, rest.length - 100);
+    const tm = NETSTAT_TIMER.exec(rest.slice(tailStart));
     if (tm) {
-      rest = rest.slice(0, tm.index);
+      rest = rest.slice(0, tailStart + tm.index);
       timer = tm[1] === 'off' ? null : `${tm[1]},${tm[2]}`;
     }
     const fields = rest.trim() === '' ? [] : rest.trim().split(/\s+/);
@@ -402,6 +410,12 @@ function procAddress(hex: string, bigEndian: boolean): string | null {
   return formatIpv6(bytes);
 }
 
+/** Port 0 (unbound / no peer) is what ss and netstat print as `*`: null, as there. */
+function procPort(hex: string): number | null {
+  const n = parseInt(hex, 16);
+  return n === 0 ? null : n;
+}
+
 class ProcTcpParser extends SocketParser {
   constructor(ctx: ParseContext, private readonly opts: ProcTcpOptions) {
     super(ctx);
@@ -427,8 +441,8 @@ class ProcTcpParser extends SocketParser {
     const proto = m[1]!.length === 32 ? `${base}6` : base;
     const row = this.row(
       lineNo, text, proto, state,
-      { addr: localAddr, port: parseInt(m[2]!, 16), named: false },
-      { addr: peerAddr, port: parseInt(m[4]!, 16), named: false },
+      { addr: localAddr, port: procPort(m[2]!), named: false },
+      { addr: peerAddr, port: procPort(m[4]!), named: false },
       null, null,
     );
     if (row) this.rows.push(row);
@@ -452,7 +466,7 @@ export function looksLikeSs(head: string): boolean {
 export function looksLikeNetstatSockets(head: string): boolean {
   if (/^Active Internet connections\b/m.test(head)) return true;
   if (/^Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address/m.test(head)) return true;
-  const rows = head.match(/^(?:tcp|tcp6|udp|udp6)\s+\d+\s+\d+\s+\S+:\S+\s+\S+:\S+/gm);
+  const rows = head.match(/^(?:tcp|tcp6|udp|udp6)\s+\d+\s+\d+\s+(?=\S*:)\S+\s+(?=\S*:)\S+/gm);
   return rows !== null && rows.length >= 2;
 }
 

@@ -10,7 +10,7 @@
  *   zzz ***Mon Mar  2 08:41:10 UTC 2025   (OSWatcher)
  */
 import type { Issue, ParseContext, TsQuality } from '../model.js';
-import { LocalClock, monthNumber, parseOffset, resolveLocal, type LocalTime } from '../time.js';
+import { isValidZone, LocalClock, monthNumber, parseOffset, resolveLocal, type LocalTime } from '../time.js';
 import { BaseLineParser, issue } from './lines.js';
 
 /** Abbreviations that always mean UTC. */
@@ -34,7 +34,7 @@ const ABBREVIATIONS: Record<string, number[]> = {
 
 interface Reading {
   us: number;
-  /** true when the text itself fixed the instant (UTC, offset, epoch) */
+  /** true when the text itself fixed the instant (UTC, offset, epoch, or a one-offset abbreviation read without a host zone) */
   exact: boolean;
 }
 
@@ -118,6 +118,17 @@ function readDate(s: string, tz: string, clock?: LocalClock): Reading | null {
   return null;
 }
 
+const zoneOk = new Map<string, boolean>();
+/** An unknown zone name would make Intl throw on every line; read such times as UTC instead. */
+function usableZone(tz: string): string {
+  let ok = zoneOk.get(tz);
+  if (ok === undefined) {
+    ok = isValidZone(tz);
+    zoneOk.set(tz, ok);
+  }
+  return ok ? tz : 'UTC';
+}
+
 function readAny(s: string, tz: string, clock?: LocalClock): Reading | null {
   const e = EPOCH.exec(s);
   if (e) return { us: Number(e[1]) * 1_000_000 + micro(e[2]), exact: true };
@@ -152,7 +163,7 @@ export function parseStampLine(
   if (line.length > 200) return null;
   const s = unwrap(line);
   if (s.length < 9 || !/\d/.test(s)) return null;
-  const r = readAny(s, tz, clock);
+  const r = readAny(s, usableZone(tz), clock);
   if (!r || !Number.isFinite(r.us)) return null;
   return { us: r.us, quality: r.exact ? 'exact' : tzAssumed ? 'assumed-utc' : 'local+tz' };
 }
@@ -164,7 +175,7 @@ export function parseStampLine(
  */
 export function parseDateOutput(line: string, tz: string): number | null {
   if (line.length > 200) return null;
-  const r = readDate(line.trim(), tz);
+  const r = readDate(line.trim(), usableZone(tz));
   return r && Number.isFinite(r.us) ? r.us : null;
 }
 
@@ -190,7 +201,7 @@ export abstract class SnapshotLineParser<R> extends BaseLineParser<R> {
   constructor(protected readonly ctx: ParseContext) {
     super(ctx.file);
     this.stamp = ctx.snapshotTs != null ? { us: ctx.snapshotTs, quality: 'collection-time' } : null;
-    this.clock = new LocalClock(ctx.tz);
+    this.clock = new LocalClock(usableZone(ctx.tz));
   }
 
   /** True (and the stamp taken) when the line is a stamp line. */

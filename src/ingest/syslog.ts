@@ -26,8 +26,10 @@
  *
  * A line starting with white space, or without any recognisable stamp, right after a parsed
  * line is a wrapped continuation (journalctl indents them; pastes hard-wrap): it is appended to
- * the previous row's message with one space. Without a previous row it is an issue
- * (`no-timestamp` for a bare `kernel: …` message, `bad-line` for a file cut mid-line).
+ * the previous row's message with one space. Without a previous row (start of file, or after a
+ * line that was itself an issue) it is an issue of its own (`no-timestamp` for a bare
+ * `kernel: …` message, `bad-line` otherwise, e.g. a file cut mid-line); after a line held back
+ * for want of a year it is counted as skipped with that line.
  */
 import type { LineParser, LogEventRow, ParseContext, TsQuality } from '../model.js';
 import { LocalClock, localFields, monthNumber, resolveLocal } from '../time.js';
@@ -71,7 +73,8 @@ function digitsEnd(text: string, i: number): number {
   return i;
 }
 
-type Prev = 'none' | 'row' | 'skipped';
+/** What the previous line was: continuation lines belong to it. */
+type Prev = 'none' | 'row' | 'held' | 'skipped';
 
 class SyslogParser extends BaseLineParser<LogEventRow> {
   private readonly clock: LocalClock;
@@ -144,7 +147,7 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
     if (c0 === 60) {
       i = this.readPri(text);
       if (i < 0) {
-        this.noStamp(text, lineNo);
+        this.continuation(text, lineNo);
         return;
       }
       if (text.charCodeAt(i) === 49 && text.charCodeAt(i + 1) === 32) {
@@ -154,7 +157,7 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
     }
     const end = this.readStamp(text, i);
     if (end === -1) {
-      this.noStamp(text, lineNo);
+      this.continuation(text, lineNo);
       return;
     }
     if (end === -2) {
@@ -472,6 +475,7 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
     this.prev = 'row';
   }
 
+  /** A line without a stamp of its own (indented, wrapped, or no header at all). */
   private continuation(text: string, lineNo: number): void {
     if (this.prev === 'row' && this.pending) {
       if (this.pending.message.length + text.length > MAX_MESSAGE) {
@@ -481,17 +485,9 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
       this.pending.message += ' ' + text.trim();
       return;
     }
-    if (this.prev === 'skipped') {
-      // The rest of a line already reported.
+    if (this.prev === 'held') {
+      // The rest of a well-formed line skipped for want of a year (reported once per file).
       this.linesSkipped++;
-      return;
-    }
-    this.noStamp(text, lineNo);
-  }
-
-  private noStamp(text: string, lineNo: number): void {
-    if (this.prev !== 'none') {
-      this.continuation(' ' + text, lineNo);
       return;
     }
     if (BARE_MESSAGE.test(text)) this.skipLine('no-timestamp', lineNo, text, 'a syslog line with a date and time');
@@ -500,7 +496,7 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
 
   private skipLine(code: string, lineNo: number, text: string, expected: string): void {
     this.flush();
-    this.prev = 'skipped';
+    this.prev = code === 'no-year' ? 'held' : 'skipped';
     if (code === 'no-year') {
       if (this.noYearReported) {
         this.linesSkipped++;
@@ -531,7 +527,7 @@ const HEAD_ISO = /^(?:<\d{1,3}>(?:1 )?)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.
 const HEAD_OPENWRT = /^[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4} [a-z]+\.[a-z]+ /;
 const HEAD_FULL = /^[A-Z][a-z]{2} \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \S+ \S+ /;
 const HEAD_UNIX = /^\d{9,11}\.\d{1,9} \S+ \S+/;
-const HEAD_MONO = /^\[ *\d+\.\d+\] (\S+) [^ :[]+(?:\[\d+\])?: /;
+const HEAD_MONO = /^\[ *\d+\.\d+\] (\S*[^\s:]) [^ :[]+(?:\[\d+\])?: /;
 
 function headLines(head: string): string[] {
   return head.split('\n', 41).slice(0, 40).map((l) => l.replace(/\r$/, ''))
@@ -545,6 +541,7 @@ export function looksLikeJournalShort(head: string): boolean {
   const monoHosts = new Set<string>();
   let ok = 0;
   for (const l of lines) {
+    if (/^[A-Z][a-z]{2}  \d /.test(l)) return false; // a space-padded day: syslogd, not journalctl
     const m = HEAD_MONO.exec(l);
     if (m) monoHosts.add(m[1]!);
     if (m || HEAD_FULL.test(l) || HEAD_UNIX.test(l) || /^[A-Z][a-z]{2} \d\d \d{2}:\d{2}:\d{2}/.test(l) || HEAD_ISO.test(l)) ok++;

@@ -33,6 +33,10 @@ describe('parseDateOutput', () => {
     expect(isoUtc(parseDateOutput('Mon Mar  9 14:20:02 CET 2026', 'UTC'))).toBe('2026-03-09T13:20:02Z');
   });
 
+  it('reads an unknown zone name as UTC rather than throwing', () => {
+    expect(isoUtc(parseDateOutput('Mon Mar  9 14:20:02 XYZ 2026', 'Not/AZone'))).toBe('2026-03-09T14:20:02Z');
+  });
+
   it('rejects other text', () => {
     expect(parseDateOutput('Mon Foo  9 14:20:02 CET 2026', BERLIN)).toBeNull();
     expect(parseDateOutput('Mon Mar  9 25:20:02 CET 2026', BERLIN)).toBeNull();

@@ -1,0 +1,76 @@
+-- Overflow events counted once across sources.
+-- The same kernel line reaches us through dmesg, /var/log/messages, the journal and central
+-- syslog copies, with different precisions (µs, ms, s) and small clock differences. net_ratelimit
+-- prints bursts (≤ message_burst lines per ≥ 5 s window), so bursts are islands in time: events of
+-- one host and kind closer than 2 s form one island, and each island counts what its most complete
+-- source saw (max over sources), never the sum.
+CREATE OR REPLACE VIEW overflow_islands AS
+WITH ev AS (
+  SELECT host, kind, ts, count, suppressed, source_id
+  FROM overflow_events
+  WHERE ts IS NOT NULL
+), marked AS (
+  SELECT *,
+    CASE WHEN lag(ts) OVER w IS NULL OR ts - lag(ts) OVER w > INTERVAL 2 SECOND THEN 1 ELSE 0 END AS new_island
+  FROM ev
+  WINDOW w AS (PARTITION BY host, kind ORDER BY ts, source_id)
+), numbered AS (
+  SELECT *, sum(new_island) OVER (PARTITION BY host, kind ORDER BY ts, source_id ROWS UNBOUNDED PRECEDING) AS island
+  FROM marked
+), per_source AS (
+  SELECT host, kind, island, source_id,
+    min(ts) AS start_ts, max(ts) AS end_ts,
+    sum(CASE WHEN NOT suppressed THEN count ELSE 0 END) AS logged,
+    sum(CASE WHEN suppressed THEN count ELSE 0 END) AS suppressed
+  FROM numbered
+  GROUP BY ALL
+)
+SELECT host, kind, island,
+  min(start_ts) AS start_ts,
+  max(end_ts) AS end_ts,
+  max(logged)::BIGINT AS logged,
+  max(suppressed)::BIGINT AS suppressed,
+  count(*) AS n_sources,
+  list(DISTINCT source_id ORDER BY source_id) AS source_ids
+FROM per_source
+GROUP BY host, kind, island;
+
+-- Overflow events per minute, per host and kind: logged lines, suppressed (ratelimit summaries
+-- attributed to the kind: an upper bound, domain.md §1.3) and the estimated total.
+CREATE OR REPLACE VIEW overflow_minutes AS
+SELECT host, kind,
+  date_trunc('minute', start_ts) AS minute,
+  sum(logged)::BIGINT AS logged,
+  sum(suppressed)::BIGINT AS suppressed,
+  (sum(logged) + sum(suppressed))::BIGINT AS estimated_total
+FROM overflow_islands
+WHERE kind <> 'unattributed'
+GROUP BY ALL;
+
+-- Episodes: islands of overflow activity per host and kind separated by more than `gap`.
+CREATE OR REPLACE MACRO overflow_episodes_gap(gap) AS TABLE
+WITH marked AS (
+  SELECT *,
+    CASE WHEN lag(end_ts) OVER w IS NULL OR start_ts - lag(end_ts) OVER w > gap THEN 1 ELSE 0 END AS new_episode
+  FROM overflow_islands
+  WHERE kind <> 'unattributed'
+  WINDOW w AS (PARTITION BY host, kind ORDER BY start_ts)
+), numbered AS (
+  SELECT *, sum(new_episode) OVER (PARTITION BY host, kind ORDER BY start_ts ROWS UNBOUNDED PRECEDING) AS episode
+  FROM marked
+)
+SELECT host, kind, episode,
+  min(start_ts) AS start_ts,
+  max(end_ts) AS end_ts,
+  sum(logged)::BIGINT AS logged,
+  sum(suppressed)::BIGINT AS suppressed,
+  (sum(logged) + sum(suppressed))::BIGINT AS estimated_total,
+  count(*) AS bursts,
+  list_distinct(flatten(list(source_ids))) AS source_ids
+FROM numbered
+GROUP BY host, kind, episode;
+
+-- Default gap: 10 minutes without an overflow line ends an episode (net_ratelimit prints at
+-- least every 5 s while the table stays full).
+CREATE OR REPLACE VIEW overflow_episodes AS
+SELECT * FROM overflow_episodes_gap(INTERVAL 10 MINUTE);

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { BundlescopeError, EXIT } from './errors.js';
+import {
+  cmdDemo, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
+} from './commands.js';
+
+/** The command line: commander only; each action calls the library (src/commands.ts). */
+export function buildCli(): Command {
+  const program = new Command('bundlescope')
+    .description('Explain Linux kernel table overflows (TIME_WAIT buckets, conntrack, orphans, SYN/listen, socket memory, neighbour) from support bundles, on DuckDB')
+    .version('0.1.0')
+    .showHelpAfterError();
+  const db = () => new Option('--db <file>', 'DuckDB database file').default('./bundlescope.duckdb');
+
+  program.command('ingest')
+    .description('ingest sosreports (archives or directories) and side files (logs, journal exports, slabinfo/nstat/ss snapshot logs, sar/sadf)')
+    .argument('<path...>', 'inputs: files or directories')
+    .addOption(db())
+    .option('--host <name>', 'host the inputs belong to (overrides what the data says)')
+    .option('--tz <zone>', 'IANA time zone for local times (overrides the bundle)')
+    .option('--as <kind>', 'force the input kind (skip detection)')
+    .option('--max-total-bytes <n>', 'cap on uncompressed bytes read from one archive', (v) => Number(v))
+    .option('--max-member-bytes <n>', 'cap on one archive member', (v) => Number(v))
+    .option('-v, --verbose', 'list every skipped line')
+    .action(async (paths: string[], o) => { process.exitCode = await cmdIngest(paths, o); });
+
+  program.command('rca')
+    .description('root-cause report: per host and overflow kind, the episode, counts, limit, peak, trigger, top peers and what to change')
+    .addOption(db())
+    .option('--host <name>', 'only this host')
+    .option('--from <time>', 'only episodes ending after this time (ISO 8601)')
+    .option('--to <time>', 'only episodes starting before this time (ISO 8601)')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['md', 'json', 'html']).default('md'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (o) => { process.exitCode = await cmdRca(o); });
+
+  program.command('reports')
+    .description('list the canned reports and the question each answers')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (o) => { process.exitCode = await cmdReports(o); });
+
+  program.command('report')
+    .description('run a canned report')
+    .argument('<name>', 'report name (see: bundlescope reports)')
+    .addOption(db())
+    .option('--host <name>', 'only this host')
+    .option('--from <time>', 'from this time (ISO 8601)')
+    .option('--to <time>', 'to this time (ISO 8601)')
+    .option('--param <k=v...>', 'other report parameters')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'csv', 'json', 'md', 'parquet', 'arrow']).default('table'))
+    .option('--out <file>', 'write to a file instead of stdout (required for parquet)')
+    .action(async (name: string, o) => { process.exitCode = await cmdReport(name, o); });
+
+  program.command('query')
+    .description('run SQL against the database (read-only unless --write)')
+    .argument('<sql>', 'SQL text')
+    .addOption(db())
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
+    .option('--write', 'allow statements that change the database')
+    .action(async (sql: string, o) => { process.exitCode = await cmdQuery(sql, o); });
+
+  program.command('demo')
+    .description('the main job on the bundled samples: ingest samples/ into a temporary database and print the root-cause report')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['md', 'json', 'html']).default('md'))
+    .option('--db <file>', 'keep the database here instead of a temporary file')
+    .action(async (o) => { process.exitCode = await cmdDemo(o); });
+  return program;
+}
+
+/** Run the CLI (in-process for tests: exitOverride + parseAsync). Returns the exit code. */
+export async function main(argv: string[], opts: { exitOverride?: boolean } = {}): Promise<number> {
+  const program = buildCli();
+  if (opts.exitOverride) {
+    program.exitOverride();
+    for (const c of program.commands) c.exitOverride();
+  }
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT.usage;
+    if (e instanceof BundlescopeError) {
+      process.stderr.write(e.format() + '\n');
+      return e.constructor.name === 'StoreError' ? EXIT.store : EXIT.usage;
+    }
+    process.stderr.write(((e as Error).stack ?? String(e)) + '\n');
+    return EXIT.unexpected;
+  }
+}
+
+const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
+if (invoked === import.meta.url) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

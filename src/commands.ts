@@ -1,0 +1,119 @@
+import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore, type Store } from './store/db.js';
+import { ingestPaths, type InputSummary } from './ingest/ingest.js';
+import { EXIT, InputError, BundlescopeError } from './errors.js';
+import { buildRca } from './rca/findings.js';
+import { renderJson, renderMarkdown } from './rca/render.js';
+import { renderHtml } from './rca/html.js';
+import { loadCatalogue, findReport, bindValues, runSql } from './report/catalogue.js';
+import { toArrow, toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
+
+export const SAMPLES_DIR = fileURLToPath(new URL('../samples/', import.meta.url));
+
+async function withStore<T>(path: string, fn: (s: Store) => Promise<T>, readOnly = false): Promise<T> {
+  const store = await openStore(path, { readOnly });
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function describe(s: InputSummary): string {
+  if (s.status === 'failed') {
+    const e = s.error;
+    return e instanceof BundlescopeError ? e.format() : `error[failed] ${s.path}: ${e?.message ?? 'unknown error'}`;
+  }
+  if (s.status === 'unchanged') return `unchanged ${s.kind.padEnd(14)} ${s.path} (already ingested)`;
+  const total = Object.values(s.rows).reduce((a, b) => a + (b ?? 0), 0);
+  const per = Object.entries(s.rows).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ');
+  const codes = [...new Set(s.issues.filter((i) => i.code !== 'note').map((i) => i.code))];
+  return `loaded    ${s.kind.padEnd(14)} ${s.path}${s.host ? ` host ${s.host}` : ''}: ${total} rows (${per || 'none'})` +
+    (s.skipped ? `, ${s.skipped} lines skipped [${codes.join(', ')}]` : '');
+}
+
+export async function cmdIngest(paths: string[], o: { db: string; host?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean }, out = process.stderr): Promise<number> {
+  const tty = Boolean((out as NodeJS.WriteStream).isTTY);
+  const limits: Record<string, number> = {};
+  if (o.maxTotalBytes) limits.maxTotalBytes = o.maxTotalBytes;
+  if (o.maxMemberBytes) limits.maxMemberBytes = o.maxMemberBytes;
+  const summaries = await withStore(o.db, (store) => ingestPaths(store, paths, {
+    host: o.host, tz: o.tz, as: o.as, limits,
+    progress: tty ? (t) => out.write(`\r\x1b[K${t.slice(0, 120)}`) : undefined,
+  }));
+  if (tty) out.write('\r\x1b[K');
+  for (const s of summaries) {
+    out.write(describe(s) + '\n');
+    if (o.verbose) for (const i of s.issues) out.write(`  ${i.severity}[${i.code}] ${i.file}${i.line != null ? `:${i.line}` : ''}: ${i.text}${i.expected ? ` (expected ${i.expected})` : ''}\n`);
+  }
+  const ok = summaries.filter((s) => s.status !== 'failed');
+  const rows = summaries.reduce((a, s) => a + Object.values(s.rows).reduce((x, y) => x + (y ?? 0), 0), 0);
+  const skipped = summaries.reduce((a, s) => a + s.skipped, 0);
+  out.write(`total: ${summaries.length} inputs, ${ok.length} ok, ${summaries.length - ok.length} failed; ${rows} rows; ${skipped} lines skipped${skipped && !o.verbose ? ' (--verbose lists them; report sources shows them per file)' : ''}\n`);
+  if (ok.length === 0 && summaries.length > 0) return EXIT.usage;
+  return ok.length < summaries.length ? EXIT.someInputsFailed : EXIT.ok;
+}
+
+export async function cmdRca(o: { db: string; host?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {
+  if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
+  const report = await withStore(o.db, (s) => buildRca(s, { host: o.host, from: o.from, to: o.to }), true);
+  const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? await withStore(o.db, (s) => renderHtml(s, report), true) : renderMarkdown(report);
+  writeOut(o.out, text);
+  return EXIT.ok;
+}
+
+export async function cmdReports(o: { format: string }): Promise<number> {
+  const cat = loadCatalogue().map((d) => ({ name: d.name, question: d.question, params: d.params.map((p) => `$${p.name}`).join(' ') }));
+  writeOut(undefined, o.format === 'json' ? JSON.stringify(cat.map(({ name, question }) => ({ name, question })), null, 2) + '\n' : toTable(['name', 'question', 'params'], cat));
+  return EXIT.ok;
+}
+
+export async function cmdReport(name: string, o: { db: string; host?: string; from?: string; to?: string; param?: string[]; format: string; out?: string }): Promise<number> {
+  if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
+  const def = findReport(name);
+  const given: Record<string, string | null> = { host: o.host ?? null, from: o.from ?? null, to: o.to ?? null };
+  for (const kv of o.param ?? []) {
+    const i = kv.indexOf('=');
+    if (i < 1) throw new InputError('bad-param', `--param wants key=value, got '${kv}'`);
+    given[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  const values = bindValues(def, given);
+  if (o.format === 'parquet') {
+    if (!o.out) throw new InputError('no-out', '--format parquet needs --out FILE');
+    await withStore(o.db, async (s) => {
+      // COPY takes no bound parameters: materialise the bound query first, then copy the table.
+      await s.conn.run(`CREATE TEMP TABLE report_out AS ${def.sql}`, values as never);
+      await s.conn.run(`COPY report_out TO '${o.out!.replace(/'/g, "''")}' (FORMAT parquet)`);
+    }, true);
+    return EXIT.ok;
+  }
+  const { columns, rows } = await withStore(o.db, (s) => runSql(s, def.sql, values), true);
+  const data = o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows)
+    : o.format === 'arrow' ? toArrow(columns, rows) : toTable(columns, rows);
+  if (o.format === 'arrow' && !o.out && process.stdout.isTTY) throw new InputError('no-out', '--format arrow writes binary: use --out FILE or a pipe');
+  writeOut(o.out, data);
+  return EXIT.ok;
+}
+
+export async function cmdQuery(sql: string, o: { db: string; format: string; write?: boolean }): Promise<number> {
+  if (!existsSync(o.db) && !o.write) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
+  const { columns, rows } = await withStore(o.db, (s) => runSql(s, sql), !o.write);
+  writeOut(undefined, o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows) : toTable(columns, rows));
+  return EXIT.ok;
+}
+
+export async function cmdDemo(o: { format: string; db?: string }): Promise<number> {
+  const tmp = o.db ? null : mkdtempSync(join(tmpdir(), 'bundlescope-demo-'));
+  const db = o.db ?? join(tmp!, 'demo.duckdb');
+  try {
+    const inputs = readdirSync(SAMPLES_DIR).filter((f) => /^sosreport-.*\.tar\.(xz|gz|bz2|zst)$/.test(f)).sort().map((f) => join(SAMPLES_DIR, f));
+    const code = await cmdIngest(inputs, { db });
+    if (code !== EXIT.ok) return code;
+    return await cmdRca({ db, format: o.format });
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}

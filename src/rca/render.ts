@@ -1,0 +1,78 @@
+import type { Finding, RcaReport } from './findings.js';
+import { KINDS } from '../signatures.js';
+
+export function renderJson(r: RcaReport): string {
+  return JSON.stringify(r, null, 2) + '\n';
+}
+
+const n = (v: number | null | undefined) => (v == null ? '—' : v.toLocaleString('en-US'));
+
+function findingMd(f: Finding, i: number): string {
+  const out: string[] = [];
+  out.push(`### ${i}. ${f.host}${f.netns ? ` (netns ${f.netns})` : ''}: ${KINDS[f.kind].title}`);
+  out.push('');
+  out.push(f.summary);
+  out.push('');
+  out.push('| | |');
+  out.push('|---|---|');
+  out.push(`| When (UTC) | ${f.start ? `${f.start} → ${f.end}` : 'unknown (counted since boot; the kernel logged nothing)'} |`);
+  out.push(`| Logged lines | ${n(f.events.logged)} |`);
+  out.push(`| Suppressed (net_ratelimit, upper bound) | ${n(f.events.suppressed)} |`);
+  out.push(`| Estimated total | ${n(f.events.estimated_total)} |`);
+  out.push(`| Counter delta | ${f.events.counter_delta == null ? '—' : `${n(f.events.counter_delta)} (${f.events.counter})`} |`);
+  out.push(`| Limit | ${f.limit.name ?? '—'} = ${n(f.limit.value)} |`);
+  out.push(`| Peak population seen | ${f.limit.peak == null ? '—' : `${n(f.limit.peak)} (${f.limit.peak_metric} at ${f.limit.peak_at}${f.limit.ratio != null ? `, ${Math.round(f.limit.ratio * 100)}% of the limit` : ''})`} |`);
+  out.push(`| Trigger | ${f.trigger ? `${f.trigger.metric}: ${n(f.trigger.baseline)} → ${n(f.trigger.peak)} from ${f.trigger.start}${f.trigger.lead_seconds != null ? ` (${f.trigger.lead_seconds} s before the first overflow)` : ''}` : 'no connection-rate data in the inputs (add sar -n TCP or nstat snapshots)'} |`);
+  out.push('');
+  if (f.top_peers.length) {
+    out.push('Top TIME-WAIT peers:');
+    out.push('');
+    out.push('| peer | side | sockets | share |');
+    out.push('|---|---|---:|---:|');
+    for (const p of f.top_peers) out.push(`| ${p.peer}${p.local_port ? ` → :${p.local_port}` : ''} | ${p.side} | ${n(p.sockets)} | ${Math.round(p.share * 1000) / 10}% |`);
+    out.push('');
+  }
+  if (f.risks.length) {
+    out.push('**Risks:**');
+    out.push('');
+    for (const r of f.risks) out.push(`- ⚠ ${r.text}`);
+    out.push('');
+  }
+  out.push('**What to change:**');
+  out.push('');
+  for (const r of f.recommendations) out.push(`- ${r.text} \`[${r.id}]\``);
+  out.push('');
+  out.push('<details><summary>Evidence</summary>');
+  out.push('');
+  for (const e of f.evidence) out.push(`- \`${e.source}\`: ${e.detail}`);
+  out.push('');
+  out.push('</details>');
+  out.push('');
+  return out.join('\n');
+}
+
+export function renderMarkdown(r: RcaReport): string {
+  const out: string[] = ['# bundlescope root-cause report', ''];
+  out.push('| host | kernel | time zone | collected (UTC) | findings |');
+  out.push('|---|---|---|---|---:|');
+  const hostNames = new Set([...r.hosts.map((h) => h.host), ...r.findings.map((f) => f.host)]);
+  for (const h of [...hostNames].sort()) {
+    const info = r.hosts.find((x) => x.host === h);
+    out.push(`| ${h} | ${info?.kernel ?? '—'} | ${info?.timezone ?? '—'}${info?.timezone_origin ? ` (${info.timezone_origin})` : ''} | ${info?.collected_at ?? '—'} | ${r.findings.filter((f) => f.host === h).length} |`);
+  }
+  out.push('');
+  if (r.findings.length === 0) {
+    out.push('No table overflow found on any host.');
+    out.push('');
+    return out.join('\n');
+  }
+  out.push('## Findings');
+  out.push('');
+  r.findings.forEach((f, i) => out.push(findingMd(f, i + 1)));
+  const healthy = [...hostNames].filter((h) => !r.findings.some((f) => f.host === h));
+  if (healthy.length) {
+    out.push(`No overflow found on: ${healthy.join(', ')}.`);
+    out.push('');
+  }
+  return out.join('\n');
+}

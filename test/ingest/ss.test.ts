@@ -1,0 +1,244 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ParseContext, SocketRow } from '../../src/model.js';
+import { parseText } from '../../src/ingest/lines.js';
+import {
+  createNetstatSocketsParser, createProcTcpParser, createSsParser, formatIpv6, looksLikeNetstatSockets,
+  looksLikeProcTcp, looksLikeSs, splitEndpoint,
+} from '../../src/ingest/ss.js';
+import { isoUtc } from '../../src/time.js';
+
+const SNAP = Date.UTC(2026, 2, 9, 13, 20, 2) * 1000;
+const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
+  file: 'sos_commands/networking/ss_-peaonmi', host: 'web1', tz: 'UTC', snapshotTs: SNAP, ...over,
+});
+/** proto state local:port peer:port process timer */
+const brief = (r: SocketRow) =>
+  [r.proto, r.state, `${r.local_addr}|${r.local_port}`, `${r.peer_addr}|${r.peer_port}`, r.process, r.timer];
+
+describe('splitEndpoint', () => {
+  it('splits on the last colon, strips brackets and the device, maps * to null', () => {
+    expect(splitEndpoint('[::ffff:10.0.0.5]:443')).toEqual({ addr: '::ffff:10.0.0.5', port: 443, named: false });
+    expect(splitEndpoint('[2001:db8::5]:443')).toEqual({ addr: '2001:db8::5', port: 443, named: false });
+    expect(splitEndpoint('10.0.0.5%eth0:443')).toEqual({ addr: '10.0.0.5', port: 443, named: false });
+    expect(splitEndpoint('*:*')).toEqual({ addr: '*', port: null, named: false });
+    expect(splitEndpoint(':::22')).toEqual({ addr: '::', port: 22, named: false });
+    expect(splitEndpoint('10.0.0.5:https')).toEqual({ addr: '10.0.0.5', port: null, named: true });
+    expect(splitEndpoint('nonsense')).toBeNull();
+    expect(splitEndpoint('10.0.0.5:99999')).toBeNull();
+  });
+});
+
+describe('createSsParser', () => {
+  it('reads ss -tan with normalised states, IPv6 family as tcp6', () => {
+    const text = [
+      'State      Recv-Q Send-Q     Local Address:Port      Peer Address:Port  Process',
+      'LISTEN     0      511              0.0.0.0:443            0.0.0.0:*',
+      'TIME-WAIT  0      0               10.0.0.5:443          10.0.9.17:51544',
+      'ESTAB      0      0      [::ffff:10.0.0.5]:443  [::ffff:10.0.9.18]:40112',
+      'FIN-WAIT-2 0      0               10.0.0.5:443          10.0.9.19:40000',
+      'ESTAB      0      0               nonsense         10.0.9.1:5',
+    ].join('\n');
+    const r = parseText(createSsParser(ctx()), text);
+    expect(r.rows[1]).toEqual({
+      host: 'web1', ts: SNAP, ts_quality: 'collection-time', netns: null, proto: 'tcp', state: 'TIME_WAIT',
+      local_addr: '10.0.0.5', local_port: 443, peer_addr: '10.0.9.17', peer_port: 51544, process: null, timer: null,
+    });
+    expect(r.rows.map(brief)).toEqual([
+      ['tcp', 'LISTEN', '0.0.0.0|443', '0.0.0.0|null', null, null],
+      ['tcp', 'TIME_WAIT', '10.0.0.5|443', '10.0.9.17|51544', null, null],
+      ['tcp6', 'ESTABLISHED', '::ffff:10.0.0.5|443', '::ffff:10.0.9.18|40112', null, null],
+      ['tcp', 'FIN_WAIT2', '10.0.0.5|443', '10.0.9.19|40000', null, null],
+    ]);
+    expect(r.issues.map((i) => [i.line, i.code])).toEqual([[6, 'bad-socket-line']]);
+    expect(r.linesSkipped).toBe(1);
+  });
+
+  it('reads sos ss -peaonmi: keeps tcp/udp, joins tab continuation lines, ignores unix and netlink', () => {
+    const text = [
+      'Netid State     Recv-Q Send-Q        Local Address:Port     Peer Address:Port  Process',
+      'nl    UNCONN    0      0                      rtnl:kernel                *',
+      'u_str ESTAB     0      0                         * 20873               * 20874 users:(("systemd",pid=1,fd=40)) ino:20873 sk:1 <->',
+      '\t skmem:(r0,rb212992,t0,tb212992,f0,w0,o0,bl0,d0)',
+      'udp   UNCONN    0      0             127.0.0.53%lo:53            0.0.0.0:*     users:(("systemd-resolve",pid=600,fd=12)) uid:101 ino:22455 sk:4 <->',
+      '\t skmem:(r0,rb212992,t0,tb212992,f0,w0,o0,bl0,d0)',
+      'tcp   TIME-WAIT 0      0                  10.0.0.5:443         10.0.9.17:51544 timer:(timewait,41sec,0) ino:0 sk:9',
+      'tcp   ESTAB     0      0         [::ffff:10.0.0.5]:443  [::ffff:10.0.9.18]:40112 users:(("nginx",pid=123,fd=4),("nginx",pid=124,fd=4)) timer:(keepalive,119min,0) uid:33 ino:4711 sk:a <->',
+      '\t skmem:(r0,rb131072,t0,tb87040,f0,w0,o0,bl0,d0) ts sack cubic wscale:7,7 rto:204 rtt:0.5/0.25',
+    ].join('\n');
+    const p = createSsParser(ctx());
+    const r = parseText(p, text);
+    expect(r.rows.map(brief)).toEqual([
+      ['udp', 'UNCONN', '127.0.0.53|53', '0.0.0.0|null', 'systemd-resolve/600', null],
+      ['tcp', 'TIME_WAIT', '10.0.0.5|443', '10.0.9.17|51544', null, 'timewait,41sec,0'],
+      ['tcp6', 'ESTABLISHED', '::ffff:10.0.0.5|443', '::ffff:10.0.9.18|40112', 'nginx/123,nginx/124', 'keepalive,119min,0'],
+    ]);
+    expect(r.issues).toEqual([]);
+    expect(r.linesSkipped).toBe(0);
+    expect((p as unknown as { notApplicable: number }).notApplicable).toBe(3);
+  });
+
+  it('takes a timer from a continuation line and reports a continuation with no socket', () => {
+    const text = [
+      '\t skmem:(r0,rb131072,t0,tb87040,f0,w0,o0,bl0,d0)',
+      'ESTAB 0 0 10.0.0.5:22 10.0.9.1:50000',
+      '\t timer:(keepalive,1min,0) cubic rto:204',
+    ].join('\n');
+    const r = parseText(createSsParser(ctx()), text);
+    expect(r.rows.map(brief)).toEqual([['tcp', 'ESTABLISHED', '10.0.0.5|22', '10.0.9.1|50000', null, 'keepalive,1min,0']]);
+    expect(r.issues.map((i) => [i.line, i.code])).toEqual([[1, 'orphan-continuation']]);
+  });
+
+  it('reads `ss -tan state time-wait` (no State column) and snapshot stamps', () => {
+    const text = [
+      '0      0      10.0.0.5:443   10.0.9.17:51544',
+      'Mon Mar  9 13:20:02 UTC 2026',
+      'Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+      '0      0      10.0.0.5:443   10.0.9.17:51544',
+      'Mon Mar  9 13:20:32 UTC 2026',
+      'Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+      '0      0      10.0.0.5:443   10.0.9.17:51590 timer:(timewait,59sec,0)',
+      '0      0      10.0.0.5:https 10.0.9.17:51591',
+    ].join('\n');
+    const r = parseText(createSsParser(ctx({ snapshotTs: null }), { state: 'TIME_WAIT' }), text);
+    expect(r.rows.map((x) => [isoUtc(x.ts), x.ts_quality, ...brief(x)])).toEqual([
+      ['2026-03-09T13:20:02Z', 'exact', 'tcp', 'TIME_WAIT', '10.0.0.5|443', '10.0.9.17|51544', null, null],
+      ['2026-03-09T13:20:32Z', 'exact', 'tcp', 'TIME_WAIT', '10.0.0.5|443', '10.0.9.17|51590', null, 'timewait,59sec,0'],
+      ['2026-03-09T13:20:32Z', 'exact', 'tcp', 'TIME_WAIT', '10.0.0.5|null', '10.0.9.17|51591', null, null],
+    ]);
+    expect(r.issues.map((i) => [i.line, i.code])).toEqual([[1, 'no-timestamp'], [8, 'service-name-port']]);
+    expect(r.linesSkipped).toBe(1);
+    // Without the option, only a timewait timer tells the state.
+    const d = parseText(createSsParser(ctx()), text);
+    expect(d.rows.map((x) => x.state)).toEqual(['UNKNOWN', 'UNKNOWN', 'TIME_WAIT', 'UNKNOWN']);
+  });
+
+  it('sniffs ss output but not netstat', () => {
+    expect(looksLikeSs('State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n')).toBe(true);
+    expect(looksLikeSs('Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process\n')).toBe(true);
+    expect(looksLikeSs('TIME-WAIT 0 0 10.0.0.5:443 10.0.9.17:51544\nESTAB 0 0 10.0.0.5:443 10.0.9.17:51545\n')).toBe(true);
+    expect(looksLikeSs('Proto Recv-Q Send-Q Local Address           Foreign Address         State\n')).toBe(false);
+  });
+});
+
+describe('createNetstatSocketsParser', () => {
+  it('reads netstat -W -neopa: program names with spaces, blank UDP state, timers; ignores unix sockets', () => {
+    const text = [
+      'Active Internet connections (servers and established)',
+      'Proto Recv-Q Send-Q Local Address           Foreign Address         State       User       Inode      PID/Program name     Timer',
+      'tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      0          80701      328/sshd: /usr/sbin  off (0.00/0/0)',
+      'tcp        0      0 10.0.0.121:35100        10.0.0.119:3306         TIME_WAIT   0          0          -                    timewait (10.04/0/0)',
+      'tcp6       0      0 10.0.0.121:8201         10.0.0.112:52162        ESTABLISHED 0          363654     8589/vault           keepalive (2.75/0/0)',
+      'udp        0      0 127.0.0.53:53           0.0.0.0:*                           101        62669      187/systemd-resolve  off (0.00/0/0)',
+      'tcp        0      0 10.0.0.121:35101        10.0.0.119:3306         BOGUS       0          0          -                    off (0.00/0/0)',
+      'raw6       0      0 :::58                   :::*                    7           0          74368      247/systemd-network  off (0.00/0/0)',
+      'Active UNIX domain sockets (servers and established)',
+      'Proto RefCnt Flags       Type       State         I-Node   PID/Program name     Path',
+      'unix  2      [ ACC ]     STREAM     LISTENING     20873    1/systemd            /run/systemd/private',
+    ].join('\n');
+    const p = createNetstatSocketsParser(ctx({ file: 'sos_commands/networking/netstat_-W_-neopa' }));
+    const r = parseText(p, text);
+    expect(r.rows.map(brief)).toEqual([
+      ['tcp', 'LISTEN', '0.0.0.0|22', '0.0.0.0|null', 'sshd: /usr/sbin/328', null],
+      ['tcp', 'TIME_WAIT', '10.0.0.121|35100', '10.0.0.119|3306', null, 'timewait,10.04/0/0'],
+      ['tcp6', 'ESTABLISHED', '10.0.0.121|8201', '10.0.0.112|52162', 'vault/8589', 'keepalive,2.75/0/0'],
+      ['udp', 'UNCONN', '127.0.0.53|53', '0.0.0.0|null', 'systemd-resolve/187', null],
+    ]);
+    expect(r.issues.map((i) => [i.line, i.code])).toEqual([[7, 'bad-socket-line']]);
+    expect((p as unknown as { notApplicable: number }).notApplicable).toBe(3);
+  });
+
+  it('reads netstat -ant (no extra columns)', () => {
+    const text = [
+      'Proto Recv-Q Send-Q Local Address           Foreign Address         State',
+      'tcp        0      0 10.0.0.5:443            10.0.9.17:51544         TIME_WAIT',
+      'tcp6       0      0 :::22                   :::*                    LISTEN',
+    ].join('\n');
+    const r = parseText(createNetstatSocketsParser(ctx()), text);
+    expect(r.rows.map(brief)).toEqual([
+      ['tcp', 'TIME_WAIT', '10.0.0.5|443', '10.0.9.17|51544', null, null],
+      ['tcp6', 'LISTEN', '::|22', '::|null', null, null],
+    ]);
+    expect(r.issues).toEqual([]);
+  });
+
+  it('sniffs netstat socket lists but not ss', () => {
+    expect(looksLikeNetstatSockets('Active Internet connections (servers and established)\n')).toBe(true);
+    expect(looksLikeNetstatSockets('tcp 0 0 10.0.0.5:443 10.0.9.17:51544 TIME_WAIT\ntcp 0 0 10.0.0.5:443 10.0.9.17:51545 TIME_WAIT\n')).toBe(true);
+    expect(looksLikeNetstatSockets('tcp   ESTAB 0 0 10.0.0.5:443 10.0.9.17:1\ntcp   ESTAB 0 0 10.0.0.5:443 10.0.9.17:2\n')).toBe(false);
+  });
+});
+
+describe('createProcTcpParser', () => {
+  it('decodes little-endian hex addresses, hex states and tcp6', () => {
+    const text = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0500000A:01BB 11090A0A:C970 06 00000000:00000000 03:00000E6F 00000000     0        0 0 3 0000000000000000',
+      '   1: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2740 1 ffff88003d3af3c0 100 0 0 10 0',
+      '   2: 0500000A:01BB 11090A0A:C971 0F 00000000:00000000 00:00000000 00000000     0        0 0 3 0000000000000000',
+      '   3: 0000000000000000FFFF00000500000A:01BB 0000000000000000FFFF0000110A0A0A:C972 01 00000000:00000000 00:00000000 00000000 33 0 4711 1 0',
+    ].join('\n');
+    const r = parseText(createProcTcpParser(ctx({ file: 'proc/net/tcp' })), text);
+    expect(r.rows.map(brief)).toEqual([
+      ['tcp', 'TIME_WAIT', '10.0.0.5|443', '10.10.9.17|51568', null, null],
+      ['tcp', 'LISTEN', '0.0.0.0|22', '0.0.0.0|null', null, null],
+      ['tcp6', 'ESTABLISHED', '::ffff:10.0.0.5|443', '::ffff:10.10.10.17|51570', null, null],
+    ]);
+    expect(r.issues.map((i) => [i.line, i.code])).toEqual([[4, 'bad-socket-line']]);
+  });
+
+  it('reads big-endian hosts when told, and udp state 07 as UNCONN', () => {
+    const r = parseText(createProcTcpParser(ctx(), { bigEndian: true, proto: 'udp' }),
+      '   0: 0A000005:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 99 2 0\n');
+    expect(r.rows.map(brief)).toEqual([['udp', 'UNCONN', '10.0.0.5|53', '0.0.0.0|null', null, null]]);
+  });
+
+  it('formats IPv6 as RFC 5952', () => {
+    expect(formatIpv6([0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5])).toBe('2001:db8::5');
+    expect(formatIpv6(new Array<number>(16).fill(0))).toBe('::');
+    expect(formatIpv6([0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 4])).toBe('1:0:2::3:4');
+    expect(looksLikeProcTcp('  sl  local_address rem_address   st tx_queue\n')).toBe(true);
+  });
+});
+
+const REALWORLD = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
+
+describe.skipIf(!existsSync(REALWORLD))('realworld socket lists', () => {
+  const read = (rel: string) => readFileSync(REALWORLD + rel, 'utf8');
+
+  it('reads the sos netstat -W -neopa of vault', () => {
+    const rel = 'hotsos/vault/sos_commands/networking/netstat_-W_-neopa';
+    expect(looksLikeNetstatSockets(read(rel))).toBe(true);
+    const r = parseText(createNetstatSocketsParser(ctx({ file: rel })), read(rel));
+    expect(r.issues).toEqual([]);
+    expect(r.rows.length).toBe(141);
+    expect(r.rows.filter((x) => x.state === 'TIME_WAIT').length).toBe(105);
+    expect(r.rows.filter((x) => x.state === 'TIME_WAIT' && x.peer_addr === '10.0.0.119' && x.peer_port === 3306).length)
+      .toBeGreaterThan(80);
+    expect(brief(r.rows[0]!)).toEqual(['tcp', 'LISTEN', '127.0.0.1|3306', '0.0.0.0|null', 'mysqlrouter/302', null]);
+  });
+
+  it('finds no sockets in netstat -W -agn (group memberships) and reports nothing', () => {
+    const rel = 'hotsos/vault/sos_commands/networking/netstat_-W_-agn';
+    const r = parseText(createNetstatSocketsParser(ctx({ file: rel })), read(rel));
+    expect(r.rows).toEqual([]);
+    expect(r.issues).toEqual([]);
+  });
+
+  it('reads procfs /proc/net/tcp and tcp6', () => {
+    const tcp = parseText(createProcTcpParser(ctx({ file: 'proc/net/tcp' })), read('procfs/proc/net/tcp'));
+    expect(tcp.issues).toEqual([]);
+    expect(tcp.rows.map(brief)).toEqual([
+      ['tcp', 'LISTEN', '10.0.0.5|22', '0.0.0.0|null', null, null],
+      ['tcp', 'LISTEN', '0.0.0.0|22', '0.0.0.0|null', null, null],
+      ['tcp', 'LISTEN', '0.0.0.0|22', '0.0.0.0|null', null, null],
+    ]);
+    const tcp6 = parseText(createProcTcpParser(ctx({ file: 'proc/net/tcp6' })), read('procfs/proc/net/tcp6'));
+    expect(tcp6.issues).toEqual([]);
+    expect(tcp6.rows.map(brief)).toEqual([
+      ['tcp6', 'CLOSE', '::|5355', '::|null', null, null],
+      ['tcp6', 'CLOSE', 'fe80::56e1:adff:fe7c:6609|51073', '::|null', null, null],
+    ]);
+  });
+});
