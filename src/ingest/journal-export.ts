@@ -156,7 +156,7 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
             this.pos++;
             this.lineNo++;
           } else {
-            this.problem('bad-field', this.lineNo, b, this.pos, Math.min(n, this.pos + 80),
+            this.problem('bad-field', this.lineNo, null, 0, 0,
               `a newline after the ${this.binNeed} bytes of binary field ${this.binKey}`);
           }
           break;
@@ -263,7 +263,8 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
   }
 
   private problem(code: string, line: number, b: Uint8Array | null, start: number, end: number, expected: string): void {
-    const text = b ? utf8.decode(b.subarray(start, Math.min(end, start + 200))) : '';
+    // Without bytes the problem is about the binary field being read: name it.
+    const text = b ? utf8.decode(b.subarray(start, Math.min(end, start + 200))) : this.binKey;
     this.issues.push(issue(code, this.ctx.file, line, text, expected));
   }
 

@@ -99,7 +99,7 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
   private facility: number | null = null;
   private priority: number | null = null;
   private host: string | null = null;
-  /** True when the header named the host itself (skip the host token of the syslog header). */
+  /** True when the prefix already named the host (Thunderbird node): no host token follows. */
   private hostKnown = false;
 
   constructor(private readonly ctx: ParseContext) {

@@ -43,9 +43,12 @@ export interface RcaReport {
   findings: Finding[];
 }
 
+/** DuckDB's TIMESTAMPTZ text (session zone UTC) → ISO 8601 UTC, keeping µs. */
 const iso = (v: unknown): string | null => {
   if (v == null) return null;
   const s = String(v);
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?\+00(?::00)?$/.exec(s);
+  if (m) return `${m[1]}T${m[2]}${m[3] ? m[3].replace(/0+$/, '') : ''}Z`;
   const d = new Date(s.includes('T') || s.includes('Z') ? s : s.replace(' ', 'T').replace(/\+00(:00)?$/, 'Z'));
   if (Number.isNaN(d.getTime())) return s;
   const out = d.toISOString();

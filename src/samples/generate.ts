@@ -52,6 +52,8 @@ export function web01(): { spec: SosSpec; truth: Record<string, unknown> } {
     `${dmesgStamp(1_204_511)} TCP established hash table entries: 524288 (order: 11, 8388608 bytes)`,
   ];
   const ml = (ms: number, tag: string, msg: string) => messages.push(`${syslogStamp(ms, tz)} ${host} ${tag}: ${msg}`);
+  // Before the US DST change of 2026-03-08 (CST, UTC−6): the same file spans both offsets.
+  ml(Date.UTC(2026, 2, 8, 5, 0, 0), 'sshd[2101]', 'Accepted publickey for admin from 10.0.0.99 port 50001 ssh2');
   ml(t0 - 3_600_000, 'sshd[2211]', 'Accepted publickey for admin from 10.0.0.99 port 51022 ssh2');
   ml(t0 - 600_000, 'kernel', 'kauditd_printk_skb: 5 callbacks suppressed');
   let logged = 0;
@@ -97,7 +99,8 @@ export function web01(): { spec: SosSpec; truth: Record<string, unknown> } {
   };
   const truth = {
     host, kind: 'tcp_timewait_overflow',
-    start: isoUtc(t0 * 1000), end: isoUtc(end * 1000),
+    // dmesg keeps µs: the last line of the last burst is the precise end.
+    start: isoUtc(t0 * 1000), end: isoUtc(end * 1000 + 9 * 1117 + 312),
     logged, suppressed, estimated_total: logged + suppressed,
     limit: { name: 'net.ipv4.tcp_max_tw_buckets', value: 65536, peak: 41234 },
     top_peer: { peer: '192.0.2.17:5432', share: 0.88 },

@@ -139,7 +139,7 @@ export function sosreportEntries(spec: SosSpec, name: string): TarEntry[] {
   }), 'TcpExt:', ...extNames.filter((n) => spec.tcpExt[n] !== 0).map((n) => n === 'TW' ? `    ${spec.tcpExt[n]} TCP sockets finished time wait in fast timer` : `    ${n}: ${spec.tcpExt[n]}`)];
   f('sos_commands/networking/netstat_-s', netstatS.join('\n') + '\n');
   if (v4) {
-    f('sos_commands/networking/nstat_-zas', ['#kernel', ...TCP_COLS.map((c) => `Tcp${c}`.padEnd(32) + String(spec.tcp[c] ?? 0).padEnd(19) + '0.0'), ...extNames.map((n) => `TcpExt${n}`.padEnd(32) + String(spec.tcpExt[n]).padEnd(19) + '0.0')].join('\n') + '\n');
+    f('sos_commands/networking/nstat_-zas', ['#kernel', ...TCP_COLS.filter((c) => !/^(Rto|MaxConn|CurrEstab)/.test(c)).map((c) => `Tcp${c}`.padEnd(32) + String(spec.tcp[c] ?? 0).padEnd(19) + '0.0'), ...extNames.map((n) => `TcpExt${n}`.padEnd(32) + String(spec.tcpExt[n]).padEnd(19) + '0.0')].join('\n') + '\n');
     const start = spec.collectedUtcMs / 1000 - 200;
     const manifest = {
       version: spec.sosVersion, cmdline: 'sos report --batch', start_time: '', compression: 'xz',

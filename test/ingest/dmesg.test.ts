@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDmesgParser, looksLikeDmesg, readPrintkStamp } from '../../src/ingest/dmesg.js';
 import { parseText } from '../../src/ingest/lines.js';
@@ -82,6 +83,17 @@ describe('dmesg -T, --time-format iso, -x, -r', () => {
     expect(readPrintkStamp('kernel: [38775494.392631] nf', 8)).toEqual({ us: 38775494392631, end: 26 });
     expect(readPrintkStamp('[ 12.5] x', 0)).toEqual({ us: 12500000, end: 8 });
     expect(readPrintkStamp('[Mon Mar  9] x', 0)).toBeNull();
+  });
+});
+
+describe('robustness', () => {
+  it('never throws on arbitrary lines built from stamp fragments', () => {
+    const piece = fc.oneof(fc.string(), fc.constantFrom('[', '] ', '[ 1.2] ', '.5] ', '<4>', 'kern  :info  : ', '[Mon Mar  9 25:02:11 2026] ',
+      '2026-03-09T14:02:11,456789+01:00 ', '  ', '\0'));
+    fc.assert(fc.property(fc.array(fc.array(piece, { maxLength: 5 }).map((p) => p.join('')), { maxLength: 8 }), (lines) => {
+      const r = parse(lines.join('\n'));
+      expect(r.rows.length + r.linesSkipped).toBeLessThanOrEqual(lines.length);
+    }), { numRuns: 300 });
   });
 });
 

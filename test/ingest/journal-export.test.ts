@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createJournalExportParser, looksLikeJournalExport } from '../../src/ingest/journal-export.js';
 import { createJournalJsonParser } from '../../src/ingest/journal-json.js';
@@ -139,6 +140,20 @@ describe('journal export format', () => {
     ]);
     expect(fromExport.issues.map((i) => i.code)).toEqual(['no-message']);
     expect(fromJson.issues.map((i) => [i.code, i.line])).toEqual([['no-message', 5]]);
+  });
+});
+
+describe('robustness', () => {
+  it('never throws on arbitrary bytes built from export fragments, whatever the chunking', () => {
+    const piece = fc.oneof(
+      fc.uint8Array({ maxLength: 12 }),
+      fc.constantFrom('MESSAGE\n', 'MESSAGE=x\n', '__REALTIME_TIMESTAMP=1\n', '\n', '\n\n', 'bad key=1\n').map((t) => enc.encode(t)),
+      fc.nat({ max: 40 }).map(le64),
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), fc.integer({ min: 1, max: 9 }), (parts, size) => {
+      const buf = bytes(...parts);
+      expect(parseChunked(buf, size)).toEqual(parse(buf));
+    }), { numRuns: 300 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/ingest/lines.js';
 import { createSyslogParser, looksLikeJournalShort, looksLikeSyslog } from '../../src/ingest/syslog.js';
@@ -207,6 +208,19 @@ describe('RFC 3339, RFC 5424, OpenWrt logread, fragments', () => {
       ['jobs', 38775494494836, 'nf_conntrack: table full, dropping packet', 3],
     ]);
     expect(r.issues).toEqual([]);
+  });
+});
+
+describe('robustness', () => {
+  it('never throws on arbitrary lines built from header fragments', () => {
+    const piece = fc.oneof(
+      fc.string(), fc.constantFrom('<13>', '<999>', '<6>1 ', 'Mar  9 ', 'Feb 31 25:61:99 ', 'Mon 2026-03-09 ', '2026-13-09T14:02:11+01:00 ',
+        '[ 12.5] ', '[', '-- Boot ', ' --', 'kernel: ', 'kern.info ', 'web01 ', 'a[12]: ', '\0', '\uFFFD', '1773061331.2 ', '- 1131566461 2005.11.09 n '),
+    );
+    fc.assert(fc.property(fc.array(fc.array(piece, { maxLength: 6 }).map((p) => p.join('')), { maxLength: 8 }), (lines) => {
+      const r = parse(lines.join('\n'));
+      expect(r.rows.length + r.linesSkipped).toBeLessThanOrEqual(lines.length);
+    }), { numRuns: 300 });
   });
 });
 
