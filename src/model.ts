@@ -10,6 +10,7 @@ export type TsQuality =
   | 'syslog-year-inferred' // RFC 3164 stamp: local time, year inferred from collection date
   | 'monotonic+boot' // seconds since boot + boot time
   | 'collection-time' // snapshot taken at sosreport collection (no own stamp)
+  | 'file-mtime' // a side file with no stamp of its own: the file's modification time
   | 'assumed-utc'; // local time with no known zone, taken as UTC
 
 /** A line (or entry) a parser could not use. Never silently dropped. */
@@ -38,6 +39,8 @@ export interface ParseContext {
   bootTimeMs?: number | null;
   /** Timestamp (epoch µs) for snapshots that carry none (sosreport collection or command time). */
   snapshotTs?: number | null;
+  /** Quality of snapshotTs (default 'collection-time'). */
+  snapshotQuality?: TsQuality;
   /** Network namespace of the data ('' / null = the host's own). */
   netns?: string | null;
 }

@@ -7,11 +7,11 @@ import { createJournalExportParser, looksLikeJournalExport } from './journal-exp
 import { createSlabinfoParser, looksLikeSlabinfo } from './slabinfo.js';
 import { createSysctlParser, looksLikeSysctl } from './sysctl.js';
 import { createSockstatParser, createSsSummaryParser, looksLikeSockstat, looksLikeSsSummary } from './sockstat.js';
-import { createProcNetStatParser, createConntrackStatsParser } from './procstat.js';
+import { createProcNetStatParser, createConntrackStatsParser, looksLikeConntrackStats, looksLikeProcNetStat } from './procstat.js';
 import { createProcNetstatParser, looksLikeProcNetstat } from './netstat.js';
 import { createNstatParser, looksLikeNstat } from './nstat.js';
 import { createNetstatSParser, looksLikeNetstatS } from './netstat-s.js';
-import { createSsParser, createNetstatSocketsParser, createProcTcpParser, looksLikeSs, looksLikeNetstatSockets } from './ss.js';
+import { createSsParser, createNetstatSocketsParser, createProcTcpParser, looksLikeSs, looksLikeNetstatSockets, looksLikeProcTcp } from './ss.js';
 import { createSarParser, looksLikeSar } from './sar.js';
 import { createSadfParser, looksLikeSadf } from './sadf.js';
 
@@ -49,11 +49,11 @@ export const FORMATS: Format[] = [
   { kind: 'sysctl', table: 'sysctls', needsHost: true, create: (ctx) => createSysctlParser(ctx, 'sysctl-a'), looksLike: looksLikeSysctl, example: 'sysctl -a > sysctl.txt' },
   // Formats only taken from known places in a bundle (or with --as):
   { kind: 'sysctl-conf', table: 'sysctls', needsHost: true, create: (ctx) => createSysctlParser(ctx, 'sysctl.conf'), example: 'cat /etc/sysctl.conf /etc/sysctl.d/*.conf > sysctl.conf' },
-  { kind: 'proc-tcp', table: 'sockets', needsHost: true, create: createProcTcpParser, example: 'cat /proc/net/tcp /proc/net/tcp6 > proc-tcp.txt' },
-  { kind: 'nf_conntrack-stat', table: 'counter_samples', needsHost: true, create: (ctx) => createProcNetStatParser(ctx, 'nf_conntrack'), example: 'cat /proc/net/stat/nf_conntrack' },
-  { kind: 'arp_cache-stat', table: 'counter_samples', needsHost: true, create: (ctx) => createProcNetStatParser(ctx, 'arp_cache'), example: 'cat /proc/net/stat/arp_cache' },
+  { kind: 'proc-tcp', table: 'sockets', needsHost: true, create: createProcTcpParser, looksLike: looksLikeProcTcp, example: 'cat /proc/net/tcp /proc/net/tcp6 > proc-tcp.txt' },
+  { kind: 'nf_conntrack-stat', table: 'counter_samples', needsHost: true, create: (ctx) => createProcNetStatParser(ctx, 'nf_conntrack'), looksLike: (h) => looksLikeProcNetStat(h) && !/table_fulls/.test(h), example: 'cat /proc/net/stat/nf_conntrack' },
+  { kind: 'arp_cache-stat', table: 'counter_samples', needsHost: true, create: (ctx) => createProcNetStatParser(ctx, 'arp_cache'), looksLike: (h) => looksLikeProcNetStat(h) && /table_fulls/.test(h), example: 'cat /proc/net/stat/arp_cache' },
   { kind: 'ndisc_cache-stat', table: 'counter_samples', needsHost: true, create: (ctx) => createProcNetStatParser(ctx, 'ndisc_cache'), example: 'cat /proc/net/stat/ndisc_cache' },
-  { kind: 'conntrack-s', table: 'counter_samples', needsHost: true, create: createConntrackStatsParser, example: 'conntrack -S > conntrack-S.txt' },
+  { kind: 'conntrack-s', table: 'counter_samples', needsHost: true, create: createConntrackStatsParser, looksLike: looksLikeConntrackStats, example: 'conntrack -S > conntrack-S.txt' },
 ];
 
 export const FORMAT_BY_KIND = new Map(FORMATS.map((f) => [f.kind, f]));

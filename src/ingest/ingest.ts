@@ -293,9 +293,11 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   else fmt = detectFormat(head);
   if (!fmt) {
     const bin = /[\x00-\x08\x0e-\x1a]/.test(head.slice(0, 4096));
+    const journal = headBuf.length >= 8 && headBuf.toString('latin1', 0, 8) === 'LPKSHHRH';
     return failed(path, 'unknown', new InputError('unknown-format',
-      bin ? 'binary data of no known format (sosreport archives must be tar; pass --as KIND to force)'
-        : 'not a format bundlescope knows (pass --as KIND to force: ' + [...FORMAT_BY_KIND.keys()].join(', ') + ')', path));
+      journal ? 'a binary systemd journal file: export it with `journalctl --file FILE -o export > FILE.export` and ingest that'
+        : bin ? 'binary data of no known format (a sosreport must be a tar archive; --as KIND forces a format)'
+        : 'not a format bundlescope knows (--as KIND forces one; README lists the kinds)', path));
   }
   const sum = emptySummary(path, fmt.kind);
   const dataHost = hostFromHead(fmt, head);
@@ -320,7 +322,10 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     // Year of RFC 3164 stamps: the host's collection date, else the file's modification time.
     referenceTimeMs: info.collected != null ? Math.floor(info.collected / 1000) : st.mtimeMs,
     bootTimeMs: info.boot != null ? Math.floor(info.boot / 1000) : null,
-    snapshotTs: null,
+    // A snapshot with no stamp line of its own: the host's collection time when it is known,
+    // else the file's modification time (marked so; a customer's copy may have touched it).
+    snapshotTs: info.collected ?? Math.round(st.mtimeMs * 1000),
+    snapshotQuality: info.collected != null ? 'collection-time' : 'file-mtime',
     netns: null,
   };
   sum.host = fallbackHost ?? dataHost;

@@ -42,10 +42,19 @@ function validFieldName(b: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-function ascii(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
-  return s;
+/** Bytes → string: short ASCII runs directly (most journal values), the rest through TextDecoder. */
+function text(b: Uint8Array, start: number, end: number): string {
+  if (end - start <= 256) {
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (b[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+  }
+  return utf8.decode(b.subarray(start, end));
 }
 
 function countNewlines(b: Uint8Array, start: number, end: number): number {
@@ -212,14 +221,14 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
       this.entryOpen = true;
       this.entryLine = this.lineNo;
     }
-    const key = ascii(b, start, keyEnd);
+    const key = text(b, start, keyEnd);
     if (eq < 0) {
       this.binKey = key;
       this.binLine = this.lineNo;
       this.state = 'length';
       return;
     }
-    if (JOURNAL_FIELDS.has(key) && !this.fields.has(key)) this.fields.set(key, utf8.decode(b.subarray(eq + 1, end)));
+    if (JOURNAL_FIELDS.has(key) && !this.fields.has(key)) this.fields.set(key, text(b, eq + 1, end));
   }
 
   private storeBinary(): void {

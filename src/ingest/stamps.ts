@@ -200,7 +200,7 @@ export abstract class SnapshotLineParser<R> extends BaseLineParser<R> {
 
   constructor(protected readonly ctx: ParseContext) {
     super(ctx.file);
-    this.stamp = ctx.snapshotTs != null ? { us: ctx.snapshotTs, quality: 'collection-time' } : null;
+    this.stamp = ctx.snapshotTs != null ? { us: ctx.snapshotTs, quality: ctx.snapshotQuality ?? 'collection-time' } : null;
     this.clock = new LocalClock(usableZone(ctx.tz));
   }
 
