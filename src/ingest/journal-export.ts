@@ -28,7 +28,7 @@ export const MAX_EXPORT_FIELD = 64 * 1024 * 1024;
 type State = 'line' | 'length' | 'data' | 'data-end' | 'discard-line' | 'resync';
 
 const utf8 = new TextDecoder('utf-8');
-const EMPTY = new Uint8Array(0);
+const EMPTY = Buffer.alloc(0);
 
 function validFieldName(b: Uint8Array, start: number, end: number): boolean {
   const n = end - start;
@@ -42,19 +42,12 @@ function validFieldName(b: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Bytes → string: short ASCII runs directly (most journal values), the rest through TextDecoder. */
-function text(b: Uint8Array, start: number, end: number): string {
-  if (end - start <= 256) {
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      if (b[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+/** Bytes → string: ASCII (most journal values) natively, anything else through TextDecoder. */
+function text(b: Buffer, start: number, end: number): string {
+  for (let i = start; i < end; i++) {
+    if (b[i]! >= 0x80) return utf8.decode(b.subarray(start, end));
   }
-  return utf8.decode(b.subarray(start, end));
+  return b.toString('latin1', start, end);
 }
 
 function countNewlines(b: Uint8Array, start: number, end: number): number {
@@ -68,7 +61,7 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
   linesRead = 0;
   linesSkipped = 0;
   private rows: LogEventRow[] = [];
-  private buf: Uint8Array = EMPTY;
+  private buf: Buffer = EMPTY;
   private pos = 0;
   private state: State = 'line';
   /** Physical line number of the byte at `pos`. */
@@ -92,14 +85,8 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
 
   chunk(c: Uint8Array): void {
     if (c.length === 0) return;
-    if (this.pos >= this.buf.length) this.buf = c;
-    else {
-      const rest = this.buf.subarray(this.pos);
-      const joined = new Uint8Array(rest.length + c.length);
-      joined.set(rest, 0);
-      joined.set(c, rest.length);
-      this.buf = joined;
-    }
+    const view = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    this.buf = this.pos >= this.buf.length ? view : Buffer.concat([this.buf.subarray(this.pos), view]);
     this.pos = 0;
     this.run();
   }
@@ -205,7 +192,7 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
   }
 
   /** A `KEY=value` line, the `KEY` line of a binary field, or the empty line ending an entry. */
-  private fieldLine(b: Uint8Array, start: number, end: number): void {
+  private fieldLine(b: Buffer, start: number, end: number): void {
     if (start === end) {
       this.endEntry();
       return;
