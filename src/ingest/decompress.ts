@@ -88,8 +88,13 @@ export async function autoDecompress(src: Readable): Promise<{ stream: Readable;
   const compression = sniffCompression(first);
   if (compression === 'none') return { stream: src, compression };
   const d = decompressor(compression);
-  src.on('error', (e) => d.destroy(e));
-  return { stream: src.pipe(d), compression };
+  // unbzip2-stream is an old-style `through` stream: re-stream it through a modern PassThrough
+  // so that it is async-iterable and errors propagate.
+  const out = new PassThrough();
+  src.on('error', (e) => out.destroy(e));
+  d.on('error', (e: Error) => out.destroy(e));
+  src.pipe(d).pipe(out);
+  return { stream: out, compression };
 }
 
 function Readable_from(items: Buffer[]): Readable {

@@ -196,7 +196,7 @@ async function ingestBundle(store: Store, path: string, tree: Tree, archiveBytes
   }
   sum.host = plan.facts.host;
   const sha = archiveBytes != null
-    ? await sha256File(path)
+    ? tree.sha256 ?? await sha256File(path)
     : sha256(Buffer.from(plan.items.map((i) => i.path + ':' + sha256(i.data)).join('\n') + plan.procSysctls.map((s) => `${s.path}=${s.value}`).join('\n')));
   if (await alreadyIngested(store, sha)) {
     sum.status = 'unchanged';

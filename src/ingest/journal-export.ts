@@ -50,9 +50,28 @@ function text(b: Buffer, start: number, end: number): string {
   return b.toString('latin1', start, end);
 }
 
+const WANTED_BY_LENGTH = new Map<number, { name: string; bytes: Buffer }[]>();
+for (const name of JOURNAL_FIELDS) {
+  const list = WANTED_BY_LENGTH.get(name.length) ?? [];
+  list.push({ name, bytes: Buffer.from(name, 'latin1') });
+  WANTED_BY_LENGTH.set(name.length, list);
+}
+
+/** The JOURNAL_FIELDS name spelled by these bytes, or null (no string is made for other fields). */
+function wantedField(b: Buffer, start: number, end: number): string | null {
+  const candidates = WANTED_BY_LENGTH.get(end - start);
+  if (!candidates) return null;
+  next: for (const c of candidates) {
+    for (let i = 0; i < c.bytes.length; i++) if (b[start + i] !== c.bytes[i]) continue next;
+    return c.name;
+  }
+  return null;
+}
+
 function countNewlines(b: Uint8Array, start: number, end: number): number {
+  const s = b.subarray(start, end);
   let n = 0;
-  for (let i = b.indexOf(10, start); i >= 0 && i < end; i = b.indexOf(10, i + 1)) n++;
+  for (let i = s.indexOf(10); i >= 0; i = s.indexOf(10, i + 1)) n++;
   return n;
 }
 
@@ -197,8 +216,14 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
       this.endEntry();
       return;
     }
-    let eq = b.indexOf(61, start);
-    if (eq >= end) eq = -1;
+    // Field names are at most 64 bytes: look for '=' no further (binary data may follow).
+    let eq = -1;
+    for (let i = start, lim = Math.min(end, start + 65); i < lim; i++) {
+      if (b[i] === 61) {
+        eq = i;
+        break;
+      }
+    }
     const keyEnd = eq < 0 ? end : eq;
     if (!validFieldName(b, start, keyEnd)) {
       this.problem('bad-field', this.lineNo, b, start, end, 'KEY=value or a binary field name (A-Z, 0-9, _)');
@@ -208,14 +233,14 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
       this.entryOpen = true;
       this.entryLine = this.lineNo;
     }
-    const key = text(b, start, keyEnd);
     if (eq < 0) {
-      this.binKey = key;
+      this.binKey = b.toString('latin1', start, keyEnd);
       this.binLine = this.lineNo;
       this.state = 'length';
       return;
     }
-    if (JOURNAL_FIELDS.has(key) && !this.fields.has(key)) this.fields.set(key, text(b, eq + 1, end));
+    const key = wantedField(b, start, keyEnd);
+    if (key !== null && !this.fields.has(key)) this.fields.set(key, text(b, eq + 1, end));
   }
 
   private storeBinary(): void {

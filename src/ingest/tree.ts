@@ -1,5 +1,6 @@
 import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { extract } from 'tar-stream';
 import { autoDecompress } from './decompress.js';
 import { SafetyError } from '../errors.js';
@@ -39,6 +40,8 @@ export class Tree {
   readonly issues: Issue[] = [];
   /** The archive ended early or was damaged; what was read before is kept. */
   truncated = false;
+  /** sha256 of the uncompressed archive stream (archives only). */
+  sha256: string | null = null;
 
   constructor(readonly label: string) {
     this.entries.set('', { type: 'dir' });
@@ -191,6 +194,9 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
 export async function treeFromArchive(file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS): Promise<Tree> {
   const tree = new Tree(file);
   const { stream } = await autoDecompress(createReadStream(file));
+  // The content hash is of the uncompressed tar: the same bundle recompressed is the same input.
+  const hash = createHash('sha256');
+  stream.on('data', (c: Buffer) => hash.update(c));
   const ex = extract();
   let total = 0;
   let count = 0;
@@ -290,7 +296,10 @@ export async function treeFromArchive(file: string, wanted: (path: string) => bo
       });
     });
     ex.on('finish', () => {
-      if (!failed) resolve();
+      if (!failed) {
+        tree.sha256 = hash.digest('hex');
+        resolve();
+      }
     });
     stream.pipe(ex);
   });
