@@ -28,3 +28,14 @@ SELECT host, netns, name, origin,
 FROM (SELECT DISTINCT host, netns, name, origin, ts, value FROM counter_samples WHERE semantics = 'cumulative')
 WINDOW w AS (PARTITION BY host, netns, name, origin ORDER BY ts)
 QUALIFY lag(ts) OVER w IS NOT NULL;
+
+-- Connection rates per host: per-second rates derived from cumulative snapshots (reset-safe,
+-- see counter_steps) next to the rates sar/sadf recorded themselves. One row per interval end.
+CREATE OR REPLACE VIEW counter_rates AS
+SELECT host, netns, name, origin, to_ts AS ts, from_ts, increase / seconds AS per_second, 'derived' AS method
+FROM counter_steps
+WHERE seconds > 0
+UNION ALL
+SELECT DISTINCT host, netns, name, origin, ts, NULL AS from_ts, value AS per_second, 'recorded' AS method
+FROM counter_samples
+WHERE semantics = 'rate' AND device IS NULL;

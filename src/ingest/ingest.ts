@@ -1,4 +1,4 @@
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync, statSync, existsSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -45,11 +45,29 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   if (opts.as && !FORMAT_BY_KIND.has(opts.as) && opts.as !== 'sosreport') {
     throw new InputError('bad-kind', `unknown input kind '${opts.as}' (one of: sosreport, ${[...FORMAT_BY_KIND.keys()].join(', ')})`);
   }
+  // Bundles first: their host facts (time zone, collection and boot time) are what side files
+  // need, so the answer does not depend on the order the inputs were given in.
+  const rank = await Promise.all(paths.map(async (p) => ((await looksLikeBundle(p)) ? 0 : 1)));
+  const ordered = paths.map((p, i) => ({ p, r: rank[i]!, i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
   const out: InputSummary[] = [];
-  for (const p of paths) {
+  for (const p of ordered) {
     for (const s of await ingestPath(store, p, opts)) out.push(s);
   }
   return out;
+}
+
+/** Cheap look: a tar archive (after decompression) or a directory with sos_commands/ near its top. */
+async function looksLikeBundle(path: string): Promise<boolean> {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) {
+      if (existsSync(join(path, 'sos_commands')) || existsSync(join(path, 'insights_commands'))) return true;
+      return readdirSync(path).some((d) => existsSync(join(path, d, 'sos_commands')));
+    }
+    return st.isFile() && isTar(await readHead(path));
+  } catch {
+    return false;
+  }
 }
 
 function emptySummary(path: string, kind: string): InputSummary {
@@ -182,7 +200,14 @@ async function loadParsed(
   } else {
     bytes = await feedStream(parser as LineParser<unknown>, data, onBatch);
   }
-  return { issues: parser.issues, skipped: parser.linesSkipped, bytes };
+  const issues = [...parser.issues];
+  // sar files: record which activities were there, so "no TCP data" is not read as zero.
+  const activities = (parser as { activities?: Set<string> }).activities;
+  if (activities && activities.size > 0 && !activities.has('TCP')) {
+    issues.push(issue('no-tcp-activity', ctx.file, null, `activities: ${[...activities].sort().join(', ')}`,
+      'TCP/ETCP activity (sadc runs without -S SNMP by default): no connection rates from this file', 'warning'));
+  }
+  return { issues, skipped: parser.linesSkipped, bytes };
 }
 
 async function ingestBundle(store: Store, path: string, tree: Tree, archiveBytes: number | null, opts: IngestOptions): Promise<InputSummary> {

@@ -215,13 +215,18 @@ async function baseFinding(store: Store, host: string, kind: OverflowKind, netns
     f.evidence.push({ source: String(pop.path ?? pop.origin), detail: `${pop.metric} = ${pop.value} at ${iso(pop.ts)}${f.limit.value ? ` (${Math.round((f.limit.ratio ?? 0) * 100)}% of the limit ${f.limit.value})` : ''}` });
   }
   if (kind === 'tcp_timewait_overflow') {
+    // The socket snapshot that best shows the episode: the fullest one near it, else the fullest one.
     const peers = (await runSql(store,
-      `SELECT t.peer, t.share, t.sockets, t.side, t.local_port, t.ts::VARCHAR AS ts, s.path,
-         sum(t.sockets) OVER () AS total
-       FROM timewait_peers t
-       LEFT JOIN (SELECT host, netns, ts, min(source_id) AS source_id FROM sockets GROUP BY ALL) x USING (host, netns, ts)
-       LEFT JOIN sources s ON s.source_id = x.source_id
-       WHERE t.host = $host AND t.netns = $netns ORDER BY t.sockets DESC, t.peer LIMIT 5`, { host, netns })).rows;
+      `WITH snaps AS (
+         SELECT ts, source_id, max(snapshot_total) AS total,
+           ($start::TIMESTAMPTZ IS NOT NULL AND ts BETWEEN $start::TIMESTAMPTZ - INTERVAL 10 MINUTE AND $end::TIMESTAMPTZ + INTERVAL 10 MINUTE) AS near
+         FROM timewait_peers WHERE host = $host AND netns = $netns GROUP BY ts, source_id
+       ), pick AS (
+         SELECT ts, source_id FROM snaps ORDER BY (SELECT bool_or(near) FROM snaps) AND NOT near, total DESC, ts DESC LIMIT 1
+       )
+       SELECT t.peer, t.share, t.sockets, t.side, t.local_port, t.ts::VARCHAR AS ts, s.path, t.snapshot_total AS total
+       FROM timewait_peers t JOIN pick USING (ts, source_id) LEFT JOIN sources s USING (source_id)
+       WHERE t.host = $host AND t.netns = $netns ORDER BY t.sockets DESC, t.peer LIMIT 5`, { host, netns, start, end: end ?? start })).rows;
     f.top_peers = peers.map((r) => ({
       peer: String(r.peer), share: Math.round(Number(r.share) * 1000) / 1000, sockets: Number(r.sockets),
       side: String(r.side), local_port: num(r.local_port),
