@@ -47,8 +47,9 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   }
   // Bundles first: their host facts (time zone, collection and boot time) are what side files
   // need, so the answer does not depend on the order the inputs were given in.
-  const rank = await Promise.all(paths.map(async (p) => ((await looksLikeBundle(p)) ? 0 : 1)));
-  const ordered = paths.map((p, i) => ({ p, r: rank[i]!, i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
+  const leaves = expandInputs(paths);
+  const rank = await Promise.all(leaves.map(async (p) => ((await looksLikeBundle(p)) ? 0 : 1)));
+  const ordered = leaves.map((p, i) => ({ p, r: rank[i]!, i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
   const out: InputSummary[] = [];
   for (const p of ordered) {
     for (const s of await ingestPath(store, p, opts)) out.push(s);
@@ -56,14 +57,49 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   return out;
 }
 
+/** Directories that are not sosreports expand into their files (sorted, hidden ones skipped). */
+function expandInputs(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string, top: boolean) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      out.push(p); // reported as not found by ingestPath
+      return;
+    }
+    if (!st.isDirectory() || isSosDir(p)) {
+      out.push(p);
+      return;
+    }
+    let names: string[];
+    try {
+      names = readdirSync(p).sort();
+    } catch {
+      out.push(p);
+      return;
+    }
+    for (const n of names) if (!n.startsWith('.')) walk(join(p, n), false);
+    void top;
+  };
+  for (const p of paths) walk(p, true);
+  return out;
+}
+
+function isSosDir(path: string): boolean {
+  if (existsSync(join(path, 'sos_commands')) || existsSync(join(path, 'insights_commands'))) return true;
+  try {
+    return readdirSync(path).some((d) => existsSync(join(path, d, 'sos_commands')));
+  } catch {
+    return false;
+  }
+}
+
 /** Cheap look: a tar archive (after decompression) or a directory with sos_commands/ near its top. */
 async function looksLikeBundle(path: string): Promise<boolean> {
   try {
     const st = statSync(path);
-    if (st.isDirectory()) {
-      if (existsSync(join(path, 'sos_commands')) || existsSync(join(path, 'insights_commands'))) return true;
-      return readdirSync(path).some((d) => existsSync(join(path, d, 'sos_commands')));
-    }
+    if (st.isDirectory()) return isSosDir(path);
     return st.isFile() && isTar(await readHead(path));
   } catch {
     return false;

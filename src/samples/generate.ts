@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTarball } from './tarball.js';
+import { writeIncidents } from './incidents.js';
 import { dmesgStamp, sosreportEntries, syslogStamp, type SosSpec, type SsSocket } from './sos.js';
 import { isoUtc } from '../time.js';
 
@@ -187,5 +188,7 @@ export async function generateSamples(dir: string): Promise<Record<string, unkno
 
 if (process.argv[1] && /generate\.(js|ts)$/.test(process.argv[1])) {
   const dir = process.argv[2] ?? 'samples';
-  generateSamples(dir).then(() => console.log(`samples written to ${dir}/`));
+  generateSamples(dir)
+    .then(() => writeIncidents(join(dir, 'incidents', 'case-4711')))
+    .then(() => console.log(`samples written to ${dir}/ (bundles) and ${dir}/incidents/case-4711/ (multi-source incidents)`));
 }
