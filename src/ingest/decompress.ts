@@ -2,6 +2,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import * as fzstd from 'fzstd';
+import { SafetyError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -62,8 +63,27 @@ export function decompressor(kind: Compression): Transform {
   }
 }
 
+export interface DecompressOptions {
+  /** Fail (SafetyError 'too-large') once more than this many bytes came out of the decompressor. */
+  maxBytes?: number;
+  /** The option that sets maxBytes, named in the error (e.g. '--max-total-bytes'). */
+  limitName?: string;
+}
+
+export interface Decompressed {
+  stream: Readable;
+  compression: Compression;
+  /**
+   * Set when the compressed data was damaged or cut short: the stream then ends cleanly after
+   * everything that could be decompressed before the damage (an error would make readers drop
+   * what was still buffered), and the reader decides what a partial input means.
+   */
+  damage: { error: Error | null };
+}
+
 /** Pipe `src` through the decompressor its first bytes call for. */
-export async function autoDecompress(src: Readable): Promise<{ stream: Readable; compression: Compression }> {
+export async function autoDecompress(src: Readable, opts: DecompressOptions = {}): Promise<Decompressed> {
+  const damage: { error: Error | null } = { error: null };
   const first = await new Promise<Buffer | null>((resolve, reject) => {
     const onReadable = () => {
       const b = src.read(6) as Buffer | null ?? src.read() as Buffer | null;
@@ -83,18 +103,40 @@ export async function autoDecompress(src: Readable): Promise<{ stream: Readable;
     src.on('end', onEnd);
     src.on('error', onErr);
   });
-  if (first === null) return { stream: Readable_from([]), compression: 'none' };
+  if (first === null) return { stream: Readable_from([]), compression: 'none', damage };
   src.unshift(first);
   const compression = sniffCompression(first);
-  if (compression === 'none') return { stream: src, compression };
+  if (compression === 'none') return { stream: src, compression, damage };
   const d = decompressor(compression);
-  // unbzip2-stream is an old-style `through` stream: re-stream it through a modern PassThrough
-  // so that it is async-iterable and errors propagate.
-  const out = new PassThrough();
+  // A counting pass-through: it also re-streams unbzip2-stream (an old-style `through` stream)
+  // so that the result is async-iterable and errors propagate.
+  let total = 0;
+  const max = opts.maxBytes;
+  const out = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      total += chunk.length;
+      if (max != null && total > max) {
+        cb(new SafetyError('too-large', `${compression} data expands to more than ${max} bytes (limit ${opts.limitName ?? '--max-total-bytes'})`));
+        return;
+      }
+      cb(null, chunk);
+    },
+  });
+  // Whatever ends the output (end, bomb cap, consumer gone): stop reading and decompressing.
+  out.on('close', () => {
+    src.unpipe(d);
+    src.destroy();
+    if (!d.destroyed) d.destroy();
+  });
   src.on('error', (e) => out.destroy(e));
-  d.on('error', (e: Error) => out.destroy(e));
+  d.on('error', (e: Error) => {
+    if (damage.error || out.destroyed) return;
+    damage.error = e;
+    d.unpipe(out);
+    out.end();
+  });
   src.pipe(d).pipe(out);
-  return { stream: out, compression };
+  return { stream: out, compression, damage };
 }
 
 function Readable_from(items: Buffer[]): Readable {

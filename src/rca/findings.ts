@@ -13,7 +13,12 @@ export interface Finding {
   end: string | null;
   events: { logged: number; suppressed: number; estimated_total: number; counter_delta: number | null; counter: string | null };
   limit: { name: string | null; value: number | null; peak: number | null; peak_at: string | null; peak_metric: string | null; ratio: number | null };
-  trigger: { metric: string; baseline: number | null; peak: number | null; start: string | null; lead_seconds: number | null; note?: string } | null;
+  trigger: {
+    metric: string; baseline: number | null; peak: number | null; start: string | null; lead_seconds: number | null;
+    spiked: boolean; peak_at: string | null; origin: string | null; note: string;
+  } | null;
+  /** Why trigger is null, or what the rate data could not say. */
+  trigger_note: string | null;
   top_peers: { peer: string; share: number; sockets: number; side: string; local_port: number | null }[];
   evidence: { source: string; detail: string }[];
   recommendations: Recommendation[];
@@ -173,6 +178,7 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
       }
     }
   }
+  for (const f of findings) await addTrigger(store, f);
   findings.sort((a, b) => a.host.localeCompare(b.host) || (a.start ?? '').localeCompare(b.start ?? '') || a.kind.localeCompare(b.kind));
   for (const f of findings) f.summary = summarise(f);
   return { generated_by: 'bundlescope', hosts, findings };
@@ -183,7 +189,7 @@ async function baseFinding(store: Store, host: string, kind: OverflowKind, netns
     host, kind, netns: netns || null, start, end,
     events: { logged: 0, suppressed: 0, estimated_total: 0, counter_delta: null, counter: null },
     limit: { name: null, value: null, peak: null, peak_at: null, peak_metric: null, ratio: null },
-    trigger: null, top_peers: [], evidence: [], recommendations: [], risks: [], summary: '',
+    trigger: null, trigger_note: null, top_peers: [], evidence: [], recommendations: [], risks: [], summary: '',
   };
   const lim = (await runSql(store,
     `SELECT l.limit_name, l.limit_value, l.raw_value, l.origin, s.path FROM overflow_limits l
@@ -247,6 +253,66 @@ async function baseFinding(store: Store, host: string, kind: OverflowKind, netns
   f.risks = rec.risks;
   return f;
 }
+
+const RATE_METRIC: Record<string, string> = { TcpActiveOpens: 'active_opens_per_s', TcpPassiveOpens: 'passive_opens_per_s' };
+
+/**
+ * The connection-rate spike that led the episode: a spike of active or passive opens (view
+ * rate_spikes) that overlaps the episode or starts up to 30 minutes before it; the strongest
+ * (peak / baseline) wins. Active opens mean outgoing connections (this host is the client and
+ * closes first); passive opens mean incoming ones.
+ */
+async function addTrigger(store: Store, f: Finding): Promise<void> {
+  const netns = f.netns ?? '';
+  const have = (await runSql(store,
+    `SELECT name, count(*) AS n, min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last FROM rate_series
+     WHERE host = $host AND netns = $netns AND name IN ('TcpActiveOpens', 'TcpPassiveOpens') GROUP BY name`, { host: f.host, netns })).rows;
+  if (have.length === 0) {
+    f.trigger_note = 'no connection-rate data for this host (sar -n TCP, or two or more nstat / netstat -s / /proc/net/snmp snapshots, would show it)';
+    return;
+  }
+  if (!f.start || !f.end) {
+    f.trigger_note = 'the overflow is undated (a since-boot count), so no rate can be tied to it';
+    return;
+  }
+  // Listen-queue overflows come from incoming connections only.
+  const names = f.kind === 'tcp_listen_overflow' ? ['TcpPassiveOpens'] : ['TcpActiveOpens', 'TcpPassiveOpens'];
+  const spike = (await runSql(store,
+    `SELECT name, origin, method, start_ts::VARCHAR AS start_ts, peak_ts::VARCHAR AS peak_ts, baseline, peak
+     FROM rate_spikes
+     WHERE host = $host AND netns = $netns AND list_contains(string_split($names::VARCHAR, ','), name)
+       AND start_ts <= $end::TIMESTAMPTZ AND end_ts >= $start::TIMESTAMPTZ - INTERVAL 30 MINUTE
+     ORDER BY peak / greatest(baseline, 1) DESC, start_ts LIMIT 1`, { host: f.host, netns, start: f.start, end: f.end, names: names.join(',') } as never)).rows[0];
+  if (spike) {
+    const start = iso(spike.start_ts);
+    const lead = start ? Math.round((Date.parse(f.start) - Date.parse(start)) / 1000) : null;
+    const metric = RATE_METRIC[String(spike.name)] ?? String(spike.name);
+    f.trigger = {
+      metric, baseline: round(num(spike.baseline)), peak: round(num(spike.peak)), start, lead_seconds: lead,
+      spiked: true, peak_at: iso(spike.peak_ts), origin: String(spike.origin),
+      note: `${spike.name === 'TcpActiveOpens' ? 'outgoing connections (this host is the client and closes first)' : 'incoming connections (this host accepts and closes them)'} rose from ${round(num(spike.baseline))}/s to ${round(num(spike.peak))}/s (${spike.method} from ${spike.origin})`,
+    };
+    f.evidence.push({ source: `counter_samples (${spike.origin})`, detail: `${spike.name} ${round(num(spike.baseline))}/s → ${round(num(spike.peak))}/s from ${start}${lead != null ? `, ${lead} s before the first overflow` : ''}` });
+    return;
+  }
+  // Rate data exists but shows no departure from its baseline around the episode: say so.
+  const around = (await runSql(store,
+    `SELECT name, origin, median(per_second) AS baseline, max(per_second) AS peak, arg_max(ts, per_second)::VARCHAR AS peak_at, count(*) AS n
+     FROM rate_series WHERE host = $host AND netns = $netns AND name IN ('TcpActiveOpens', 'TcpPassiveOpens')
+       AND ts BETWEEN $start::TIMESTAMPTZ - INTERVAL 30 MINUTE AND $end::TIMESTAMPTZ + INTERVAL 10 MINUTE
+     GROUP BY ALL ORDER BY max(per_second) DESC LIMIT 1`, { host: f.host, netns, start: f.start, end: f.end })).rows[0];
+  if (!around) {
+    f.trigger_note = `connection-rate data exists (${have.map((h) => `${h.name} ${iso(h.first)} → ${iso(h.last)}`).join('; ')}) but none around the episode`;
+    return;
+  }
+  f.trigger = {
+    metric: RATE_METRIC[String(around.name)] ?? String(around.name), baseline: round(num(around.baseline)), peak: round(num(around.peak)),
+    start: null, lead_seconds: null, spiked: false, peak_at: iso(around.peak_at), origin: String(around.origin),
+    note: 'no spike: the connection rate stayed within its usual range around the episode (look for a lower limit or a slower drain instead)',
+  };
+}
+
+const round = (v: number | null) => (v == null ? null : Math.round(v * 100) / 100);
 
 function summarise(f: Finding): string {
   const k = KINDS[f.kind].title;

@@ -7,6 +7,20 @@ export function renderJson(r: RcaReport): string {
 
 const n = (v: number | null | undefined) => (v == null ? '—' : v.toLocaleString('en-US'));
 
+function triggerText(f: Finding): string {
+  const t = f.trigger;
+  if (!t) return f.trigger_note ?? '—';
+  if (!t.spiked) return `${t.metric}: no spike (median ${n(t.baseline)}/s, max ${n(t.peak)}/s around the episode)`;
+  const lead = t.lead_seconds == null ? '' : t.lead_seconds >= 0 ? `, ${fmtDuration(t.lead_seconds)} before the first overflow` : `, ${fmtDuration(-t.lead_seconds)} after the first overflow`;
+  return `${t.metric} rose from ${n(t.baseline)}/s to ${n(t.peak)}/s from ${t.start}${lead} — ${t.note}`;
+}
+
+export function fmtDuration(s: number): string {
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.floor(s / 60)} min ${s % 60 ? `${s % 60} s` : ''}`.trim();
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
 function findingMd(f: Finding, i: number): string {
   const out: string[] = [];
   out.push(`### ${i}. ${f.host}${f.netns ? ` (netns ${f.netns})` : ''}: ${KINDS[f.kind].title}`);
@@ -22,7 +36,7 @@ function findingMd(f: Finding, i: number): string {
   out.push(`| Counter delta | ${f.events.counter_delta == null ? '—' : `${n(f.events.counter_delta)} (${f.events.counter})`} |`);
   out.push(`| Limit | ${f.limit.name ?? '—'} = ${n(f.limit.value)} |`);
   out.push(`| Peak population seen | ${f.limit.peak == null ? '—' : `${n(f.limit.peak)} (${f.limit.peak_metric} at ${f.limit.peak_at}${f.limit.ratio != null ? `, ${Math.round(f.limit.ratio * 100)}% of the limit` : ''})`} |`);
-  out.push(`| Trigger | ${f.trigger ? `${f.trigger.metric}: ${n(f.trigger.baseline)} → ${n(f.trigger.peak)} from ${f.trigger.start}${f.trigger.lead_seconds != null ? ` (${f.trigger.lead_seconds} s before the first overflow)` : ''}` : 'no connection-rate data in the inputs (add sar -n TCP or nstat snapshots)'} |`);
+  out.push(`| Trigger | ${triggerText(f)} |`);
   out.push('');
   if (f.top_peers.length) {
     out.push('Top TIME-WAIT peers:');
