@@ -151,7 +151,18 @@ export async function decompressBuffer(buf: Buffer, maxBytes: number): Promise<B
   const kind = sniffCompression(buf);
   if (kind === 'none') return buf;
   if (kind === 'gzip') return gunzipSync(buf, { maxOutputLength: maxBytes });
-  if (kind === 'zstd') return Buffer.from(fzstd.decompress(buf));
+  if (kind === 'zstd') {
+    // Streamed so that a small frame claiming (or expanding to) gigabytes stops at maxBytes.
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    const z = new fzstd.Decompress((chunk: Uint8Array) => {
+      n += chunk.length;
+      if (n > maxBytes) throw new Error(`decompressed size exceeds ${maxBytes} bytes`);
+      parts.push(chunk.slice());
+    });
+    z.push(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), true);
+    return Buffer.concat(parts);
+  }
   const d = decompressor(kind);
   const chunks: Buffer[] = [];
   let n = 0;

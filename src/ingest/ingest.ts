@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ChunkParser, Issue, LineParser, LogEventRow, ParseContext } from '../model.js';
-import { BundlescopeError, InputError } from '../errors.js';
+import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { Load, type TableName } from '../store/load.js';
 import { autoDecompress, sniffCompression } from './decompress.js';
@@ -148,7 +148,7 @@ async function ingestPath(store: Store, path: string, opts: IngestOptions): Prom
   try {
     head = await readHead(path);
   } catch (e) {
-    return [failed(path, 'unknown', new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
+    return [failed(path, 'unknown', e instanceof BundlescopeError ? e : new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
   }
   if (opts.as === 'sosreport' || (!opts.as && isTar(head))) {
     try {
@@ -173,7 +173,7 @@ async function readHead(path: string): Promise<Buffer> {
   }
   const first = raw.subarray(0, n);
   if (sniffCompression(first) === 'none') return first;
-  const { stream } = await autoDecompress(createReadStream(path, { highWaterMark: 64 * 1024 }));
+  const { stream, damage, compression } = await autoDecompress(createReadStream(path, { highWaterMark: 64 * 1024 }));
   const chunks: Buffer[] = [];
   let got = 0;
   try {
@@ -186,6 +186,9 @@ async function readHead(path: string): Promise<Buffer> {
     /* a damaged stream: what we have is the head */
   }
   stream.destroy();
+  if (got === 0 && damage.error) {
+    throw new InputError('corrupt-compressed', `${compression} data damaged before its first bytes: ${damage.error.message}`, path);
+  }
   return Buffer.concat(chunks).subarray(0, HEAD_BYTES);
 }
 
@@ -395,7 +398,10 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   try {
     const srcId = await load.newSource({ parent_id: null, host: sum.host, kind: fmt.kind, path, sha256: sha, bytes: st.size });
     sum.sources++;
-    const { stream } = await autoDecompress(createReadStream(path, { highWaterMark: 1 << 20 }));
+    const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    // A compressed side file is capped like an archive: a small .gz must not expand without end.
+    const { stream, damage, compression } = await autoDecompress(createReadStream(path, { highWaterMark: 1 << 20 }),
+      { maxBytes: limits.maxTotalBytes, limitName: '--max-total-bytes' });
     let noHost = 0;
     const fixHost = (rows: LogEventRow[]) => {
       for (const r of rows) {
@@ -408,13 +414,20 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     const r = await loadParsed(load, sum, fmt, ctx, srcId, stream, fixHost);
     const issues = [...r.issues];
     if (noHost) issues.push(issue('no-host', path, null, `${noHost} entries`, 'a host name in each line, or --host', 'warning'));
+    if (damage.error) {
+      // Cut short or corrupt: keep what came before the damage, and say so.
+      issues.push(issue('truncated-input', path, null, damage.error.message,
+        `complete ${compression} data; kept the ${r.bytes} bytes decompressed before the damage`, 'error'));
+      await load.markPartial(srcId);
+    }
     load.addIssues(srcId, issues, r.skipped);
     sum.issues.push(...issues);
     sum.skipped += r.skipped;
     await load.commit();
   } catch (e) {
     await load.rollback();
-    return failed(path, fmt.kind, e instanceof BundlescopeError ? e : new InputError('read-failed', (e as Error).message, path));
+    return failed(path, fmt.kind, e instanceof BundlescopeError ? (e.file ? e : new SafetyError(e.code, e.message, path))
+      : new InputError('read-failed', (e as Error).message, path));
   }
   return sum;
 }

@@ -193,7 +193,8 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
  */
 export async function treeFromArchive(file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS): Promise<Tree> {
   const tree = new Tree(file);
-  const { stream } = await autoDecompress(createReadStream(file));
+  // The decompressed stream carries the tar headers and padding besides the members' bytes.
+  const { stream, damage } = await autoDecompress(createReadStream(file), { maxBytes: limits.maxTotalBytes + Math.min(limits.maxTotalBytes, 1 << 30), limitName: '--max-total-bytes' });
   // The content hash is of the uncompressed tar: the same bundle recompressed is the same input.
   const hash = createHash('sha256');
   stream.on('data', (c: Buffer) => hash.update(c));
@@ -212,6 +213,15 @@ export async function treeFromArchive(file: string, wanted: (path: string) => bo
     };
     // A bundle cut short (interrupted download) keeps the members read before the damage.
     const broken = (what: string) => (e: Error) => {
+      if (e instanceof SafetyError) {
+        fail(new SafetyError(e.code, e.message, file));
+        return;
+      }
+      // A damaged compressed stream ends cleanly; the tar reader then sees the cut.
+      if (damage.error) {
+        e = damage.error;
+        what = 'compressed stream';
+      }
       if (count > 0 && !failed) {
         failed = true;
         tree.truncated = true;
@@ -296,6 +306,10 @@ export async function treeFromArchive(file: string, wanted: (path: string) => bo
       });
     });
     ex.on('finish', () => {
+      if (!failed && damage.error) {
+        broken('compressed stream')(damage.error); // cut exactly between members
+        return;
+      }
       if (!failed) {
         tree.sha256 = hash.digest('hex');
         resolve();

@@ -298,9 +298,9 @@ async function addTrigger(store: Store, f: Finding): Promise<void> {
   // Rate data exists but shows no departure from its baseline around the episode: say so.
   const around = (await runSql(store,
     `SELECT name, origin, median(per_second) AS baseline, max(per_second) AS peak, arg_max(ts, per_second)::VARCHAR AS peak_at, count(*) AS n
-     FROM rate_series WHERE host = $host AND netns = $netns AND name IN ('TcpActiveOpens', 'TcpPassiveOpens')
+     FROM rate_series WHERE host = $host AND netns = $netns AND list_contains(string_split($names::VARCHAR, ','), name)
        AND ts BETWEEN $start::TIMESTAMPTZ - INTERVAL 30 MINUTE AND $end::TIMESTAMPTZ + INTERVAL 10 MINUTE
-     GROUP BY ALL ORDER BY max(per_second) DESC LIMIT 1`, { host: f.host, netns, start: f.start, end: f.end })).rows[0];
+     GROUP BY ALL ORDER BY max(per_second) DESC LIMIT 1`, { host: f.host, netns, start: f.start, end: f.end, names: names.join(',') })).rows[0];
   if (!around) {
     f.trigger_note = `connection-rate data exists (${have.map((h) => `${h.name} ${iso(h.first)} → ${iso(h.last)}`).join('; ')}) but none around the episode`;
     return;

@@ -107,6 +107,11 @@ export class Load {
     return id;
   }
 
+  /** The input turned out to be cut short or damaged while it was read. */
+  async markPartial(src: number): Promise<void> {
+    await this.conn.run('UPDATE sources SET partial = true WHERE source_id = $1', [src]);
+  }
+
   private total(src: number): SourceTotals {
     let t = this.totals.get(src);
     if (!t) this.totals.set(src, (t = { rows: 0, skipped: 0, first_ts: null, last_ts: null }));
