@@ -1,6 +1,6 @@
 -- For each minute of each overflow episode: the events, the population and the limit, and the
--- connection rates in force, side by side (ASOF joins on time per host: the latest sample at
--- or before the minute's end).
+-- connection rates in force, side by side (ASOF joins on time per host: the latest gauge sample
+-- at or before the minute's end; the rate of the latest interval that had begun by the minute).
 CREATE OR REPLACE VIEW episode_alignment AS
 WITH minutes AS (
   SELECT e.host, e.kind, e.episode, m.minute, m.logged, m.suppressed, m.estimated_total
@@ -10,9 +10,11 @@ WITH minutes AS (
 ), pop AS (
   SELECT host, kind, ts, max(value) AS population FROM population_samples WHERE netns = '' GROUP BY ALL
 ), active AS (
-  SELECT host, ts, max(per_second) AS active_opens_per_s FROM rate_series WHERE name = 'TcpActiveOpens' AND netns = '' GROUP BY ALL
+  SELECT host, from_ts, max(ts) AS ts, max(per_second) AS active_opens_per_s FROM rate_series
+  WHERE name = 'TcpActiveOpens' AND netns = '' AND from_ts IS NOT NULL GROUP BY host, from_ts
 ), passive AS (
-  SELECT host, ts, max(per_second) AS passive_opens_per_s FROM rate_series WHERE name = 'TcpPassiveOpens' AND netns = '' GROUP BY ALL
+  SELECT host, from_ts, max(ts) AS ts, max(per_second) AS passive_opens_per_s FROM rate_series
+  WHERE name = 'TcpPassiveOpens' AND netns = '' AND from_ts IS NOT NULL GROUP BY host, from_ts
 )
 SELECT m.host, m.kind, m.episode, m.minute, m.logged, m.suppressed, m.estimated_total,
   p.population, p.ts AS population_at, l.limit_name, l.limit_value,
@@ -20,6 +22,6 @@ SELECT m.host, m.kind, m.episode, m.minute, m.logged, m.suppressed, m.estimated_
   a.active_opens_per_s, a.ts AS active_at, s.passive_opens_per_s, s.ts AS passive_at
 FROM minutes m
 ASOF LEFT JOIN pop p ON p.host = m.host AND p.kind = m.kind AND p.ts <= m.minute + INTERVAL 1 MINUTE
-ASOF LEFT JOIN active a ON a.host = m.host AND a.ts <= m.minute + INTERVAL 1 MINUTE
-ASOF LEFT JOIN passive s ON s.host = m.host AND s.ts <= m.minute + INTERVAL 1 MINUTE
+ASOF LEFT JOIN active a ON a.host = m.host AND a.from_ts <= m.minute
+ASOF LEFT JOIN passive s ON s.host = m.host AND s.from_ts <= m.minute
 LEFT JOIN overflow_limits l ON l.host = m.host AND l.kind = m.kind AND l.netns = '';

@@ -161,6 +161,15 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
         f.events.estimated_total = delta;
         f.evidence.unshift({ source: `counter_samples (${r.origin})`, detail: `${counter} rose by ${delta} between ${f.start} and ${f.end} (${steps.length} intervals); the kernel logged nothing` });
         findings.push(f);
+        // What the first snapshot already counted happened before it: no dated episode explains it.
+        if (Number(r.first_value) > 0 && !p.from && !p.to) {
+          const u = await baseFinding(store, host, kind, netns, null, null);
+          u.events.counter_delta = Number(r.first_value);
+          u.events.counter = counter;
+          u.events.estimated_total = Number(r.first_value);
+          u.evidence.unshift({ source: `counter_samples (${r.origin})`, detail: `${counter} was already ${r.first_value} at the first snapshot (${iso(r.first_ts)}): overflows between boot and then, at an unknown time` });
+          findings.push(u);
+        }
       } else if (Number(r.samples) === 1 || Number(r.increase) === 0) {
         if (dated.length > 0 && netns === '') {
           // A since-boot count next to dated episodes belongs to their evidence.

@@ -65,8 +65,10 @@ export interface SosSpec {
   tcp: Record<string, number>;
   sockets: SsSocket[];
   slab: { name: string; active: number; num: number; size: number }[];
-  nfConntrack?: { count: number; max: number };
+  nfConntrack?: { count: number; max: number; drop?: number };
   pid: number;
+  /** More files, by path relative to the sosreport root. */
+  extraFiles?: Record<string, string>;
 }
 
 const TCP_COLS = ['RtoAlgorithm', 'RtoMin', 'RtoMax', 'MaxConn', 'ActiveOpens', 'PassiveOpens', 'AttemptFails', 'EstabResets', 'CurrEstab', 'InSegs', 'OutSegs', 'RetransSegs', 'InErrs', 'OutRsts'];
@@ -114,7 +116,7 @@ export function sosreportEntries(spec: SosSpec, name: string): TarEntry[] {
   f(`${pidNet}/snmp`, `Tcp: ${TCP_COLS.join(' ')}\nTcp: ${TCP_COLS.map((c) => spec.tcp[c] ?? 0).join(' ')}\nUdp: InDatagrams NoPorts InErrors OutDatagrams\nUdp: 1000 2 0 1000\n`);
   if (spec.nfConntrack) {
     f(`${pidNet}/stat/nf_conntrack`, 'entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n' +
-      `${spec.nfConntrack.count.toString(16).padStart(8, '0')}  00000000 00000000 00000000 0000001c 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000\n`);
+      `${spec.nfConntrack.count.toString(16).padStart(8, '0')}  00000000 00000000 00000000 0000001c 00000000 00000000 00000000 00000000 00000000 ${(spec.nfConntrack.drop ?? 0).toString(16).padStart(8, '0')} 00000000 00000000  00000000 00000000 00000000 00000000\n`);
     f('proc/sys/net/netfilter/nf_conntrack_count', `${spec.nfConntrack.count}\n`);
     f('proc/sys/net/netfilter/nf_conntrack_max', `${spec.nfConntrack.max}\n`);
   }
@@ -152,6 +154,7 @@ export function sosreportEntries(spec: SosSpec, name: string): TarEntry[] {
     d('sos_reports');
     f('sos_reports/manifest.json', JSON.stringify(manifest, null, 2) + '\n');
   }
+  for (const [path, content] of Object.entries(spec.extraFiles ?? {})) f(path, content);
   // root links into sos_commands
   l('date', 'sos_commands/date/date');
   l('hostname', 'sos_commands/host/hostname');
