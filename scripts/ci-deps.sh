@@ -1,30 +1,43 @@
 #!/usr/bin/env bash
-# Installs what the browser test (test/rca/html.test.ts) needs on a fresh Debian machine:
-# Debian's Chromium at /usr/bin/chromium. Idempotent: does nothing when it is already there.
+# Installs the Debian packages the test suite needs on a fresh machine, only what is missing:
+#   chromium                                         — the HTML report is checked in real headless Chromium
+#   jupyter-nbconvert jupyter-client python3-ipykernel — the notebooks are executed headless
+# and registers the Deno Jupyter kernel (deno comes from npm, so run this after npm ci).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-
-if [ -x /usr/bin/chromium ]; then
-  echo "ci-deps: /usr/bin/chromium present ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"
-  exit 0
-fi
+cd "$(dirname "$0")/.."
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo --preserve-env=DEBIAN_FRONTEND)
   else
-    echo "ci-deps: not root and sudo is missing; install Debian package 'chromium' as root" >&2
+    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel" >&2
     exit 1
   fi
 fi
 
-echo "ci-deps: installing Debian chromium"
-"${SUDO[@]}" apt-get update
-"${SUDO[@]}" apt-get install -y chromium
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v jupyter-nbconvert >/dev/null 2>&1 || missing+=(jupyter-nbconvert)
+python3 -c 'import jupyter_client' >/dev/null 2>&1 || missing+=(jupyter-client)
+python3 -c 'import ipykernel' >/dev/null 2>&1 || missing+=(python3-ipykernel)
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "ci-deps: apt-get finished but /usr/bin/chromium is still missing" >&2
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ci-deps: installing ${missing[*]}"
+  "${SUDO[@]}" apt-get update
+  "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "ci-deps: Debian packages present"
+fi
+[ -x /usr/bin/chromium ] || { echo "ci-deps: /usr/bin/chromium is still missing" >&2; exit 1; }
+echo "ci-deps: $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+
+# The Deno kernel for the TypeScript notebooks (npm package `deno`, a devDependency).
+if [ -x node_modules/.bin/deno ]; then
+  node_modules/.bin/deno jupyter --install >/dev/null 2>&1 || node_modules/.bin/deno jupyter --install
+  echo "ci-deps: $(node_modules/.bin/deno --version | head -1) kernel registered"
+else
+  echo "ci-deps: node_modules/.bin/deno missing: run npm ci first" >&2
   exit 1
 fi
-echo "ci-deps: installed $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"

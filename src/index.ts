@@ -7,6 +7,5 @@ export { renderHtml } from './rca/html.js';
 export { loadCatalogue, runReport, runSql } from './report/catalogue.js';
 export { SIGNATURES, KINDS, classifyMessage } from './signatures.js';
 export { FORMATS, detectFormat } from './ingest/formats.js';
-export { main } from './cli.js';
 export * from './errors.js';
 export type * from './model.js';

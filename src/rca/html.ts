@@ -1,9 +1,348 @@
 import type { Store } from '../store/db.js';
-import type { RcaReport } from './findings.js';
-import { renderMarkdown } from './render.js';
+import type { Finding, HostRow, RcaReport } from './findings.js';
+import { runSql } from '../report/catalogue.js';
+import { KINDS, type OverflowKind } from '../signatures.js';
+import { CHART_CSS, esc, fmtNum, renderChart, utcDate, utcHm, utcHms, type BarSeries, type ChartSpec, type LineSeries, type Window } from './svg.js';
 
-/** Placeholder-free minimal page until the charted page lands: the Markdown report, escaped, in a self-contained page. */
-export async function renderHtml(_store: Store, r: RcaReport): Promise<string> {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>bundlescope root-cause report</title></head><body><pre>${esc(renderMarkdown(r))}</pre></body></html>\n`;
+export interface HtmlOptions {
+  /** Minutes shown before and after a dated episode (default 30). */
+  marginMinutes?: number;
+  /** Page title (default "bundlescope root-cause report"). */
+  title?: string;
+}
+
+const MIN = 60_000;
+const RATE_NAMES = ['TcpActiveOpens', 'TcpPassiveOpens'];
+
+/** What the population of each kind counts, for the chart's y axis. */
+const POPULATION_UNIT: Record<OverflowKind, string> = {
+  tcp_timewait_overflow: 'TIME_WAIT sockets',
+  conntrack_table_full: 'conntrack entries',
+  tcp_orphan_overflow: 'orphaned sockets',
+  tcp_listen_overflow: 'queued connections',
+  tcp_socket_memory: 'pages of TCP memory',
+  neighbour_table_overflow: 'neighbour entries',
+};
+
+const ms = (iso: string | null | undefined): number | null => {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+};
+
+function duration(a: number, b: number): string {
+  const s = Math.round((b - a) / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+const timeEl = (iso: string | null | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(iso)}</time>` : '—');
+
+/** Bound window parameters (epoch ms → TIMESTAMPTZ in SQL). */
+const WIN_SQL = (col: string) => `${col} BETWEEN to_timestamp($t0::DOUBLE / 1000) AND to_timestamp($t1::DOUBLE / 1000)`;
+
+/** The finding's time window: the episode ± margin (and the trigger), else the range of the host's data for it. */
+async function findingWindow(store: Store, f: Finding, marginMin: number): Promise<{ window: Window | null; undated: boolean }> {
+  const start = ms(f.start);
+  const end = ms(f.end) ?? start;
+  if (start != null && end != null) {
+    let t0 = start - marginMin * MIN;
+    const trig = ms(f.trigger?.start);
+    if (trig != null && trig < t0 + 5 * MIN) t0 = trig - 5 * MIN;
+    return { window: { t0, t1: end + marginMin * MIN }, undated: false };
+  }
+  const r = (await runSql(store, `
+    SELECT min(t) AS lo, max(t) AS hi FROM (
+      SELECT epoch_ms(ts) AS t FROM population_samples WHERE host = $host AND netns = $netns AND kind = $kind
+      UNION ALL SELECT epoch_ms(ts) FROM counter_rates WHERE host = $host AND netns = $netns AND name IN ('TcpActiveOpens', 'TcpPassiveOpens')
+      UNION ALL SELECT epoch_ms(minute) FROM overflow_minutes WHERE host = $host AND kind = $kind
+      UNION ALL SELECT epoch_ms(ts) FROM counter_samples WHERE host = $host AND netns = $netns AND name = $counter::VARCHAR)`,
+  { host: f.host, netns: f.netns ?? '', kind: f.kind, counter: f.events.counter })).rows[0];
+  if (!r || r.lo == null || r.hi == null) return { window: null, undated: true };
+  const lo = Number(r.lo);
+  const hi = Number(r.hi);
+  const pad = hi - lo < 60 * MIN ? marginMin * MIN : Math.max(5 * MIN, (hi - lo) * 0.04);
+  return { window: { t0: lo - pad, t1: hi + pad }, undated: true };
+}
+
+/** The three charts of one finding, on one time window. */
+async function findingCharts(store: Store, f: Finding, window: Window | null, undated: boolean): Promise<ChartSpec[]> {
+  const netns = f.netns ?? '';
+  const p = { host: f.host, netns, t0: window?.t0 ?? 0, t1: window?.t1 ?? 0 };
+  const start = ms(f.start);
+  const end = ms(f.end) ?? start;
+  const bands = start != null && end != null ? [{ t0: start, t1: end, label: 'overflow episode' }] : [];
+  const trig = ms(f.trigger?.start);
+  const vlines = trig != null ? [{ t: trig, label: `rate spike (${f.trigger!.metric})` }] : [];
+  const where = undated ? 'in the data for this host' : 'in this window';
+
+  // 1. population vs limit, one line per metric and origin
+  const popRows = window ? (await runSql(store, `
+    SELECT metric, origin, epoch_ms(ts) AS t, max(value) AS v FROM population_samples
+    WHERE host = $host AND netns = $netns AND kind = $kind AND ${WIN_SQL('ts')}
+    GROUP BY ALL ORDER BY metric, origin, t`, { ...p, kind: f.kind })).rows : [];
+  const pop = new Map<string, LineSeries>();
+  for (const r of popRows) {
+    const label = `${r.metric} (${r.origin})`;
+    if (!pop.has(label)) pop.set(label, { label, points: [] });
+    pop.get(label)!.points.push([Number(r.t), Number(r.v)]);
+  }
+  const peakAt = ms(f.limit.peak_at);
+  const popNoData = `No ${POPULATION_UNIT[f.kind]} samples ${where}`
+    + (peakAt != null && window && (peakAt < window.t0 || peakAt > window.t1) ? ` (the peak ${fmtNum(f.limit.peak)} was seen at ${f.limit.peak_at})` : ' (add slabinfo, sockstat, sar or ss snapshots)');
+
+  // 2. connection rates per second, each counter from its best-covered origin
+  const rateRows = window ? (await runSql(store, `
+    WITH r AS (
+      SELECT name, origin, epoch_ms(ts) AS t, epoch_ms(from_ts) AS t_from, per_second FROM counter_rates
+      WHERE host = $host AND netns = $netns AND name IN ('TcpActiveOpens', 'TcpPassiveOpens') AND ${WIN_SQL('ts')}
+    ), best AS (
+      SELECT name, origin, row_number() OVER (PARTITION BY name ORDER BY count(*) DESC, origin) AS rn FROM r GROUP BY name, origin
+    )
+    SELECT r.name, r.origin, r.t, min(r.t_from) AS t_from, avg(r.per_second) AS v FROM r JOIN best b ON b.name = r.name AND b.origin = r.origin AND b.rn = 1
+    GROUP BY ALL ORDER BY r.name, r.t`, p)).rows : [];
+  const rates = new Map<string, LineSeries>();
+  for (const name of RATE_NAMES) {
+    for (const r of rateRows.filter((x) => x.name === name)) {
+      const label = `${name} per second (${r.origin})`;
+      if (!rates.has(label)) rates.set(label, { label, points: [], step: true });
+      rates.get(label)!.points.push([Number(r.t), Number(r.v), r.t_from == null ? null : Number(r.t_from)]);
+    }
+  }
+
+  // 3. overflow events per minute: logged lines and the estimated total (logged + suppressed)
+  const bars: BarSeries[] = [];
+  if (window && !f.netns) {
+    const ev = (await runSql(store, `
+      SELECT epoch_ms(minute) AS t, logged, suppressed, estimated_total FROM overflow_minutes
+      WHERE host = $host AND kind = $kind AND minute BETWEEN to_timestamp(($t0::DOUBLE - 60000) / 1000) AND to_timestamp($t1::DOUBLE / 1000)
+      ORDER BY t`, { host: p.host, kind: f.kind, t0: p.t0, t1: p.t1 })).rows;
+    if (ev.length) {
+      const title = (r: (typeof ev)[number]) => `${utcDate(Number(r.t))} ${utcHm(Number(r.t))} UTC: ${fmtNum(Number(r.logged))} logged, ${fmtNum(Number(r.suppressed))} suppressed, ${fmtNum(Number(r.estimated_total))} estimated total`;
+      bars.push({ label: 'estimated total (logged + suppressed)', style: 'wide', color: '#fdba74',
+        bars: ev.map((r) => ({ t0: Number(r.t), t1: Number(r.t) + MIN, v: Number(r.estimated_total), title: title(r) })) });
+      bars.push({ label: 'logged lines', style: 'narrow', color: '#c2410c',
+        bars: ev.map((r) => ({ t0: Number(r.t), t1: Number(r.t) + MIN, v: Number(r.logged), title: title(r) })) });
+    }
+  }
+  if (window && f.events.counter) {
+    // The kind's counter, as increases per minute between snapshots (what modern kernels give instead of lines).
+    const steps = (await runSql(store, `
+      WITH s AS (SELECT * FROM counter_steps WHERE host = $host AND netns = $netns AND name = $name
+                   AND to_ts >= to_timestamp($t0::DOUBLE / 1000) AND from_ts <= to_timestamp($t1::DOUBLE / 1000)),
+           o AS (SELECT origin FROM s GROUP BY origin ORDER BY count(*) DESC, origin LIMIT 1)
+      SELECT epoch_ms(from_ts) AS t0, epoch_ms(to_ts) AS t1, increase, seconds FROM s
+      WHERE origin = (SELECT origin FROM o) AND increase > 0 AND seconds > 0 ORDER BY t0`, { ...p, name: f.events.counter })).rows;
+    if (steps.length) {
+      bars.push({ label: `${f.events.counter} increase per minute`, style: 'wide', color: '#5eead4',
+        bars: steps.map((s) => ({ t0: Number(s.t0), t1: Number(s.t1), v: (Number(s.increase) / Number(s.seconds)) * 60,
+          title: `${utcHms(Number(s.t0))}–${utcHms(Number(s.t1))} UTC: ${f.events.counter} +${fmtNum(Number(s.increase))} (${fmtNum((Number(s.increase) / Number(s.seconds)) * 60)} per minute)` })) });
+    }
+  }
+  const evNoData = f.events.logged === 0
+    ? (f.events.counter ? `The kernel logged nothing and ${f.events.counter} has no dated increase ${where} (${fmtNum(f.events.counter_delta)} counted since boot)` : `No overflow lines ${where}`)
+    : `No overflow lines ${where}`;
+
+  const limitLabel = f.limit.value != null ? `limit ${f.limit.name ?? ''} = ${fmtNum(f.limit.value)}` : '';
+  const kindTitle = KINDS[f.kind].title;
+  return [
+    { id: 'population', title: `${kindTitle} on ${f.host}: ${POPULATION_UNIT[f.kind]} vs the limit`, yUnit: POPULATION_UNIT[f.kind], window,
+      lines: [...pop.values()], hlines: f.limit.value != null ? [{ y: f.limit.value, label: limitLabel }] : [], bands, vlines, noData: popNoData },
+    { id: 'rates', title: `Connection rates on ${f.host} (TcpActiveOpens / TcpPassiveOpens per second)`, yUnit: 'connections per second', window,
+      lines: [...rates.values()], bands, vlines, noData: `No TcpActiveOpens / TcpPassiveOpens rates ${where} (add sar -n TCP,ETCP or nstat snapshots)` },
+    { id: 'events', title: `${kindTitle} events per minute on ${f.host}`, yUnit: 'events per minute', window,
+      bars, bands, vlines, noData: evNoData },
+  ];
+}
+
+const CHART_HEADINGS: Record<string, string> = {
+  population: 'Population vs limit',
+  rates: 'Connection rates',
+  events: 'Overflow events per minute',
+};
+
+async function findingHtml(store: Store, f: Finding, i: number, marginMin: number): Promise<string> {
+  const { window, undated } = await findingWindow(store, f, marginMin);
+  const charts = await findingCharts(store, f, window, undated);
+  const k = KINDS[f.kind];
+  const o: string[] = [];
+  o.push(`<section class="finding" id="finding-${i}" data-host="${esc(f.host)}" data-kind="${esc(f.kind)}">`);
+  o.push(`<h2><span class="num">${i}</span> ${esc(f.host)}${f.netns ? ` <span class="netns">netns ${esc(f.netns)}</span>` : ''} — ${esc(k.title)} <code class="kind">${esc(f.kind)}</code></h2>`);
+  o.push(`<p class="summary">${esc(f.summary)}</p>`);
+
+  // facts
+  const rows: [string, string][] = [];
+  const s = ms(f.start);
+  const e = ms(f.end);
+  if (f.start) {
+    rows.push(['Episode start (UTC)', timeEl(f.start)]);
+    rows.push(['Episode end (UTC)', timeEl(f.end)]);
+    if (s != null && e != null) rows.push(['Duration', esc(duration(s, e))]);
+  } else {
+    rows.push(['Episode (UTC)', '<span class="muted">unknown — counted since boot; the kernel logged nothing</span>']);
+  }
+  if (f.netns) rows.push(['Network namespace', esc(f.netns)]);
+  rows.push(['Logged lines', `<span class="big">${fmtNum(f.events.logged)}</span>`]);
+  rows.push(['Suppressed by net_ratelimit', `${fmtNum(f.events.suppressed)} <span class="muted">(upper bound)</span>`]);
+  rows.push(['Estimated total', `<strong>${fmtNum(f.events.estimated_total)}</strong>`]);
+  rows.push(['Counter delta', f.events.counter_delta == null ? '—' : `${fmtNum(f.events.counter_delta)} <span class="muted">(${esc(f.events.counter)})</span>`]);
+  rows.push(['Limit', f.limit.value == null ? `${esc(f.limit.name ?? '—')} <span class="muted">(value not in the inputs)</span>` : `<code>${esc(f.limit.name)}</code> = ${fmtNum(f.limit.value)}`]);
+  if (f.limit.peak != null) {
+    const pct = f.limit.ratio != null ? Math.round(f.limit.ratio * 100) : null;
+    const meter = pct != null ? `<span class="meter${pct >= 95 ? ' full' : ''}" title="${pct}% of the limit"><span style="width:${Math.min(100, Math.max(0, pct))}%"></span></span>` : '';
+    rows.push(['Peak population', `${fmtNum(f.limit.peak)}${pct != null ? ` <strong>(${pct}% of the limit)</strong>` : ''} ${meter}<br><span class="muted">${esc(f.limit.peak_metric)} at ${timeEl(f.limit.peak_at)}</span>`]);
+  } else {
+    rows.push(['Peak population', '<span class="muted">no population samples</span>']);
+  }
+  if (f.trigger) {
+    const t = f.trigger;
+    rows.push(['Trigger', `<code>${esc(t.metric)}</code>: ${fmtNum(t.baseline)} → <strong>${fmtNum(t.peak)}</strong>${t.start ? ` from ${timeEl(t.start)}` : ''}${t.lead_seconds != null ? ` <span class="muted">(${fmtNum(t.lead_seconds)} s before the first overflow)</span>` : ''}${t.note ? `<br><span class="muted">${esc(t.note)}</span>` : ''}`]);
+  } else {
+    rows.push(['Trigger', '<span class="muted">not identified (no connection-rate spike found in the inputs; sar -n TCP or nstat snapshots show one)</span>']);
+  }
+  o.push('<div class="cols">');
+  o.push(`<table class="facts"><tbody>${rows.map(([a, b]) => `<tr><th scope="row">${a}</th><td>${b}</td></tr>`).join('')}</tbody></table>`);
+  if (f.top_peers.length) {
+    o.push('<div class="peers"><h3>Top TIME-WAIT peers</h3><table class="grid"><thead><tr><th>peer</th><th>side</th><th>port</th><th class="r">sockets</th><th class="r">share</th></tr></thead><tbody>');
+    for (const p of f.top_peers) {
+      const pct = Math.round(p.share * 1000) / 10;
+      o.push(`<tr><td><code>${esc(p.peer)}</code></td><td>${esc(p.side)}</td><td>${p.local_port != null ? esc(p.local_port) : '—'}</td><td class="r">${fmtNum(p.sockets)}</td><td class="r share"><span class="bar" style="width:${Math.min(100, Math.max(0, pct))}%"></span><span class="v">${pct}%</span></td></tr>`);
+    }
+    o.push('</tbody></table></div>');
+  } else {
+    o.push('<div class="peers"><h3>Top peers</h3><p class="muted">No socket list in the inputs for this kind.</p></div>');
+  }
+  o.push('</div>');
+
+  // charts on one time axis
+  o.push(`<div class="charts"><h3>Timeline <span class="muted">(${window ? `${esc(utcDate(window.t0))} ${esc(utcHm(window.t0))} → ${esc(utcDate(window.t1))} ${esc(utcHm(window.t1))} UTC` : 'no dated data'}${undated ? '; the time of the overflows is unknown, so the charts show all data for this host' : `; the episode ± ${marginMin} min`})</span></h3>`);
+  for (const c of charts) o.push(`<figure><figcaption>${esc(CHART_HEADINGS[c.id] ?? c.id)}</figcaption>${renderChart(c)}</figure>`);
+  o.push('</div>');
+
+  if (f.risks.length) {
+    o.push(`<div class="risks"><h3>Risks</h3><ul>${f.risks.map((r) => `<li><strong>⚠</strong> ${esc(r.text)} <code class="id">${esc(r.id)}</code></li>`).join('')}</ul></div>`);
+  }
+  o.push('<h3>What to change</h3>');
+  o.push(f.recommendations.length
+    ? `<ol class="recs">${f.recommendations.map((r) => `<li>${esc(r.text)} <code class="id">${esc(r.id)}</code></li>`).join('')}</ol>`
+    : '<p class="muted">No recommendation.</p>');
+  o.push(`<details class="evidence" open><summary>Evidence (${f.evidence.length})</summary><table class="grid"><thead><tr><th>source</th><th>detail</th></tr></thead><tbody>`);
+  for (const ev of f.evidence) o.push(`<tr><td><code>${esc(ev.source)}</code></td><td>${esc(ev.detail)}</td></tr>`);
+  o.push('</tbody></table></details>');
+  o.push('</section>');
+  return o.join('\n');
+}
+
+function hostsHtml(r: RcaReport): string {
+  const names = [...new Set([...r.hosts.map((h) => h.host), ...r.findings.map((f) => f.host)])].sort();
+  const o: string[] = ['<section class="hosts"><h2>Hosts</h2><table class="grid"><thead><tr><th>host</th><th>kernel and release</th><th>time zone</th><th>collected (UTC)</th><th>boot (UTC)</th><th class="r">findings</th></tr></thead><tbody>'];
+  for (const h of names) {
+    const info: HostRow | undefined = r.hosts.find((x) => x.host === h);
+    const count = r.findings.filter((f) => f.host === h).length;
+    o.push(`<tr class="${count ? 'sick' : 'ok'}"><td><strong>${esc(h)}</strong></td><td><code>${esc(info?.kernel ?? '—')}</code>${info?.release ? `<br><span class="muted">${esc(info.release)}</span>` : ''}</td>`
+      + `<td>${esc(info?.timezone ?? '—')}${info?.timezone_origin ? ` <span class="muted">(${esc(info.timezone_origin)})</span>` : ''}</td>`
+      + `<td>${timeEl(info?.collected_at)}</td><td>${timeEl(info?.boot_time)}</td>`
+      + `<td class="r">${count ? `<span class="pill bad">${count}</span>` : '<span class="pill good">0</span>'}</td></tr>`);
+  }
+  o.push('</tbody></table>');
+  const healthy = names.filter((h) => !r.findings.some((f) => f.host === h));
+  if (r.findings.length === 0) o.push('<p class="ok-note">No table overflow found on any host.</p>');
+  else if (healthy.length) o.push(`<p class="ok-note">No overflow found on: ${healthy.map(esc).join(', ')}.</p>`);
+  if (r.findings.length) {
+    o.push(`<ol class="toc">${r.findings.map((f, i) => `<li><a href="#finding-${i + 1}">${esc(f.host)}${f.netns ? ` (netns ${esc(f.netns)})` : ''}: ${esc(KINDS[f.kind].title)}</a> <span class="muted">${f.start ? `${esc(f.start)} → ${esc(f.end)}` : 'time unknown'}</span></li>`).join('')}</ol>`);
+  }
+  o.push('</section>');
+  return o.join('\n');
+}
+
+const PAGE_CSS = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f1f5f9; color: #0f172a; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
+main { max-width: 1080px; margin: 0 auto; padding: 24px 24px 48px; }
+header h1 { margin: 0 0 2px; font-size: 24px; }
+header p { margin: 0; color: #475569; }
+h2 { font-size: 19px; margin: 0 0 10px; }
+h3 { font-size: 15px; margin: 18px 0 8px; }
+section { background: #fff; border: 1px solid #e2e8f0; border-radius: 10px; padding: 18px 22px; margin: 18px 0; box-shadow: 0 1px 2px rgba(15,23,42,.04); }
+time, td code, .peers code { white-space: nowrap; }
+code { font: 12.5px ui-monospace, "DejaVu Sans Mono", monospace; background: #f1f5f9; padding: 1px 4px; border-radius: 4px; overflow-wrap: anywhere; }
+.muted { color: #64748b; font-weight: normal; }
+table { border-collapse: collapse; width: 100%; }
+table.grid th, table.grid td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e2e8f0; vertical-align: top; }
+table.grid thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: #64748b; border-bottom: 2px solid #e2e8f0; }
+.r { text-align: right !important; }
+.pill { display: inline-block; min-width: 22px; padding: 0 7px; border-radius: 10px; font-weight: 600; text-align: center; }
+.pill.bad { background: #fee2e2; color: #b91c1c; }
+.pill.good { background: #dcfce7; color: #15803d; }
+.ok-note { color: #15803d; margin: 10px 0 0; }
+.toc { margin: 12px 0 0; padding-left: 22px; }
+.finding h2 .num { display: inline-block; background: #0f172a; color: #fff; border-radius: 6px; padding: 0 8px; margin-right: 4px; }
+.finding h2 .kind { font-size: 12px; font-weight: normal; vertical-align: middle; }
+.finding h2 .netns { font-size: 13px; background: #e0e7ff; color: #3730a3; border-radius: 4px; padding: 1px 6px; }
+.summary { font-size: 15px; background: #f8fafc; border-left: 4px solid #dc2626; padding: 8px 12px; margin: 0 0 14px; overflow-wrap: anywhere; }
+.cols { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); gap: 24px; align-items: start; }
+@media (max-width: 820px) { .cols { grid-template-columns: 1fr; } }
+table.facts th { text-align: left; font-weight: 600; color: #334155; padding: 5px 12px 5px 0; width: 13em; vertical-align: top; border-bottom: 1px solid #f1f5f9; }
+table.facts td { padding: 5px 0; border-bottom: 1px solid #f1f5f9; overflow-wrap: anywhere; }
+.big { font-size: 16px; font-weight: 700; }
+.meter { display: inline-block; width: 90px; height: 8px; background: #e2e8f0; border-radius: 4px; vertical-align: middle; overflow: hidden; }
+.meter span { display: block; height: 100%; background: #f59e0b; }
+.meter.full span { background: #dc2626; }
+.peers h3 { margin-top: 0; }
+td.share { position: relative; min-width: 90px; }
+td.share .bar { position: absolute; left: 0; top: 6px; bottom: 6px; background: #dbeafe; border-radius: 3px; }
+td.share .v { position: relative; }
+.charts figure { margin: 0 0 6px; }
+.charts figcaption { font-weight: 600; color: #334155; margin: 8px 0 0; }
+.risks { background: #fffbeb; border: 1px solid #fde68a; border-radius: 8px; padding: 4px 14px; margin-top: 16px; }
+.risks ul { padding-left: 4px; list-style: none; }
+.risks li strong { color: #b45309; }
+.recs li { margin: 4px 0; }
+code.id { font-size: 11px; color: #64748b; }
+details.evidence { margin-top: 14px; }
+details.evidence summary { cursor: pointer; font-weight: 600; }
+details.evidence td { font-size: 13px; overflow-wrap: anywhere; }
+details.evidence td code { white-space: normal; }
+details.evidence td:first-child { width: 42%; }
+footer { color: #94a3b8; font-size: 12px; text-align: center; }
+@media print { body { background: #fff; } section { box-shadow: none; break-inside: auto; } figure { break-inside: avoid; } }
+`;
+
+/**
+ * One self-contained HTML page for the root-cause report: no scripts, no network (a CSP forbids
+ * any fetch), inline CSS and SVG. Every string from data is escaped.
+ */
+export async function renderHtml(store: Store, r: RcaReport, opts: HtmlOptions = {}): Promise<string> {
+  const margin = opts.marginMinutes ?? 30;
+  const title = opts.title ?? 'bundlescope root-cause report';
+  const hostCount = new Set([...r.hosts.map((h) => h.host), ...r.findings.map((f) => f.host)]).size;
+  const findings: string[] = [];
+  for (const [i, f] of r.findings.entries()) findings.push(await findingHtml(store, f, i + 1, margin));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="${esc(r.generated_by)}">
+<title>${esc(title)}</title>
+<style>${PAGE_CSS}${CHART_CSS}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>${esc(title)}</h1>
+<p>Kernel table overflows: when, how many, against which limit, who held the sockets, and what to change. ${hostCount} host${hostCount === 1 ? '' : 's'}, ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}. All times are UTC.</p>
+</header>
+${hostsHtml(r)}
+${findings.join('\n')}
+<footer>Generated by ${esc(r.generated_by)}. Charts: shaded = overflow episode; dashed red = the limit; hover a point or bar for its value.</footer>
+</main>
+</body>
+</html>
+`;
 }

@@ -22,9 +22,13 @@ export interface Window {
 
 export interface LineSeries {
   label: string;
-  /** [epoch ms, value], any order. */
-  points: [number, number][];
+  /** [epoch ms, value] or [interval end, value, interval start] for rates; any order. */
+  points: Pt[];
+  /** Draw each value as a level over its interval (rates measured between snapshots). */
+  step?: boolean;
 }
+
+export type Pt = [number, number] | [number, number, number | null];
 
 export interface BarSeries {
   label: string;
@@ -102,11 +106,11 @@ export function timeTicks(w: Window): { step: number; ticks: number[] } {
 const f1 = (v: number) => (Math.round(v * 10) / 10).toString();
 
 /** Keep at most first/min/max/last per pixel column, so long series stay small and keep their peaks. */
-function thin(points: [number, number][], x: (t: number) => number): [number, number][] {
+function thin(points: Pt[], x: (t: number) => number): Pt[] {
   if (points.length <= PLOT_W * 2) return points;
-  const out: [number, number][] = [];
+  const out: Pt[] = [];
   let col = NaN;
-  let bucket: [number, number][] = [];
+  let bucket: Pt[] = [];
   const flush = () => {
     if (bucket.length === 0) return;
     let lo = bucket[0]!;
@@ -223,16 +227,25 @@ export function renderChart(spec: ChartSpec): string {
       const typical = dts.length ? dts[Math.floor(dts.length / 2)]! : 0;
       let d = '';
       pts.forEach((p, k) => {
-        const gap = k === 0 || (typical > 0 && p[0] - pts[k - 1]![0] > typical * 5);
-        d += `${gap ? 'M' : 'L'}${f1(x(p[0]))} ${f1(y(p[1]))}`;
+        const prev = k > 0 ? pts[k - 1]![0] : null;
+        const gap = prev == null || (typical > 0 && p[0] - prev > typical * 5);
+        if (s.step) {
+          // the value held over [interval start, interval end]: the snapshot before, else one typical interval
+          const from = Math.max(w!.t0, p[2] ?? (gap ? p[0] - typical : prev!));
+          const joined = !gap && prev != null && Math.abs(from - prev) < 1000;
+          d += `${joined ? 'L' : 'M'}${f1(x(from))} ${f1(y(p[1]))}L${f1(x(p[0]))} ${f1(y(p[1]))}`;
+        } else {
+          d += `${gap ? 'M' : 'L'}${f1(x(p[0]))} ${f1(y(p[1]))}`;
+        }
       });
       const g: string[] = [];
-      if (pts.length > 1) g.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"/>`);
+      if (pts.length > 1 || s.step) g.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"/>`);
       const markers = pts.length <= 150;
-      const r = pts.length <= 3 ? 4.5 : 2.6;
+      // sparse samples get big markers, earlier series bigger, so samples at the same spot show as rings
+      const r = pts.length <= 3 ? 4 + (lines.length - 1 - i) * 1.8 : 2.6;
       for (const p of pts) {
         if (markers || pts.length === 1) {
-          g.push(`<circle cx="${f1(x(p[0]))}" cy="${f1(y(p[1]))}" r="${r}" fill="${color}"><title>${esc(`${utcDate(p[0])} ${utcHms(p[0])} UTC — ${s.label}: ${fmtNum(p[1])}`)}</title></circle>`);
+          g.push(`<circle cx="${f1(x(p[0]))}" cy="${f1(y(p[1]))}" r="${r}" fill="${color}" stroke="#fff" stroke-width="0.8"><title>${esc(`${utcDate(p[0])} ${utcHms(p[0])} UTC — ${s.label}: ${fmtNum(p[1])}`)}</title></circle>`);
         }
         plotted++;
       }
