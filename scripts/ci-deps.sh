@@ -20,8 +20,8 @@ fi
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v jupyter-nbconvert >/dev/null 2>&1 || missing+=(jupyter-nbconvert)
-python3 -c 'import jupyter_client' >/dev/null 2>&1 || missing+=(jupyter-client)
-python3 -c 'import ipykernel' >/dev/null 2>&1 || missing+=(python3-ipykernel)
+dpkg -s jupyter-client >/dev/null 2>&1 || missing+=(jupyter-client)
+dpkg -s python3-ipykernel >/dev/null 2>&1 || missing+=(python3-ipykernel)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "ci-deps: installing ${missing[*]}"
@@ -35,7 +35,8 @@ echo "ci-deps: $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
 
 # The Deno kernel for the TypeScript notebooks (npm package `deno`, a devDependency).
 if [ -x node_modules/.bin/deno ]; then
-  node_modules/.bin/deno jupyter --install >/dev/null 2>&1 || node_modules/.bin/deno jupyter --install
+  # --force: the kernelspec must point at this checkout's deno binary
+  node_modules/.bin/deno jupyter --install --force
   echo "ci-deps: $(node_modules/.bin/deno --version | head -1) kernel registered"
 else
   echo "ci-deps: node_modules/.bin/deno missing: run npm ci first" >&2
