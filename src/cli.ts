@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { BundlescopeError, EXIT } from './errors.js';
 import {
-  cmdDemo, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
+  cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
 } from './commands.js';
 
 /** The command line: commander only; each action calls the library (src/commands.ts). */
@@ -49,10 +49,17 @@ export function buildCli(): Command {
     .option('--host <name>', 'only this host')
     .option('--from <time>', 'from this time (ISO 8601)')
     .option('--to <time>', 'to this time (ISO 8601)')
-    .option('--param <k=v...>', 'other report parameters')
+    .option('--param <k=v...>', 'other report parameters, e.g. --param kind=tcp_timewait_overflow (see: bundlescope reports)')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'csv', 'json', 'md', 'parquet', 'arrow']).default('table'))
     .option('--out <file>', 'write to a file instead of stdout (required for parquet)')
     .action(async (name: string, o) => { process.exitCode = await cmdReport(name, o); });
+
+  program.command('export')
+    .description('write every table and key view as files DuckDB, pandas, polars or R read directly: Parquet partitioned by host, or one Arrow IPC file each')
+    .argument('<dir>', 'output folder (created; existing files of the same tables are replaced)')
+    .addOption(db())
+    .addOption(new Option('--format <fmt>', 'file format').choices(['parquet', 'arrow']).default('parquet'))
+    .action(async (dir: string, o) => { process.exitCode = await cmdExport(dir, o); });
 
   program.command('query')
     .description('run SQL against the database (read-only unless --write)')

@@ -9,7 +9,9 @@ import { buildRca } from './rca/findings.js';
 import { renderJson, renderMarkdown } from './rca/render.js';
 import { renderHtml } from './rca/html.js';
 import { loadCatalogue, findReport, bindValues, runSql } from './report/catalogue.js';
-import { toArrow, toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
+import { toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
+import { queryToArrow } from './report/arrow.js';
+import { exportStore, type ExportFormat } from './report/export.js';
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../samples/', import.meta.url));
 
@@ -90,11 +92,24 @@ export async function cmdReport(name: string, o: { db: string; host?: string; fr
     }, true);
     return EXIT.ok;
   }
+  if (o.format === 'arrow') {
+    if (!o.out && process.stdout.isTTY) throw new InputError('no-out', '--format arrow writes binary: use --out FILE or a pipe');
+    // Arrow keeps DuckDB's column types (int64, UTC timestamps, lists) rather than JSON-ish values.
+    writeOut(o.out, await withStore(o.db, (s) => queryToArrow(s, def.sql, values), true));
+    return EXIT.ok;
+  }
   const { columns, rows } = await withStore(o.db, (s) => runSql(s, def.sql, values), true);
   const data = o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows)
-    : o.format === 'arrow' ? toArrow(columns, rows) : toTable(columns, rows);
-  if (o.format === 'arrow' && !o.out && process.stdout.isTTY) throw new InputError('no-out', '--format arrow writes binary: use --out FILE or a pipe');
+    : toTable(columns, rows);
   writeOut(o.out, data);
+  return EXIT.ok;
+}
+
+export async function cmdExport(dir: string, o: { db: string; format: string }, out = process.stderr): Promise<number> {
+  if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
+  const written = await withStore(o.db, (s) => exportStore(s, dir, { format: o.format as ExportFormat }), true);
+  for (const w of written) out.write(`wrote     ${w.type.padEnd(5)} ${w.name.padEnd(20)} ${String(w.rows).padStart(9)} rows → ${w.path}${w.partitioned ? ' (partitioned by host)' : ''}\n`);
+  out.write(`total: ${written.length} tables and views, ${written.reduce((a, w) => a + w.rows, 0)} rows, ${o.format} under ${dir}\n`);
   return EXIT.ok;
 }
 

@@ -5,6 +5,7 @@ export { buildRca, type Finding, type RcaReport } from './rca/findings.js';
 export { renderJson, renderMarkdown } from './rca/render.js';
 export { renderHtml } from './rca/html.js';
 export { loadCatalogue, runReport, runSql } from './report/catalogue.js';
+export { exportStore } from './report/export.js';
 export { SIGNATURES, KINDS, classifyMessage } from './signatures.js';
 export { FORMATS, detectFormat } from './ingest/formats.js';
 export * from './errors.js';
