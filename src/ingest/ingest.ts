@@ -352,6 +352,9 @@ function hostFromHead(fmt: Format, head: string): string | null {
 
 async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts: IngestOptions): Promise<InputSummary> {
   const head = headBuf.toString('utf8');
+  if (headBuf.length === 0 && !opts.as) {
+    return failed(path, 'unknown', new InputError('empty-file', 'empty file (after decompression): nothing to ingest', path));
+  }
   let fmt: Format | null;
   if (opts.as) fmt = FORMAT_BY_KIND.get(opts.as) ?? null;
   else fmt = detectFormat(head);
