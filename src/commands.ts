@@ -33,8 +33,19 @@ function describe(s: InputSummary): string {
   const total = Object.values(s.rows).reduce((a, b) => a + (b ?? 0), 0);
   const per = Object.entries(s.rows).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ');
   const codes = [...new Set(s.issues.filter((i) => i.code !== 'note').map((i) => i.code))];
+  const errors = [...new Set(s.issues.filter((i) => i.severity === 'error').map((i) => i.code))];
   return `loaded    ${s.kind.padEnd(14)} ${s.path}${s.host ? ` host ${s.host}` : ''}: ${total} rows (${per || 'none'})` +
-    (s.skipped ? `, ${s.skipped} lines skipped [${codes.join(', ')}]` : '');
+    (s.skipped ? `, ${s.skipped} lines skipped [${codes.join(', ')}]` : '') +
+    (errors.length ? `; INCOMPLETE [${errors.join(', ')}]: kept what was read before the damage (--verbose tells where)` : '');
+}
+
+/** A --from / --to value: ISO 8601 date or date-time (offset or Z; none = UTC), as ISO UTC. */
+export function parseTimeOption(name: string, v: string | undefined): string | undefined {
+  if (v == null) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(v.trim());
+  const ms = m ? Date.parse(m[4] ? v.trim().replace(' ', 'T') + (m[7] ? '' : 'Z') : `${v.trim()}T00:00:00Z`) : NaN;
+  if (Number.isNaN(ms)) throw new InputError('bad-time', `--${name} wants an ISO 8601 time such as 2026-03-12T19:00:00Z or 2026-03-12, got '${v}'`);
+  return new Date(ms).toISOString();
 }
 
 export async function cmdIngest(paths: string[], o: { db: string; host?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean }, out = process.stderr): Promise<number> {
@@ -61,7 +72,9 @@ export async function cmdIngest(paths: string[], o: { db: string; host?: string;
 
 export async function cmdRca(o: { db: string; host?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
-  const report = await withStore(o.db, (s) => buildRca(s, { host: o.host, from: o.from, to: o.to }), true);
+  const from = parseTimeOption('from', o.from);
+  const to = parseTimeOption('to', o.to);
+  const report = await withStore(o.db, (s) => buildRca(s, { host: o.host, from, to }), true);
   const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? await withStore(o.db, (s) => renderHtml(s, report), true) : renderMarkdown(report);
   writeOut(o.out, text);
   return EXIT.ok;
@@ -76,7 +89,7 @@ export async function cmdReports(o: { format: string }): Promise<number> {
 export async function cmdReport(name: string, o: { db: string; host?: string; from?: string; to?: string; param?: string[]; format: string; out?: string }): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const def = findReport(name);
-  const given: Record<string, string | null> = { host: o.host ?? null, from: o.from ?? null, to: o.to ?? null };
+  const given: Record<string, string | null> = { host: o.host ?? null, from: parseTimeOption('from', o.from) ?? null, to: parseTimeOption('to', o.to) ?? null };
   for (const kv of o.param ?? []) {
     const i = kv.indexOf('=');
     if (i < 1) throw new InputError('bad-param', `--param wants key=value, got '${kv}'`);
@@ -115,7 +128,15 @@ export async function cmdExport(dir: string, o: { db: string; format: string }, 
 
 export async function cmdQuery(sql: string, o: { db: string; format: string; write?: boolean }): Promise<number> {
   if (!existsSync(o.db) && !o.write) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
-  const { columns, rows } = await withStore(o.db, (s) => runSql(s, sql), !o.write);
+  const { columns, rows } = await withStore(o.db, async (s) => {
+    try {
+      return await runSql(s, sql);
+    } catch (e) {
+      const msg = (e as Error).message.split('\n')[0] ?? '';
+      if (!o.write && /read-only/i.test(msg)) throw new InputError('read-only', 'the query would change the database; query is read-only unless --write is given');
+      throw new InputError('sql', msg);
+    }
+  }, !o.write);
   writeOut(undefined, o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows) : toTable(columns, rows));
   return EXIT.ok;
 }

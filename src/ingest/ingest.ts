@@ -254,7 +254,7 @@ async function ingestBundle(store: Store, path: string, tree: Tree, archiveBytes
   const name = basename(path);
   let plan;
   try {
-    plan = await planBundle(tree, name, opts);
+    plan = await planBundle(tree, name, { ...opts, maxMemberBytes: opts.limits?.maxMemberBytes });
   } catch (e) {
     return failed(path, 'sosreport', e);
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import type { HostFacts, LogEventRow, ParseContext } from '../model.js';
 import { isValidZone, localToUtcMicros, monthNumber } from '../time.js';
 import { InputError } from '../errors.js';
@@ -7,7 +7,6 @@ import { Tree } from './tree.js';
 import { parseDateOutput } from './stamps.js';
 import * as hf from './hostfacts.js';
 import { sysctlFromProcPath } from './sysctl.js';
-import { decompressBuffer } from './decompress.js';
 
 /**
  * Which files of a sosreport feed which parser: the one table of "path → format" (as
@@ -83,7 +82,7 @@ function text(buf: Buffer | undefined | null): string {
 const NETNS_CMD = /^ip_netns_exec_(.+)_((?:netstat_-s|nstat_-[a-z]+|sysctl_-a|ss_-\S+|netstat_-W_-\S+|netstat_-\S+))$/;
 
 /** Build the plan: host facts first (time zone, collection and boot time), then every file to parse. */
-export async function planBundle(tree: Tree, bundleName: string, opts: { host?: string | null; tz?: string | null }): Promise<BundlePlan> {
+export async function planBundle(tree: Tree, bundleName: string, opts: { host?: string | null; tz?: string | null; maxMemberBytes?: number }): Promise<BundlePlan> {
   const root = findSosRoot(tree);
   if (root == null) throw new InputError('not-a-sosreport', 'no sos_commands/ directory: not a sosreport', bundleName);
   const base = root;
@@ -256,18 +255,50 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
     }
   }
 
-  // Rotated logs compressed inside the bundle.
+  // Rotated logs compressed inside the bundle: capped like any member, and a damaged one keeps
+  // what decompressed before the damage.
+  const cap = opts.maxMemberBytes ?? 1024 ** 3;
   for (const it of items) {
-    if (/\.gz$/.test(it.path)) {
-      try {
-        it.data = it.data[0] === 0x1f && it.data[1] === 0x8b ? gunzipSync(it.data, { maxOutputLength: 2 ** 31 - 1 }) : it.data;
-      } catch {
-        it.data = await decompressBuffer(it.data, 2 ** 31 - 1).catch(() => Buffer.alloc(0));
-        notes.push(`${it.path}: corrupt gzip data`);
+    if (it.data[0] === 0x1f && it.data[1] === 0x8b) {
+      const r = await gunzipTolerant(it.data, cap);
+      it.data = r.data;
+      if (r.problem) {
+        it.partial = true;
+        notes.push(`${it.path}: ${r.problem}; kept the ${r.data.length} bytes before it`);
       }
     }
   }
   return { root, facts, tzAssumed, items, procSysctls, notes };
+}
+
+/** gunzip a member, stopping at `cap` bytes and keeping the output read before any damage. */
+async function gunzipTolerant(buf: Buffer, cap: number): Promise<{ data: Buffer; problem: string | null }> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  let problem: string | null = null;
+  const z = createGunzip();
+  await new Promise<void>((resolve) => {
+    z.on('data', (c: Buffer) => {
+      if (n + c.length > cap) {
+        chunks.push(c.subarray(0, cap - n));
+        n = cap;
+        problem = `decompressed size exceeds ${cap} bytes (limit --max-member-bytes)`;
+        z.destroy();
+        resolve();
+        return;
+      }
+      n += c.length;
+      chunks.push(c);
+    });
+    z.on('end', () => resolve());
+    z.on('close', () => resolve());
+    z.on('error', (e: Error) => {
+      problem = `damaged gzip data (${e.message})`;
+      resolve();
+    });
+    z.end(buf);
+  });
+  return { data: Buffer.concat(chunks), problem };
 }
 
 /** Host key: the short host name (syslog lines carry short names; FQDNs vary between files). */

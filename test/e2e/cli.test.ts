@@ -43,8 +43,10 @@ describe('command line', () => {
 
   it('query is read-only unless --write', async () => {
     const r = await run(['query', 'DELETE FROM hosts', '--db', db]);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/read-only/i);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('error[read-only] the query would change the database; query is read-only unless --write is given\n');
+    const bad = await run(['rca', '--db', db, '--from', 'yesterday']);
+    expect([bad.code, bad.err]).toEqual([2, "error[bad-time] --from wants an ISO 8601 time such as 2026-03-12T19:00:00Z or 2026-03-12, got 'yesterday'\n"]);
     const h = await run(['query', 'SELECT count(*) AS n FROM hosts', '--db', db, '--format', 'csv']);
     expect(h.out).toBe('n\n1\n');
   });
