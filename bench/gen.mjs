@@ -1,0 +1,344 @@
+// Deterministic generators of large bench inputs (issue 6). Plain ESM; the sosreport fleet uses
+// the sample generators of the built library (../dist/samples). Every generator returns its
+// "truth" (line/entry counts, overflow lines written) so the bench can check what was loaded.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** mulberry32: small, fast, seeded PRNG (same output on every machine). */
+export function rng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  next.int = (n) => Math.floor(next() * n);
+  next.pick = (arr) => arr[Math.floor(next() * arr.length)];
+  return next;
+}
+
+/** Buffered writer: strings are copied into a 4 MB buffer that is written when full. */
+class Out {
+  constructor(path) {
+    this.fd = openSync(path, 'w');
+    this.buf = Buffer.allocUnsafe(4 << 20);
+    this.off = 0;
+    this.bytes = 0;
+  }
+  write(s) {
+    if (this.off + s.length * 3 > this.buf.length) {
+      this.flush();
+      if (s.length * 3 > this.buf.length) {
+        const b = Buffer.from(s, 'utf8');
+        writeSync(this.fd, b);
+        this.bytes += b.length;
+        return;
+      }
+    }
+    this.off += this.buf.utf8Write(s, this.off);
+  }
+  flush() {
+    if (this.off === 0) return;
+    writeSync(this.fd, this.buf, 0, this.off);
+    this.bytes += this.off;
+    this.off = 0;
+  }
+  close() {
+    this.flush();
+    closeSync(this.fd);
+    return this.bytes;
+  }
+}
+
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const p2 = (n) => (n < 10 ? '0' + n : String(n));
+
+/** `Mar  5 14:02:11` (RFC 3164, UTC). */
+function syslogStamp(ms) {
+  const d = new Date(ms);
+  return `${MON[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+}
+
+/** `date -u`: `Thu Mar  5 14:20:02 UTC 2026`. */
+function dateU(ms) {
+  const d = new Date(ms);
+  return `${DAY[d.getUTCDay()]} ${MON[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+const OVERFLOW = 'TCP: time wait bucket table overflow';
+const START_MS = Date.UTC(2026, 2, 2, 0, 0, 0); // Mon 2026-03-02 00:00:00 UTC
+const HOSTS = ['web01', 'web02', 'web03', 'web04', 'app01', 'app02', 'db01', 'lb01'];
+const USERS = ['admin', 'deploy', 'backup', 'ansible', 'root'];
+const PATHS = ['/api/v1/items', '/api/v1/orders', '/healthz', '/static/app.js', '/api/v2/search', '/login', '/metrics'];
+
+/** One ordinary syslog message (ident[pid]: text), ~50–70 characters. */
+function ordinary(r) {
+  const k = r.int(100);
+  if (k < 30) return `nginx[${1000 + r.int(64)}]: 10.${r.int(4)}.${r.int(256)}.${r.int(256)} "GET ${r.pick(PATHS)}/${r.int(100000)} HTTP/1.1" ${r() < 0.97 ? 200 : 502} ${r.int(20000)}`;
+  if (k < 45) return `app[${2000 + r.int(8)}]: request id=${(r() * 0xffffffff >>> 0).toString(16)} took ${r.int(900)}ms status=ok`;
+  if (k < 55) return `sshd[${3000 + r.int(30000)}]: Accepted publickey for ${r.pick(USERS)} from 10.0.${r.int(256)}.${r.int(256)} port ${32768 + r.int(28000)} ssh2`;
+  if (k < 63) return `systemd[1]: Started Session ${r.int(100000)} of user ${r.pick(USERS)}.`;
+  if (k < 70) return `CROND[${4000 + r.int(30000)}]: (root) CMD (/usr/lib64/sa/sa1 1 1)`;
+  if (k < 78) return `postfix/smtpd[${5000 + r.int(3000)}]: connect from unknown[192.0.2.${r.int(256)}]`;
+  if (k < 85) return `dhclient[${700 + r.int(10)}]: bound to 10.0.${r.int(256)}.${r.int(256)} -- renewal in ${r.int(3600)} seconds.`;
+  if (k < 92) return `kernel: e1000e: eth${r.int(2)}: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: None`;
+  if (k < 97) return `kernel: audit: type=1400 audit(${1772400000 + r.int(1e6)}.${r.int(1000)}:${r.int(99999)}): apparmor="ALLOWED"`;
+  return `rsyslogd: imjournal: ${r.int(5000)} messages lost due to rate-limiting`;
+}
+
+/**
+ * A central rsyslog file (RFC 3164, UTC, 8 hosts) of `lines` lines: ordinary traffic with
+ * overflow episodes mixed in (bursts of `TCP: time wait bucket table overflow`, each followed by
+ * `net_ratelimit: N callbacks suppressed`, 15 s apart). Returns the truth.
+ */
+export function genSyslog(path, lines, seed = 6) {
+  const r = rng(seed);
+  const out = new Out(path);
+  // Mean gap so that the file spans about a week whatever its size (at least 1 ms per line).
+  const spanMs = 7 * 86_400_000;
+  const meanGap = Math.max(1, spanMs / lines);
+  let t = START_MS;
+  let n = 0;
+  let overflow = 0;
+  let ratelimit = 0;
+  let suppressed = 0;
+  let episodes = 0;
+  let lastSec = -1;
+  let stamp = '';
+  // An episode every 12,500 lines (400 in 5M; at least 4): 5–40 bursts of 1–10 lines, 15 s apart.
+  const episodeEvery = Math.max(50, Math.min(12_500, Math.floor(lines / 4)));
+  let nextEpisode = Math.floor(episodeEvery / 2);
+  let burstsLeft = 0;
+  let burstHost = '';
+  let nextBurstMs = 0;
+  const emit = (host, msg) => {
+    const sec = Math.floor(t / 1000);
+    if (sec !== lastSec) {
+      lastSec = sec;
+      stamp = syslogStamp(t);
+    }
+    out.write(`${stamp} ${host} ${msg}\n`);
+    n++;
+  };
+  while (n < lines) {
+    t += r() * 2 * meanGap;
+    if (n >= nextEpisode && burstsLeft === 0) {
+      episodes++;
+      burstsLeft = 5 + r.int(36);
+      burstHost = r.pick(HOSTS);
+      nextBurstMs = t;
+      nextEpisode += episodeEvery;
+    }
+    if (burstsLeft > 0 && t >= nextBurstMs) {
+      const k = 1 + r.int(10);
+      for (let i = 0; i < k && n < lines; i++) {
+        emit(burstHost, `kernel: ${OVERFLOW}`);
+        overflow++;
+      }
+      if (n < lines && burstsLeft > 1) {
+        const s = 50 + r.int(900);
+        emit(burstHost, `kernel: net_ratelimit: ${s} callbacks suppressed`);
+        ratelimit++;
+        suppressed += s;
+      }
+      burstsLeft--;
+      nextBurstMs = t + 15_000;
+      continue;
+    }
+    emit(r.pick(HOSTS), ordinary(r));
+  }
+  const bytes = out.close();
+  // A fixed mtime: RFC 3164 stamps take their year from it (and the run is reproducible).
+  const mtime = new Date(Math.ceil(t / 1000) * 1000 + 3_600_000);
+  utimesSync(path, mtime, mtime);
+  return { kind: 'syslog', lines: n, bytes, overflow_lines: overflow, ratelimit_lines: ratelimit, suppressed, episodes, hosts: HOSTS.length };
+}
+
+const UNITS = ['nginx.service', 'app.service', 'sshd.service', 'crond.service', 'postfix.service', 'NetworkManager.service', 'systemd-logind.service'];
+
+/**
+ * `journalctl -o json` of about `targetBytes` bytes: one entry per line with the fields journalctl
+ * prints (cursor, realtime/monotonic stamps, boot and machine id, host, transport, ids, cgroup,
+ * unit, message). Kernel entries carry overflow bursts. Returns the truth.
+ */
+export function genJournalJson(path, targetBytes, seed = 7) {
+  const r = rng(seed);
+  const out = new Out(path);
+  const bootId = '6f0e2b1c9d4a4e6f8a7b5c3d2e1f0a9b';
+  const machineId = '0d5c1b7e2a9f4c3d8e6b5a4f3e2d1c0b';
+  const host = 'web07';
+  const bootUs = BigInt(START_MS - 86_400_000) * 1000n;
+  let t = BigInt(START_MS) * 1000n;
+  let seq = 0x1000;
+  let entries = 0;
+  let overflow = 0;
+  let burst = 0;
+  let written = 0;
+  while (written < targetBytes) {
+    t += BigInt(1 + r.int(400_000));
+    const mono = t - bootUs;
+    const cursor = `s=${bootId};i=${(seq++).toString(16)};b=${bootId};m=${mono.toString(16)};t=${t.toString(16)};x=${(r() * 0xffffffff >>> 0).toString(16)}${(r() * 0xffffffff >>> 0).toString(16)}`;
+    let e;
+    if (burst === 0 && r() < 0.0005) burst = 1 + r.int(40);
+    if (burst > 0 || r() < 0.05) {
+      const msg = burst > 0 ? OVERFLOW : `e1000e: eth${r.int(2)}: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: None`;
+      if (burst > 0) {
+        burst--;
+        overflow++;
+      }
+      e = {
+        __CURSOR: cursor, __REALTIME_TIMESTAMP: t.toString(), __MONOTONIC_TIMESTAMP: mono.toString(), _BOOT_ID: bootId,
+        _SOURCE_MONOTONIC_TIMESTAMP: (mono - 17n).toString(), _TRANSPORT: 'kernel', PRIORITY: '4', SYSLOG_FACILITY: '0',
+        SYSLOG_IDENTIFIER: 'kernel', _MACHINE_ID: machineId, _HOSTNAME: host, MESSAGE: msg,
+      };
+    } else {
+      const unit = r.pick(UNITS);
+      const comm = unit.replace(/\.service$/, '').replace(/^systemd-/, 'systemd-');
+      const pid = String(1000 + r.int(30000));
+      const m = ordinary(r);
+      const colon = m.indexOf(': ');
+      e = {
+        __CURSOR: cursor, __REALTIME_TIMESTAMP: t.toString(), __MONOTONIC_TIMESTAMP: mono.toString(), _BOOT_ID: bootId,
+        _TRANSPORT: r() < 0.7 ? 'syslog' : 'stdout', PRIORITY: String(r() < 0.9 ? 6 : 4), SYSLOG_FACILITY: '3',
+        SYSLOG_IDENTIFIER: comm, SYSLOG_PID: pid, _PID: pid, _UID: '0', _GID: '0', _COMM: comm,
+        _EXE: `/usr/sbin/${comm}`, _CMDLINE: `/usr/sbin/${comm} -D`, _CAP_EFFECTIVE: '1ffffffffff',
+        _SELINUX_CONTEXT: 'system_u:system_r:unconfined_service_t:s0', _SYSTEMD_CGROUP: `/system.slice/${unit}`,
+        _SYSTEMD_UNIT: unit, _SYSTEMD_SLICE: 'system.slice', _SYSTEMD_INVOCATION_ID: (r() * 0xffffffff >>> 0).toString(16).padStart(8, '0') + 'a1b2c3d4e5f60718293a4b5c',
+        _MACHINE_ID: machineId, _HOSTNAME: host, _SOURCE_REALTIME_TIMESTAMP: (t - 120n).toString(),
+        MESSAGE: colon > 0 ? m.slice(colon + 2) : m,
+      };
+    }
+    const line = JSON.stringify(e) + '\n';
+    out.write(line);
+    written += line.length; // ASCII only: characters = bytes
+    entries++;
+  }
+  const bytes = out.close();
+  return { kind: 'journal-json', entries, lines: entries, bytes, overflow_lines: overflow, host };
+}
+
+/** ~100 slab caches of a 5.x kernel with a plausible object size. */
+function slabCaches() {
+  const named = [
+    ['tw_sock_TCPv6', 248], ['request_sock_TCPv6', 304], ['TCPv6', 2432], ['tw_sock_TCP', 248], ['request_sock_TCP', 304],
+    ['TCP', 2240], ['UDPv6', 1344], ['UDP', 1152], ['RAW', 1024], ['RAWv6', 1152], ['nf_conntrack', 320], ['ext4_inode_cache', 1192],
+    ['ext4_extent_status', 40], ['ext4_allocation_context', 128], ['ext4_io_end', 64], ['jbd2_journal_head', 120], ['jbd2_revoke_table_s', 16],
+    ['xfs_inode', 1024], ['xfs_buf', 384], ['xfs_ili', 200], ['fuse_inode', 832], ['kvm_vcpu', 9216], ['scsi_sense_cache', 128], ['sd_ext_cdb', 32],
+    ['bio-120', 128], ['bio-184', 192], ['biovec-max', 4096], ['dm_uevent', 2888], ['dquot', 256], ['fsnotify_mark_connector', 32],
+    ['inotify_inode_mark', 80], ['dnotify_struct', 32], ['eventpoll_epi', 128], ['eventpoll_pwq', 72], ['pid', 128], ['pid_namespace', 168],
+    ['posix_timers_cache', 248], ['signal_cache', 1152], ['sighand_cache', 2112], ['task_struct', 7616], ['cred_jar', 192], ['mm_struct', 1088],
+    ['vm_area_struct', 200], ['anon_vma', 88], ['anon_vma_chain', 64], ['files_cache', 704], ['fs_cache', 64], ['sock_inode_cache', 832],
+    ['skbuff_head_cache', 256], ['skbuff_fclone_cache', 512], ['net_namespace', 4928], ['shmem_inode_cache', 760], ['proc_inode_cache', 720],
+    ['radix_tree_node', 584], ['inode_cache', 656], ['dentry', 192], ['names_cache', 4096], ['filp', 256], ['buffer_head', 104],
+    ['mnt_cache', 320], ['kernfs_node_cache', 136], ['kernfs_iattrs_cache', 88], ['seq_file', 120], ['sigqueue', 80], ['key_jar', 224],
+    ['uid_cache', 128], ['dmaengine-unmap-2', 64], ['audit_buffer', 24], ['lsm_file_cache', 16], ['trace_event_file', 88], ['ftrace_event_field', 48],
+    ['iommu_iova', 64], ['khugepaged_mm_slot', 112], ['file_lock_cache', 216], ['file_lock_ctx', 56], ['fasync_cache', 48], ['numa_policy', 264],
+    ['pool_workqueue', 256], ['btree_node', 8192], ['ip_fib_trie', 48], ['ip_fib_alias', 56], ['ip_dst_cache', 256], ['ip6_dst_cache', 320],
+  ];
+  for (const s of [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192]) named.push([`kmalloc-${s}`, s]);
+  for (const s of [8, 16, 32, 64, 96, 128, 192, 256]) named.push([`kmalloc-cg-${s}`, s]);
+  return named;
+}
+
+/**
+ * A slabinfo snapshot log: `snapshots` × (`date -u` line + full /proc/slabinfo 2.1 dump of ~100
+ * caches), 10 s apart; tw_sock_TCP swells during the middle tenth. Returns the truth.
+ */
+export function genSlabLog(path, snapshots, seed = 8) {
+  const r = rng(seed);
+  const out = new Out(path);
+  const caches = slabCaches().map(([name, size]) => ({ name, size, active: 200 + r.int(200000) }));
+  const header = 'slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n';
+  let rows = 0;
+  let lines = 0;
+  for (let s = 0; s < snapshots; s++) {
+    const t = START_MS + s * 10_000;
+    const parts = [dateU(t), '\n', header];
+    lines += 3;
+    const swell = s > snapshots * 0.45 && s < snapshots * 0.55;
+    for (const c of caches) {
+      if (c.name === 'tw_sock_TCP') c.active = swell ? Math.min(262144, c.active + 400 + r.int(800)) : Math.max(100, Math.floor(c.active * 0.98));
+      else c.active = Math.max(10, c.active + r.int(201) - 100);
+      const per = Math.max(1, Math.floor(4096 / c.size));
+      const pages = c.size > 4096 ? Math.ceil(c.size / 4096) * 2 : 1;
+      const num = Math.ceil(c.active / per) * per;
+      const slabs = num / per;
+      parts.push(`${c.name.padEnd(17)} ${String(c.active).padStart(6)} ${String(num).padStart(6)} ${String(c.size).padStart(6)} ${String(per).padStart(4)} ${String(pages).padStart(4)} : tunables    0    0    0 : slabdata ${String(slabs).padStart(6)} ${String(slabs).padStart(6)}      0\n`);
+      rows++;
+      lines++;
+    }
+    out.write(parts.join(''));
+  }
+  const bytes = out.close();
+  return { kind: 'slabinfo', snapshots, caches: caches.length, rows, lines, bytes };
+}
+
+/**
+ * `count` small sosreports (.tar.xz) built with the library's sample generators: the web01 /
+ * app02 / db01 sample specs in turn, each renamed to its own host (fleet001…), so every bundle
+ * has different content. Returns the truth (file names, bytes).
+ */
+export async function genFleet(dir, count, distDir) {
+  const { web01, app02, db01 } = await import(join(distDir, 'samples', 'generate.js'));
+  const { sosreportEntries } = await import(join(distDir, 'samples', 'sos.js'));
+  const { makeTarball } = await import(join(distDir, 'samples', 'tarball.js'));
+  mkdirSync(dir, { recursive: true });
+  const templates = [['web01', web01], ['app02', app02], ['db01', db01]];
+  const files = [];
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const [name, make] = templates[i % templates.length];
+    const host = `fleet${String(i + 1).padStart(3, '0')}`;
+    const spec = JSON.parse(JSON.stringify(make().spec).replaceAll(name, host));
+    const base = `sosreport-${host}-2026-03-12-${(i * 7919 + 12345).toString(36).padStart(7, 'a').slice(-7)}`;
+    const file = join(dir, `${base}.tar.xz`);
+    if (!existsSync(file)) writeFileSync(file, await makeTarball(sosreportEntries(spec, base), 'xz'));
+    bytes += statSync(file).size;
+    files.push(file);
+  }
+  return { kind: 'sosreport', count, files, bytes, templates: templates.map(([n]) => n) };
+}
+
+/** Generate (or reuse, when the manifest says the same parameters) every bench input. */
+export async function generateAll(dir, params, distDir, log = () => {}) {
+  mkdirSync(dir, { recursive: true });
+  const manifestPath = join(dir, 'manifest.json');
+  let manifest = {};
+  if (existsSync(manifestPath)) {
+    try {
+      manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    } catch {
+      manifest = {};
+    }
+  }
+  const same = (key, p, file) => manifest[key] && JSON.stringify(manifest[key].params) === JSON.stringify(p) && existsSync(file) && statSync(file).size === manifest[key].truth.bytes;
+  const out = {};
+  const step = async (key, file, p, fn) => {
+    if (same(key, p, file)) {
+      log(`reuse     ${key.padEnd(8)} ${file}`);
+      out[key] = { file, ...manifest[key].truth };
+      return;
+    }
+    const t0 = performance.now();
+    const truth = await fn();
+    log(`generated ${key.padEnd(8)} ${file} (${(truth.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    manifest[key] = { params: p, truth };
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    out[key] = { file, ...truth };
+  };
+  const syslog = join(dir, 'messages-central.log');
+  await step('syslog', syslog, { lines: params.syslogLines, v: 1 }, () => genSyslog(syslog, params.syslogLines));
+  const journal = join(dir, 'journal.json');
+  await step('journal', journal, { bytes: params.journalBytes, v: 1 }, () => genJournalJson(journal, params.journalBytes));
+  const slab = join(dir, 'slab.log');
+  await step('slab', slab, { snapshots: params.slabSnapshots, v: 1 }, () => genSlabLog(slab, params.slabSnapshots));
+  const fleetDir = join(dir, 'fleet');
+  const t0 = performance.now();
+  const fleet = await genFleet(fleetDir, params.fleet, distDir);
+  log(`fleet     ${fleet.count} sosreports in ${fleetDir} (${(fleet.bytes / 1e6).toFixed(1)} MB, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  out.fleet = { file: fleetDir, ...fleet };
+  return out;
+}
