@@ -1,7 +1,6 @@
 import type { Store } from '../store/db.js';
 import { runSql } from '../report/catalogue.js';
 import { KINDS, type OverflowKind } from '../signatures.js';
-import type { Row } from '../report/format.js';
 import { recommend, type Recommendation } from './recommend.js';
 
 /** The root-cause JSON contract (design.md); extra fields are additions, never renames. */
@@ -72,13 +71,28 @@ const EVIDENCE_COUNTER: Partial<Record<OverflowKind, string>> = {
 
 const ORIGIN_PREFERENCE = `CASE origin WHEN 'proc' THEN 1 WHEN 'nstat' THEN 2 WHEN 'netstat-s' THEN 3 ELSE 4 END`;
 
-async function sourcePaths(store: Store, ids: number[]): Promise<Map<number, string>> {
-  if (ids.length === 0) return new Map();
-  const want = new Set(ids);
-  const r = await runSql(store, `SELECT source_id, path FROM sources`);
-  return new Map(r.rows.filter((x) => want.has(Number(x.source_id))).map((x) => [Number(x.source_id), String(x.path)]));
+/** A finding under construction: its window, and evidence that goes before / after the shared facts. */
+interface Draft {
+  f: Finding;
+  episode: boolean;
+  head: Finding['evidence'];
+  tail: Finding['evidence'];
 }
 
+function emptyFinding(host: string, kind: OverflowKind, netns: string, start: string | null, end: string | null): Finding {
+  return {
+    host, kind, netns: netns || null, start, end,
+    events: { logged: 0, suppressed: 0, estimated_total: 0, counter_delta: null, counter: null },
+    limit: { name: KINDS[kind].limitSysctls[0] ?? null, value: null, peak: null, peak_at: null, peak_metric: null, ratio: null },
+    trigger: null, trigger_note: null, top_peers: [], evidence: [], recommendations: [], risks: [], summary: '',
+  };
+}
+
+/**
+ * Findings are built in two passes so that the cost does not grow with the number of episodes:
+ * first the episodes and counter-only overflows (a handful of queries), then every fact for all of
+ * them at once, each a set-based query joined to a temporary table of their time windows.
+ */
 export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<RcaReport> {
   const p = { host: opts.host ?? null, from: opts.from ?? null, to: opts.to ?? null };
   const hostFilter = `($host::VARCHAR IS NULL OR host = $host::VARCHAR)`;
@@ -89,193 +103,255 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
   })) as unknown as HostRow[];
 
   const episodes = (await runSql(store,
-    `SELECT host, kind, episode, start_ts::VARCHAR AS start_ts, end_ts::VARCHAR AS end_ts, logged, suppressed, estimated_total, bursts, source_ids
+    `SELECT host, kind, episode, start_ts::VARCHAR AS start_ts, end_ts::VARCHAR AS end_ts, logged, suppressed, estimated_total
      FROM overflow_episodes
      WHERE ${hostFilter}
        AND ($from::TIMESTAMPTZ IS NULL OR end_ts >= $from::TIMESTAMPTZ)
        AND ($to::TIMESTAMPTZ IS NULL OR start_ts <= $to::TIMESTAMPTZ)
      ORDER BY host, start_ts`, p)).rows;
 
-  const findings: Finding[] = [];
+  const drafts: Draft[] = [];
   for (const e of episodes) {
-    const f = await baseFinding(store, String(e.host), e.kind as OverflowKind, '', iso(e.start_ts), iso(e.end_ts));
+    const f = emptyFinding(String(e.host), e.kind as OverflowKind, '', iso(e.start_ts), iso(e.end_ts));
     f.events.logged = Number(e.logged);
     f.events.suppressed = Number(e.suppressed);
     f.events.estimated_total = Number(e.estimated_total);
-    const paths = await sourcePaths(store, (e.source_ids as number[]).map(Number));
-    const perSource = (await runSql(store,
-      `SELECT source_id, count(*) FILTER (WHERE NOT suppressed) AS lines, sum(count) FILTER (WHERE suppressed) AS supp, min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last
-       FROM overflow_events WHERE host = $host AND kind = $kind AND ts BETWEEN $start::TIMESTAMPTZ AND $end::TIMESTAMPTZ GROUP BY source_id ORDER BY source_id`,
-      { host: f.host, kind: f.kind, start: String(e.start_ts), end: String(e.end_ts) })).rows;
-    for (const s of perSource) {
-      f.evidence.unshift({
-        source: paths.get(Number(s.source_id)) ?? `source ${s.source_id}`,
-        detail: `${s.lines} '${KINDS[f.kind].title}' lines${s.supp ? `, ${s.supp} suppressed by net_ratelimit` : ''} from ${iso(s.first)} to ${iso(s.last)}`,
-      });
-    }
-    // The kind's counter, when snapshots bracket the episode, is the true count (domain.md §1.3 rule 6).
-    const counter = EVIDENCE_COUNTER[f.kind];
-    if (counter && f.start && f.end) {
-      const c = (await runSql(store,
-        `WITH s AS (SELECT * FROM counter_samples WHERE host = $host AND netns = '' AND name = $name AND semantics = 'cumulative'),
-              o AS (SELECT origin FROM s GROUP BY origin ORDER BY count(*) DESC, min(${ORIGIN_PREFERENCE}) LIMIT 1),
-              b AS (SELECT max(ts) AS t0 FROM s WHERE origin = (SELECT origin FROM o) AND ts <= $start::TIMESTAMPTZ),
-              a AS (SELECT min(ts) AS t1 FROM s WHERE origin = (SELECT origin FROM o) AND ts >= $end::TIMESTAMPTZ)
-         SELECT sum(increase) AS delta, (SELECT origin FROM o) AS origin FROM counter_steps
-         WHERE host = $host AND netns = '' AND name = $name AND origin = (SELECT origin FROM o)
-           AND from_ts >= (SELECT t0 FROM b) AND to_ts <= (SELECT t1 FROM a)`,
-        { host: f.host, name: counter, start: f.start, end: f.end })).rows[0];
-      if (c && c.delta != null) {
-        f.events.counter_delta = Number(c.delta);
-        f.events.counter = counter;
-        f.evidence.push({ source: `counter_samples (${c.origin})`, detail: `${counter} rose by ${c.delta} across the episode` });
-      }
-    }
-    findings.push(f);
+    drafts.push({ f, episode: true, head: [], tail: [] });
   }
 
   // Overflows found from counters alone (modern kernels log no TIME_WAIT overflow at all).
-  for (const [kind, counter] of Object.entries(EVIDENCE_COUNTER) as [OverflowKind, string][]) {
-    const rows = (await runSql(store,
-      `WITH d AS (
-         SELECT *, row_number() OVER (PARTITION BY host, netns ORDER BY samples DESC, ${ORIGIN_PREFERENCE}) AS rn
-         FROM counter_deltas WHERE name = $name AND ${hostFilter})
-       SELECT host, netns, origin, samples, first_ts::VARCHAR AS first_ts, last_ts::VARCHAR AS last_ts, first_value, last_value, increase
-       FROM d WHERE rn = 1 AND (last_value > 0 OR increase > 0) ORDER BY host, netns`, { name: counter, host: p.host })).rows;
-    for (const r of rows) {
-      const host = String(r.host);
-      const netns = String(r.netns);
-      const dated = episodes.filter((e) => e.host === host && e.kind === kind);
-      if (Number(r.samples) >= 2 && Number(r.increase) > 0) {
-        // Dated by the snapshots between which the counter rose.
-        const steps = (await runSql(store,
-          `SELECT from_ts::VARCHAR AS from_ts, to_ts::VARCHAR AS to_ts, increase FROM counter_steps
-           WHERE host = $host AND netns = $netns AND name = $name AND origin = $origin AND increase > 0
-             AND ($from::TIMESTAMPTZ IS NULL OR to_ts >= $from::TIMESTAMPTZ) AND ($to::TIMESTAMPTZ IS NULL OR from_ts <= $to::TIMESTAMPTZ)
-           ORDER BY from_ts`, { host, netns, name: counter, origin: r.origin, from: p.from, to: p.to })).rows;
-        if (steps.length === 0 || (dated.length > 0 && netns === '')) continue;
-        const f = await baseFinding(store, host, kind, netns, iso(steps[0]!.from_ts), iso(steps[steps.length - 1]!.to_ts));
-        const delta = steps.reduce((a, s) => a + Number(s.increase), 0);
-        f.events.counter_delta = delta;
-        f.events.counter = counter;
-        f.events.estimated_total = delta;
-        f.evidence.unshift({ source: `counter_samples (${r.origin})`, detail: `${counter} rose by ${delta} between ${f.start} and ${f.end} (${steps.length} intervals); the kernel logged nothing` });
-        findings.push(f);
-        // What the first snapshot already counted happened before it: no dated episode explains it.
-        if (Number(r.first_value) > 0 && !p.from && !p.to) {
-          const u = await baseFinding(store, host, kind, netns, null, null);
-          u.events.counter_delta = Number(r.first_value);
-          u.events.counter = counter;
-          u.events.estimated_total = Number(r.first_value);
-          u.evidence.unshift({ source: `counter_samples (${r.origin})`, detail: `${counter} was already ${r.first_value} at the first snapshot (${iso(r.first_ts)}): overflows between boot and then, at an unknown time` });
-          findings.push(u);
-        }
-      } else if (Number(r.samples) === 1 || Number(r.increase) === 0) {
-        if (dated.length > 0 && netns === '') {
-          // A since-boot count next to dated episodes belongs to their evidence.
-          const f = findings.find((x) => x.host === host && x.kind === kind);
-          f?.evidence.push({ source: `counter_samples (${r.origin})`, detail: `${counter} = ${r.last_value} since boot at ${iso(r.last_ts)}` });
-          continue;
-        }
-        if (p.from || p.to) continue; // an undated count cannot be placed in a window
-        const f = await baseFinding(store, host, kind, netns, null, null);
-        f.events.counter_delta = Number(r.last_value);
-        f.events.counter = counter;
-        f.events.estimated_total = Number(r.last_value);
-        f.evidence.unshift({ source: `counter_samples (${r.origin})`, detail: `${counter} = ${r.last_value} since boot (snapshot at ${iso(r.last_ts)}); the kernel logged nothing, so the time of the overflows is unknown` });
-        findings.push(f);
+  const counterRows = (await runSql(store,
+    `WITH names(kind, name) AS (VALUES ${Object.entries(EVIDENCE_COUNTER).map(([k, c]) => `('${k}', '${c}')`).join(', ')}),
+     d AS (
+       SELECT c.*, n.kind, row_number() OVER (PARTITION BY c.host, c.netns, c.name ORDER BY c.samples DESC, ${ORIGIN_PREFERENCE}) AS rn
+       FROM counter_deltas c JOIN names n USING (name) WHERE ($host::VARCHAR IS NULL OR c.host = $host::VARCHAR))
+     SELECT host, netns, kind, name, origin, samples, first_ts::VARCHAR AS first_ts, last_ts::VARCHAR AS last_ts, first_value, last_value, increase
+     FROM d WHERE rn = 1 AND (last_value > 0 OR increase > 0) ORDER BY host, netns, kind`, { host: p.host })).rows;
+  const risingSteps = counterRows.some((r) => Number(r.samples) >= 2 && Number(r.increase) > 0)
+    ? (await runSql(store,
+      `SELECT host, netns, name, origin, from_ts::VARCHAR AS from_ts, to_ts::VARCHAR AS to_ts, increase FROM counter_steps
+       WHERE increase > 0 AND ${hostFilter}
+         AND ($from::TIMESTAMPTZ IS NULL OR to_ts >= $from::TIMESTAMPTZ) AND ($to::TIMESTAMPTZ IS NULL OR from_ts <= $to::TIMESTAMPTZ)
+       ORDER BY from_ts`, p)).rows
+    : [];
+  for (const r of counterRows) {
+    const host = String(r.host);
+    const netns = String(r.netns);
+    const kind = r.kind as OverflowKind;
+    const counter = String(r.name);
+    const dated = drafts.filter((d) => d.episode && d.f.host === host && d.f.kind === kind);
+    if (Number(r.samples) >= 2 && Number(r.increase) > 0) {
+      // Dated by the snapshots between which the counter rose.
+      const steps = risingSteps.filter((s) => s.host === host && s.netns === netns && s.name === counter && s.origin === r.origin);
+      if (steps.length === 0 || (dated.length > 0 && netns === '')) continue;
+      const f = emptyFinding(host, kind, netns, iso(steps[0]!.from_ts), iso(steps[steps.length - 1]!.to_ts));
+      const delta = steps.reduce((a, s) => a + Number(s.increase), 0);
+      f.events.counter_delta = delta;
+      f.events.counter = counter;
+      f.events.estimated_total = delta;
+      drafts.push({ f, episode: false, head: [{ source: `counter_samples (${r.origin})`, detail: `${counter} rose by ${delta} between ${f.start} and ${f.end} (${steps.length} intervals); the kernel logged nothing` }], tail: [] });
+      // What the first snapshot already counted happened before it: no dated episode explains it.
+      if (Number(r.first_value) > 0 && !p.from && !p.to) {
+        const u = emptyFinding(host, kind, netns, null, null);
+        u.events.counter_delta = Number(r.first_value);
+        u.events.counter = counter;
+        u.events.estimated_total = Number(r.first_value);
+        drafts.push({ f: u, episode: false, head: [{ source: `counter_samples (${r.origin})`, detail: `${counter} was already ${r.first_value} at the first snapshot (${iso(r.first_ts)}): overflows between boot and then, at an unknown time` }], tail: [] });
       }
+    } else {
+      if (dated.length > 0 && netns === '') {
+        // A since-boot count next to dated episodes belongs to their evidence.
+        dated[0]!.tail.push({ source: `counter_samples (${r.origin})`, detail: `${counter} = ${r.last_value} since boot at ${iso(r.last_ts)}` });
+        continue;
+      }
+      if (p.from || p.to) continue; // an undated count cannot be placed in a window
+      const f = emptyFinding(host, kind, netns, null, null);
+      f.events.counter_delta = Number(r.last_value);
+      f.events.counter = counter;
+      f.events.estimated_total = Number(r.last_value);
+      drafts.push({ f, episode: false, head: [{ source: `counter_samples (${r.origin})`, detail: `${counter} = ${r.last_value} since boot (snapshot at ${iso(r.last_ts)}); the kernel logged nothing, so the time of the overflows is unknown` }], tail: [] });
     }
   }
-  for (const f of findings) await addTrigger(store, f);
+
+  await enrich(store, drafts);
+  const findings = drafts.map((d) => d.f);
   findings.sort((a, b) => a.host.localeCompare(b.host) || (a.start ?? '').localeCompare(b.start ?? '') || a.kind.localeCompare(b.kind));
   for (const f of findings) f.summary = summarise(f);
   return { generated_by: 'bundlescope', hosts, findings };
 }
 
-async function baseFinding(store: Store, host: string, kind: OverflowKind, netns: string, start: string | null, end: string | null): Promise<Finding> {
-  const f: Finding = {
-    host, kind, netns: netns || null, start, end,
-    events: { logged: 0, suppressed: 0, estimated_total: 0, counter_delta: null, counter: null },
-    limit: { name: null, value: null, peak: null, peak_at: null, peak_metric: null, ratio: null },
-    trigger: null, trigger_note: null, top_peers: [], evidence: [], recommendations: [], risks: [], summary: '',
-  };
-  const lim = (await runSql(store,
-    `SELECT l.limit_name, l.limit_value, l.raw_value, l.origin, s.path FROM overflow_limits l
-     LEFT JOIN (SELECT host, netns, name, min(source_id) AS source_id FROM sysctls GROUP BY ALL) x ON x.host = l.host AND x.netns = l.netns AND x.name = l.limit_name
-     LEFT JOIN sources s ON s.source_id = x.source_id
-     WHERE l.host = $host AND l.netns = $netns AND l.kind = $kind`, { host, netns, kind })).rows[0];
-  if (lim) {
-    f.limit.name = String(lim.limit_name);
-    f.limit.value = num(lim.limit_value);
-    f.evidence.push({ source: String(lim.path ?? 'sysctls'), detail: `${lim.limit_name} = ${lim.raw_value}` });
-  } else {
-    f.limit.name = KINDS[kind].limitSysctls[0] ?? null;
+type Rows = Record<string, unknown>[];
+const byId = (rows: Rows) => {
+  const m = new Map<number, Rows>();
+  for (const r of rows) {
+    const id = Number(r.id);
+    let l = m.get(id);
+    if (!l) m.set(id, (l = []));
+    l.push(r);
   }
-  // Peak population: near the episode when samples exist there, else the largest seen; the
-  // kernel's own gauges (sockstat tw, sar tcp-tw, conntrack count) before socket lists and slab.
-  const pop = (await runSql(store,
-    `WITH s AS (
-       SELECT *, CASE WHEN origin IN ('sockets') THEN 2 WHEN origin = 'slabinfo' THEN 3 ELSE 1 END AS pref,
-         ($start::TIMESTAMPTZ IS NOT NULL AND ts BETWEEN $start::TIMESTAMPTZ - INTERVAL 10 MINUTE AND $end::TIMESTAMPTZ + INTERVAL 10 MINUTE) AS near
-       FROM population_samples WHERE host = $host AND netns = $netns AND kind = $kind)
-     SELECT s.metric, s.value, s.ts::VARCHAR AS ts, s.origin, src.path, near FROM s LEFT JOIN sources src USING (source_id)
-     ORDER BY (SELECT bool_or(near) FROM s) AND NOT near, pref, value DESC LIMIT 1`,
-    { host, netns, kind, start, end: end ?? start })).rows[0];
-  if (pop) {
-    f.limit.peak = num(pop.value);
-    f.limit.peak_at = iso(pop.ts);
-    f.limit.peak_metric = String(pop.metric);
-    if (f.limit.value && f.limit.peak != null) f.limit.ratio = Math.round((f.limit.peak / f.limit.value) * 1000) / 1000;
-    f.evidence.push({ source: String(pop.path ?? pop.origin), detail: `${pop.metric} = ${pop.value} at ${iso(pop.ts)}${f.limit.value ? ` (${Math.round((f.limit.ratio ?? 0) * 100)}% of the limit ${f.limit.value})` : ''}` });
+  return m;
+};
+
+/** Every fact for every draft, in a fixed number of set-based queries over a table of windows. */
+async function enrich(store: Store, drafts: Draft[]): Promise<void> {
+  if (drafts.length === 0) return;
+  const windows = drafts.map((d, id) => ({
+    id, host: d.f.host, netns: d.f.netns ?? '', kind: d.f.kind, episode: d.episode,
+    start_ts: d.f.start, end_ts: d.f.end, counter: EVIDENCE_COUNTER[d.f.kind] ?? null,
+    names: d.f.kind === 'tcp_listen_overflow' ? 'TcpPassiveOpens' : 'TcpActiveOpens,TcpPassiveOpens',
+  }));
+  await store.conn.run(`CREATE OR REPLACE TEMP TABLE rca_win AS
+    SELECT id, host, netns, kind, episode, start_ts::TIMESTAMPTZ AS start_ts, end_ts::TIMESTAMPTZ AS end_ts, counter, string_split(names, ',') AS names
+    FROM (SELECT unnest(json_transform($w::JSON, '[{"id":"INTEGER","host":"VARCHAR","netns":"VARCHAR","kind":"VARCHAR","episode":"BOOLEAN","start_ts":"VARCHAR","end_ts":"VARCHAR","counter":"VARCHAR","names":"VARCHAR"}]'), recursive := true))`,
+  { w: JSON.stringify(windows) });
+  try {
+    const queries: [string, Record<string, unknown>?][] = [
+      [`SELECT w.id, o.source_id, s.path, count(*) FILTER (WHERE NOT o.suppressed) AS lines, sum(o.count) FILTER (WHERE o.suppressed) AS supp,
+          min(o.ts)::VARCHAR AS first, max(o.ts)::VARCHAR AS last
+        FROM rca_win w JOIN overflow_events o ON o.host = w.host AND o.kind = w.kind AND o.ts BETWEEN w.start_ts AND w.end_ts
+        LEFT JOIN sources s ON s.source_id = o.source_id
+        WHERE w.episode GROUP BY w.id, o.source_id, s.path ORDER BY w.id, o.source_id DESC`],
+      // The kind's counter, when snapshots bracket the episode, is the true count (domain.md §1.3 rule 6).
+      [`WITH o AS (
+          SELECT host, name, origin FROM (
+            SELECT host, name, origin, row_number() OVER (PARTITION BY host, name ORDER BY count(*) DESC, min(${ORIGIN_PREFERENCE})) AS rn
+            FROM counter_samples WHERE netns = '' AND semantics = 'cumulative' GROUP BY host, name, origin) WHERE rn = 1
+        ), b AS (
+          SELECT w.id, w.host, w.counter, o.origin,
+            (SELECT max(ts) FROM counter_samples c WHERE c.host = w.host AND c.netns = '' AND c.name = w.counter AND c.origin = o.origin AND c.semantics = 'cumulative' AND c.ts <= w.start_ts) AS t0,
+            (SELECT min(ts) FROM counter_samples c WHERE c.host = w.host AND c.netns = '' AND c.name = w.counter AND c.origin = o.origin AND c.semantics = 'cumulative' AND c.ts >= w.end_ts) AS t1
+          FROM rca_win w JOIN o ON o.host = w.host AND o.name = w.counter WHERE w.episode)
+        SELECT b.id, b.origin, b.counter, sum(st.increase) AS delta FROM b
+        JOIN counter_steps st ON st.host = b.host AND st.netns = '' AND st.name = b.counter AND st.origin = b.origin AND st.from_ts >= b.t0 AND st.to_ts <= b.t1
+        GROUP BY b.id, b.origin, b.counter`],
+      [`SELECT w.id, l.limit_name, l.limit_value, l.raw_value, s.path FROM rca_win w
+        JOIN overflow_limits l ON l.host = w.host AND l.netns = w.netns AND l.kind = w.kind
+        LEFT JOIN (SELECT host, netns, name, min(source_id) AS source_id FROM sysctls GROUP BY ALL) x ON x.host = l.host AND x.netns = l.netns AND x.name = l.limit_name
+        LEFT JOIN sources s ON s.source_id = x.source_id`],
+      // Peak population: near the episode when samples exist there, else the largest seen; the
+      // kernel's own gauges (sockstat tw, sar tcp-tw, conntrack count) before socket lists and slab.
+      [`WITH s AS (
+          SELECT w.id, p.metric, p.value, p.ts, p.origin, p.source_id,
+            CASE WHEN p.origin = 'sockets' THEN 2 WHEN p.origin = 'slabinfo' THEN 3 ELSE 1 END AS pref,
+            (w.start_ts IS NOT NULL AND p.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near
+          FROM rca_win w JOIN population_samples p ON p.host = w.host AND p.netns = w.netns AND p.kind = w.kind
+        ), a AS (
+          SELECT *, bool_or(near) OVER (PARTITION BY id) AS any_near FROM s
+        ), r AS (
+          SELECT *, row_number() OVER (PARTITION BY id ORDER BY any_near AND NOT near, pref, value DESC, ts) AS rn FROM a)
+        SELECT r.id, r.metric, r.value, r.ts::VARCHAR AS ts, r.origin, src.path FROM r LEFT JOIN sources src USING (source_id) WHERE rn = 1`],
+      // The socket snapshot that best shows the episode: the fullest one near it, else the fullest one.
+      [`WITH snaps AS (
+          SELECT w.id, t.ts, t.source_id, max(t.snapshot_total) AS total,
+            (w.start_ts IS NOT NULL AND t.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near
+          FROM rca_win w JOIN timewait_peers t ON t.host = w.host AND t.netns = w.netns
+          WHERE w.kind = 'tcp_timewait_overflow' GROUP BY w.id, t.ts, t.source_id, near
+        ), pick AS (
+          SELECT * FROM (
+            SELECT *, row_number() OVER (PARTITION BY id ORDER BY any_near AND NOT near, total DESC, ts DESC) AS rn
+            FROM (SELECT *, bool_or(near) OVER (PARTITION BY id) AS any_near FROM snaps)) WHERE rn = 1)
+        SELECT pick.id, t.peer, t.share, t.sockets, t.side, t.local_port, t.ts::VARCHAR AS ts, s.path, t.snapshot_total AS total
+        FROM pick JOIN rca_win w ON w.id = pick.id
+        JOIN timewait_peers t ON t.host = w.host AND t.netns = w.netns AND t.ts = pick.ts AND t.source_id = pick.source_id
+        LEFT JOIN sources s ON s.source_id = t.source_id
+        QUALIFY row_number() OVER (PARTITION BY pick.id ORDER BY t.sockets DESC, t.peer) <= 5
+        ORDER BY pick.id, t.sockets DESC, t.peer`],
+      [`SELECT host, netns, name, value FROM sysctl_values
+        WHERE name IN ('net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_tw_recycle', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_fin_timeout', 'net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_syncookies')`],
+      [`SELECT host, kernel FROM hosts`],
+      [`SELECT host, max(objsize) AS s FROM slab_samples WHERE cache IN ('tw_sock_TCP', 'tcp_tw_bucket') GROUP BY host`],
+      [`SELECT host, netns, name, count(*) AS n, min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last FROM rate_series
+        WHERE name IN ('TcpActiveOpens', 'TcpPassiveOpens') GROUP BY ALL ORDER BY name`],
+      // The connection-rate spike that led the episode: a spike of active or passive opens that
+      // overlaps the episode or starts up to 30 minutes before it; the strongest wins.
+      [`SELECT w.id, r.name, r.origin, r.method, r.start_ts::VARCHAR AS start_ts, r.peak_ts::VARCHAR AS peak_ts, r.baseline, r.peak
+        FROM rca_win w JOIN rate_spikes r ON r.host = w.host AND r.netns = w.netns AND list_contains(w.names, r.name)
+          AND r.start_ts <= w.end_ts AND r.end_ts >= w.start_ts - INTERVAL 30 MINUTE
+        WHERE w.start_ts IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY w.id ORDER BY r.peak / greatest(r.baseline, 1) DESC, r.start_ts) = 1`],
+      [`SELECT w.id, r.name, r.origin, median(r.per_second) AS baseline, max(r.per_second) AS peak, arg_max(r.ts, r.per_second)::VARCHAR AS peak_at
+        FROM rca_win w JOIN rate_series r ON r.host = w.host AND r.netns = w.netns AND list_contains(w.names, r.name)
+          AND r.ts BETWEEN w.start_ts - INTERVAL 30 MINUTE AND w.end_ts + INTERVAL 10 MINUTE
+        WHERE w.start_ts IS NOT NULL
+        GROUP BY w.id, r.name, r.origin
+        QUALIFY row_number() OVER (PARTITION BY w.id ORDER BY max(r.per_second) DESC) = 1`],
+    ];
+    const results = [];
+    for (const [sql, params] of queries) results.push(await runSql(store, sql, params));
+    const [perSource, bracket, limits, pops, peers, settings, kernels, twSizes, rates, spikes, around] = results as [typeof results[0], ...typeof results];
+    const src = byId(perSource.rows);
+    const brk = byId(bracket.rows);
+    const lim = byId(limits.rows);
+    const pop = byId(pops.rows);
+    const peer = byId(peers.rows);
+    const spk = byId(spikes.rows);
+    const aro = byId(around.rows);
+    const kernelOf = new Map(kernels.rows.map((r) => [String(r.host), r.kernel as string | null]));
+    const twSizeOf = new Map(twSizes.rows.map((r) => [String(r.host), num(r.s)]));
+    drafts.forEach((d, id) => {
+      const f = d.f;
+      for (const s of src.get(id) ?? []) {
+        d.head.push({
+          source: String(s.path ?? `source ${s.source_id}`),
+          detail: `${s.lines} '${KINDS[f.kind].title}' lines${s.supp ? `, ${s.supp} suppressed by net_ratelimit` : ''} from ${iso(s.first)} to ${iso(s.last)}`,
+        });
+      }
+      const base: Finding['evidence'] = [];
+      const l = lim.get(id)?.[0];
+      if (l) {
+        f.limit.name = String(l.limit_name);
+        f.limit.value = num(l.limit_value);
+        base.push({ source: String(l.path ?? 'sysctls'), detail: `${l.limit_name} = ${l.raw_value}` });
+      }
+      const pk = pop.get(id)?.[0];
+      if (pk) {
+        f.limit.peak = num(pk.value);
+        f.limit.peak_at = iso(pk.ts);
+        f.limit.peak_metric = String(pk.metric);
+        if (f.limit.value && f.limit.peak != null) f.limit.ratio = Math.round((f.limit.peak / f.limit.value) * 1000) / 1000;
+        base.push({ source: String(pk.path ?? pk.origin), detail: `${pk.metric} = ${pk.value} at ${iso(pk.ts)}${f.limit.value ? ` (${Math.round((f.limit.ratio ?? 0) * 100)}% of the limit ${f.limit.value})` : ''}` });
+      }
+      const ps = peer.get(id) ?? [];
+      f.top_peers = ps.map((r) => ({
+        peer: String(r.peer), share: Math.round(Number(r.share) * 1000) / 1000, sockets: Number(r.sockets), side: String(r.side), local_port: num(r.local_port),
+      }));
+      if (ps[0]) base.push({ source: String(ps[0].path ?? 'sockets'), detail: `${ps[0].total} TIME-WAIT sockets at ${iso(ps[0].ts)}; ${ps[0].sockets} (${Math.round(Number(ps[0].share) * 100)}%) with ${ps[0].peer}` });
+      const b = brk.get(id)?.[0];
+      const bracketEvidence: Finding['evidence'] = [];
+      if (b && b.delta != null) {
+        f.events.counter_delta = Number(b.delta);
+        f.events.counter = String(b.counter);
+        bracketEvidence.push({ source: `counter_samples (${b.origin})`, detail: `${b.counter} rose by ${b.delta} across the episode` });
+      }
+      f.evidence = [...d.head, ...base, ...bracketEvidence, ...d.tail];
+      const hostSettings = Object.fromEntries(settingsRows(settings.rows, f.host, f.netns ?? ''));
+      const rec = recommend({
+        kind: f.kind, kernel: kernelOf.get(f.host) ?? null, settings: hostSettings, limit: f.limit.value, peak: f.limit.peak,
+        topPeers: f.top_peers, twObjectSize: twSizeOf.get(f.host) ?? null,
+      });
+      f.recommendations = rec.recommendations;
+      f.risks = rec.risks;
+      addTrigger(f, rates.rows, spk.get(id)?.[0], aro.get(id)?.[0]);
+    });
+  } finally {
+    await store.conn.run('DROP TABLE IF EXISTS rca_win');
   }
-  if (kind === 'tcp_timewait_overflow') {
-    // The socket snapshot that best shows the episode: the fullest one near it, else the fullest one.
-    const peers = (await runSql(store,
-      `WITH snaps AS (
-         SELECT ts, source_id, max(snapshot_total) AS total,
-           ($start::TIMESTAMPTZ IS NOT NULL AND ts BETWEEN $start::TIMESTAMPTZ - INTERVAL 10 MINUTE AND $end::TIMESTAMPTZ + INTERVAL 10 MINUTE) AS near
-         FROM timewait_peers WHERE host = $host AND netns = $netns GROUP BY ts, source_id
-       ), pick AS (
-         SELECT ts, source_id FROM snaps ORDER BY (SELECT bool_or(near) FROM snaps) AND NOT near, total DESC, ts DESC LIMIT 1
-       )
-       SELECT t.peer, t.share, t.sockets, t.side, t.local_port, t.ts::VARCHAR AS ts, s.path, t.snapshot_total AS total
-       FROM timewait_peers t JOIN pick USING (ts, source_id) LEFT JOIN sources s USING (source_id)
-       WHERE t.host = $host AND t.netns = $netns ORDER BY t.sockets DESC, t.peer LIMIT 5`, { host, netns, start, end: end ?? start })).rows;
-    f.top_peers = peers.map((r) => ({
-      peer: String(r.peer), share: Math.round(Number(r.share) * 1000) / 1000, sockets: Number(r.sockets),
-      side: String(r.side), local_port: num(r.local_port),
-    }));
-    if (peers[0]) f.evidence.push({ source: String(peers[0].path ?? 'sockets'), detail: `${peers[0].total} TIME-WAIT sockets at ${iso(peers[0].ts)}; ${peers[0].sockets} (${Math.round(Number(peers[0].share) * 100)}%) with ${peers[0].peer}` });
-  }
-  const settings = (await runSql(store,
-    `SELECT name, value FROM sysctl_values WHERE host = $host AND netns = $netns
-     AND name IN ('net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_tw_recycle', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_fin_timeout', 'net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_syncookies')`,
-    { host, netns })).rows;
-  const kernel = (await runSql(store, `SELECT kernel FROM hosts WHERE host = $host`, { host })).rows[0]?.kernel as string | undefined;
-  const twSize = (await runSql(store, `SELECT max(objsize) AS s FROM slab_samples WHERE host = $host AND cache IN ('tw_sock_TCP', 'tcp_tw_bucket')`, { host })).rows[0]?.s;
-  const rec = recommend({
-    kind, kernel: kernel ?? null, settings: Object.fromEntries(settings.map((s: Row) => [String(s.name), String(s.value)])),
-    limit: f.limit.value, peak: f.limit.peak, topPeers: f.top_peers, twObjectSize: num(twSize),
-  });
-  f.recommendations = rec.recommendations;
-  f.risks = rec.risks;
-  return f;
+}
+
+function settingsRows(rows: Rows, host: string, netns: string): [string, string][] {
+  return rows.filter((r) => r.host === host && r.netns === netns).map((r) => [String(r.name), String(r.value)]);
 }
 
 const RATE_METRIC: Record<string, string> = { TcpActiveOpens: 'active_opens_per_s', TcpPassiveOpens: 'passive_opens_per_s' };
 
 /**
- * The connection-rate spike that led the episode: a spike of active or passive opens (view
- * rate_spikes) that overlaps the episode or starts up to 30 minutes before it; the strongest
- * (peak / baseline) wins. Active opens mean outgoing connections (this host is the client and
- * closes first); passive opens mean incoming ones.
+ * The trigger of a finding from its spike (view rate_spikes) or, when the rate did not depart from
+ * its baseline, the rate around it; when the host has no rate data, say so instead.
+ * Active opens mean outgoing connections (this host is the client and closes first); passive
+ * opens mean incoming ones.
  */
-async function addTrigger(store: Store, f: Finding): Promise<void> {
-  const netns = f.netns ?? '';
-  const have = (await runSql(store,
-    `SELECT name, count(*) AS n, min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last FROM rate_series
-     WHERE host = $host AND netns = $netns AND name IN ('TcpActiveOpens', 'TcpPassiveOpens') GROUP BY name`, { host: f.host, netns })).rows;
+function addTrigger(f: Finding, rates: Rows, spike: Record<string, unknown> | undefined, around: Record<string, unknown> | undefined): void {
+  const have = rates.filter((r) => r.host === f.host && r.netns === (f.netns ?? ''));
   if (have.length === 0) {
     f.trigger_note = 'no connection-rate data for this host (sar -n TCP, or two or more nstat / netstat -s / /proc/net/snmp snapshots, would show it)';
     return;
@@ -284,14 +360,6 @@ async function addTrigger(store: Store, f: Finding): Promise<void> {
     f.trigger_note = 'the overflow is undated (a since-boot count), so no rate can be tied to it';
     return;
   }
-  // Listen-queue overflows come from incoming connections only.
-  const names = f.kind === 'tcp_listen_overflow' ? ['TcpPassiveOpens'] : ['TcpActiveOpens', 'TcpPassiveOpens'];
-  const spike = (await runSql(store,
-    `SELECT name, origin, method, start_ts::VARCHAR AS start_ts, peak_ts::VARCHAR AS peak_ts, baseline, peak
-     FROM rate_spikes
-     WHERE host = $host AND netns = $netns AND list_contains(string_split($names::VARCHAR, ','), name)
-       AND start_ts <= $end::TIMESTAMPTZ AND end_ts >= $start::TIMESTAMPTZ - INTERVAL 30 MINUTE
-     ORDER BY peak / greatest(baseline, 1) DESC, start_ts LIMIT 1`, { host: f.host, netns, start: f.start, end: f.end, names: names.join(',') } as never)).rows[0];
   if (spike) {
     const start = iso(spike.start_ts);
     const lead = start ? Math.round((Date.parse(f.start) - Date.parse(start)) / 1000) : null;
@@ -304,16 +372,11 @@ async function addTrigger(store: Store, f: Finding): Promise<void> {
     f.evidence.push({ source: `counter_samples (${spike.origin})`, detail: `${spike.name} ${round(num(spike.baseline))}/s → ${round(num(spike.peak))}/s from ${start}${lead != null ? `, ${lead} s before the first overflow` : ''}` });
     return;
   }
-  // Rate data exists but shows no departure from its baseline around the episode: say so.
-  const around = (await runSql(store,
-    `SELECT name, origin, median(per_second) AS baseline, max(per_second) AS peak, arg_max(ts, per_second)::VARCHAR AS peak_at, count(*) AS n
-     FROM rate_series WHERE host = $host AND netns = $netns AND list_contains(string_split($names::VARCHAR, ','), name)
-       AND ts BETWEEN $start::TIMESTAMPTZ - INTERVAL 30 MINUTE AND $end::TIMESTAMPTZ + INTERVAL 10 MINUTE
-     GROUP BY ALL ORDER BY max(per_second) DESC LIMIT 1`, { host: f.host, netns, start: f.start, end: f.end, names: names.join(',') })).rows[0];
   if (!around) {
     f.trigger_note = `connection-rate data exists (${have.map((h) => `${h.name} ${iso(h.first)} → ${iso(h.last)}`).join('; ')}) but none around the episode`;
     return;
   }
+  // Rate data exists but shows no departure from its baseline around the episode: say so.
   f.trigger = {
     metric: RATE_METRIC[String(around.name)] ?? String(around.name), baseline: round(num(around.baseline)), peak: round(num(around.peak)),
     start: null, lead_seconds: null, spiked: false, peak_at: iso(around.peak_at), origin: String(around.origin),
