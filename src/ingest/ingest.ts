@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type T
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember } from './sosreport.js';
 import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
 import { OverflowClassifier } from './overflow.js';
+import { loadJournalJsonFast, scanJournalJson } from './journal-fast.js';
 import { feedBuffer, feedChunks, feedStream } from './run.js';
 import { issue } from './lines.js';
 import { isValidZone } from '../time.js';
@@ -38,6 +39,20 @@ export interface InputSummary {
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** Side files up to this size are hashed before they are read (a rerun is then a quick no-op). */
+const HASH_FIRST_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Compression of a file by its first bytes. */
+function rawCompression(path: string): ReturnType<typeof sniffCompression> {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(6);
+    const n = readSync(fd, b, 0, 6, 0);
+    return sniffCompression(b.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Ingest every input path; a failing input never stops the others. */
 export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions = {}): Promise<InputSummary[]> {
@@ -51,10 +66,52 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   const rank = await Promise.all(leaves.map(async (p) => ((await looksLikeBundle(p)) ? 0 : 1)));
   const ordered = leaves.map((p, i) => ({ p, r: rank[i]!, i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
   const out: InputSummary[] = [];
-  for (const p of ordered) {
-    for (const s of await ingestPath(store, p, opts)) out.push(s);
+  const restore = await boundMemory(store);
+  try {
+    for (const p of ordered) {
+      for (const s of await ingestPath(store, p, opts)) out.push(s);
+    }
+  } finally {
+    await restore();
   }
   return out;
+}
+
+/**
+ * DuckDB's memory limit while ingesting into a database file. One input is one transaction, and
+ * the row groups a large input has already written to the file stay cached until COMMIT unless
+ * the buffer pool must make room: with the default limit (80 % of RAM) the process grew with
+ * the input (~27 MB per million syslog lines); under this limit they are evicted (they are on
+ * disk already) and DuckDB's share of RSS stays under the limit. 128 MiB kept RSS lower still
+ * (642 against 751 MiB at 10M syslog lines) but made the journal read_json INSERT 1.5× slower.
+ * In-memory databases keep their default (nothing to evict to). The previous limit is restored
+ * afterwards.
+ */
+export const INGEST_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
+
+async function boundMemory(store: Store): Promise<() => Promise<void>> {
+  const none = async () => {};
+  if (!store.path || store.path === ':memory:' || store.path.startsWith(':memory:')) return none;
+  try {
+    const setting = async () => String((await store.conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]![0]);
+    const prev = await setting();
+    const m = /^([\d.]+)\s*([KMGT]i?B|bytes)$/i.exec(prev);
+    const unit: Record<string, number> = { BYTES: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3, TIB: 1024 ** 4 };
+    const bytes = m ? Number(m[1]) * (unit[m[2]!.toUpperCase()] ?? NaN) : NaN;
+    if (!(bytes > INGEST_MEMORY_LIMIT_BYTES)) return none;
+    await store.conn.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT_BYTES / 1024 / 1024}MiB'`);
+    return async () => {
+      try {
+        // RESET gives back the default exactly (a printed limit such as '18.8 GiB' is rounded).
+        await store.conn.run('RESET memory_limit');
+        if ((await setting()) !== prev) await store.conn.run(`SET memory_limit = '${prev.replace(/'/g, "''")}'`);
+      } catch {
+        /* the store may be closed or broken by now; the limit dies with it */
+      }
+    };
+  } catch {
+    return none;
+  }
 }
 
 /** Directories that are not sosreports expand into their files (sorted, hidden ones skipped). */
@@ -201,6 +258,11 @@ async function alreadyIngested(store: Store, sha: string): Promise<boolean> {
   return Number(r.getRows()[0]![0]) > 0;
 }
 
+async function sameSizeLoaded(store: Store, bytes: number): Promise<boolean> {
+  const r = await store.conn.runAndReadAll('SELECT count(*) FROM sources WHERE parent_id IS NULL AND bytes = $1', [bytes]);
+  return Number(r.getRows()[0]![0]) > 0;
+}
+
 async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const c of createReadStream(path)) h.update(c as Buffer);
@@ -214,7 +276,7 @@ function countRows(sum: InputSummary, table: TableName, n: number) {
 /** Parse one file's bytes with a format, appending rows (and classified overflow events) to the load. */
 async function loadParsed(
   load: Load, sum: InputSummary, fmt: Format, ctx: ParseContext, srcId: number,
-  data: Buffer | Readable, fixHost: (rows: LogEventRow[]) => void,
+  data: Buffer | Readable, fixHost: (rows: LogEventRow[]) => void, onChunk?: (chunk: Buffer) => void,
 ): Promise<{ issues: Issue[]; skipped: number; bytes: number }> {
   const parser = fmt.create(ctx);
   const classifier = new OverflowClassifier();
@@ -237,7 +299,7 @@ async function loadParsed(
     await feedBuffer(parser as LineParser<unknown>, data, onBatch);
     bytes = data.length;
   } else {
-    bytes = await feedStream(parser as LineParser<unknown>, data, onBatch);
+    bytes = await feedStream(parser as LineParser<unknown>, data, onBatch, onChunk);
   }
   const issues = [...parser.issues];
   // sar files: record which activities were there, so "no TCP data" is not read as zero.
@@ -312,6 +374,83 @@ async function ingestBundle(store: Store, path: string, tree: Tree, archiveBytes
   return sum;
 }
 
+/** Rows' host as a side file sets it: --host wins, else the row's own (short), else the file's. */
+function hostFixer(opts: IngestOptions, fallbackHost: string | null): { fix: (rows: LogEventRow[]) => void; noHost: number } {
+  // Host names repeat on every line: normalise each distinct one once.
+  const short = new Map<string, string>();
+  const out = {
+    noHost: 0,
+    fix(rows: LogEventRow[]) {
+      for (const r of rows) {
+        if (opts.host) r.host = fallbackHost;
+        else if (r.host == null) r.host = fallbackHost;
+        else {
+          let h = short.get(r.host);
+          if (h === undefined) {
+            h = shortHost(r.host);
+            if (short.size < 10_000) short.set(r.host, h);
+          }
+          r.host = h;
+        }
+        if (r.host == null) out.noHost++;
+      }
+    },
+  };
+  return out;
+}
+
+/**
+ * An uncompressed `journalctl -o json` file through DuckDB's read_json (journal-fast.ts), hashed
+ * and checked in the same time by one JavaScript read. 'unchanged' when the sha256 was already
+ * loaded; `done: false` (with the sha256) when the file does not fit and the caller must use the
+ * JavaScript parser; nothing of a failed attempt is left behind (rolled back).
+ */
+async function ingestJournalFast(
+  store: Store, path: string, bytes: number, ctx: ParseContext, sum: InputSummary, opts: IngestOptions,
+  fallbackHost: string | null, knownSha: string | null,
+): Promise<'unchanged' | { done: boolean; sha: string }> {
+  const scan = scanJournalJson(path);
+  // What journalEntryToRow and then fixHost make of the host, when it is the same for every row.
+  const fixed = opts.host ? fallbackHost : ctx.host != null ? shortHost(ctx.host) : null;
+  const hosts = hostFixer(opts, fallbackHost);
+  const load = new Load(store.conn);
+  let result;
+  let srcId = -1;
+  try {
+    await load.begin();
+    srcId = await load.newSource({ parent_id: null, host: sum.host, kind: 'journal-json', path, sha256: knownSha, bytes });
+    result = await loadJournalJsonFast(load, srcId, path, ctx, { fixed, fallback: fallbackHost }, hosts.fix, scan);
+  } catch {
+    await load.rollback();
+    const s = await scan.catch(() => null);
+    return { done: false, sha: s?.sha256 ?? await sha256File(path) };
+  }
+  const { sha256: sha } = await scan;
+  try {
+    if (knownSha == null) {
+      if (await alreadyIngested(store, sha)) {
+        await load.rollback();
+        return 'unchanged';
+      }
+      await load.setSha(srcId, sha);
+    }
+    const issues = [...result.issues];
+    const noHost = result.noHost + hosts.noHost;
+    if (noHost) issues.push(issue('no-host', path, null, `${noHost} entries`, 'a host name in each line, or --host', 'warning'));
+    load.addIssues(srcId, issues, result.skipped);
+    await load.commit();
+    sum.sources++;
+    countRows(sum, 'overflow_events', result.overflowEvents);
+    countRows(sum, 'log_events', result.logEvents);
+    sum.issues.push(...issues);
+    sum.skipped += result.skipped;
+  } catch (e) {
+    await load.rollback();
+    throw e;
+  }
+  return { done: true, sha };
+}
+
 /** Which known host a side file belongs to: --host, else a known host named in its path. */
 async function hostFromPath(store: Store, path: string): Promise<string | null> {
   const r = await store.conn.runAndReadAll('SELECT host FROM hosts ORDER BY length(host) DESC');
@@ -374,13 +513,23 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   }
   const info = await hostInfo(store, fallbackHost ?? dataHost);
   const tz = opts.tz ?? info.tz ?? 'UTC';
-  const sha = await sha256File(path);
-  if (await alreadyIngested(store, sha)) {
-    sum.status = 'unchanged';
-    sum.host = fallbackHost;
-    return sum;
-  }
   const st = statSync(path);
+  const unchanged = () => {
+    const u = emptySummary(path, sum.kind);
+    u.status = 'unchanged';
+    u.host = fallbackHost;
+    return u;
+  };
+  // The sha256 that makes a rerun a no-op: a large uncompressed file is hashed in the same read
+  // as the parse (and the load rolled back when the hash was already there); small or compressed
+  // files are hashed first, which is cheap next to decompressing them.
+  // (A file of the same size as one already loaded is hashed first: most likely a rerun.)
+  let hashInRead = st.size > HASH_FIRST_MAX_BYTES && rawCompression(path) === 'none' && !(await sameSizeLoaded(store, st.size));
+  let sha: string | null = null;
+  if (!hashInRead) {
+    sha = await sha256File(path);
+    if (await alreadyIngested(store, sha)) return unchanged();
+  }
   const ctx: ParseContext = {
     file: path,
     host: fallbackHost,
@@ -396,6 +545,15 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     netns: null,
   };
   sum.host = fallbackHost ?? dataHost;
+  if (fmt.kind === 'journal-json' && rawCompression(path) === 'none') {
+    const fast = await ingestJournalFast(store, path, st.size, ctx, sum, opts, fallbackHost, sha);
+    if (fast === 'unchanged') return unchanged();
+    if (fast.done) return sum;
+    // DuckDB could not take it as it is: the JavaScript parser, with the sha256 already known.
+    sha = fast.sha;
+    if (await alreadyIngested(store, sha)) return unchanged();
+    hashInRead = false;
+  }
   const load = new Load(store.conn);
   await load.begin();
   try {
@@ -403,20 +561,24 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     sum.sources++;
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     // A compressed side file is capped like an archive: a small .gz must not expand without end.
-    const { stream, damage, compression } = await autoDecompress(createReadStream(path, { highWaterMark: 1 << 20 }),
-      { maxBytes: limits.maxTotalBytes, limitName: '--max-total-bytes' });
-    let noHost = 0;
-    const fixHost = (rows: LogEventRow[]) => {
-      for (const r of rows) {
-        if (opts.host) r.host = fallbackHost;
-        else if (r.host == null) r.host = fallbackHost;
-        else r.host = shortHost(r.host);
-        if (r.host == null) noHost++;
+    const hash = hashInRead ? createHash('sha256') : null;
+    const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+    const { stream, damage, compression } = hash
+      ? { stream: raw, damage: { error: null as Error | null }, compression: 'none' }
+      : await autoDecompress(raw, { maxBytes: limits.maxTotalBytes, limitName: '--max-total-bytes' });
+    const hosts = hostFixer(opts, fallbackHost);
+    const fixHost = hosts.fix;
+    const r = await loadParsed(load, sum, fmt, ctx, srcId, stream, fixHost, hash ? (c) => hash.update(c) : undefined);
+    if (hash) {
+      sha = hash.digest('hex');
+      if (await alreadyIngested(store, sha)) {
+        await load.rollback();
+        return unchanged();
       }
-    };
-    const r = await loadParsed(load, sum, fmt, ctx, srcId, stream, fixHost);
+      await load.setSha(srcId, sha);
+    }
     const issues = [...r.issues];
-    if (noHost) issues.push(issue('no-host', path, null, `${noHost} entries`, 'a host name in each line, or --host', 'warning'));
+    if (hosts.noHost) issues.push(issue('no-host', path, null, `${hosts.noHost} entries`, 'a host name in each line, or --host', 'warning'));
     if (damage.error) {
       // Cut short or corrupt: keep what came before the damage, and say so.
       issues.push(issue('truncated-input', path, null, damage.error.message,

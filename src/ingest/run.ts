@@ -86,11 +86,14 @@ export async function feedBuffer<R>(parser: LineParser<R>, data: Uint8Array, onB
 }
 
 /** Feed a stream to a line parser. */
-export async function feedStream<R>(parser: LineParser<R>, stream: Readable, onBatch: (rows: R[]) => Promise<void>): Promise<number> {
+export async function feedStream<R>(
+  parser: LineParser<R>, stream: Readable, onBatch: (rows: R[]) => Promise<void>, onChunk?: (chunk: Buffer) => void,
+): Promise<number> {
   const f = new LineFeeder(parser, onBatch);
   let bytes = 0;
   for await (const chunk of stream) {
     bytes += (chunk as Buffer).length;
+    onChunk?.(chunk as Buffer);
     await f.bytes(chunk as Buffer);
   }
   await f.end();
