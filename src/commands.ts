@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, existsSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mergeDatabase } from './ingest/merge.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from './store/db.js';
-import { ingestPaths, type InputSummary } from './ingest/ingest.js';
+import { ingestPaths, partitionInputs, type InputSummary } from './ingest/ingest.js';
 import { EXIT, InputError, BundlescopeError } from './errors.js';
 import { buildRca } from './rca/findings.js';
 import { renderJson, renderMarkdown } from './rca/render.js';
@@ -48,7 +50,84 @@ export function parseTimeOption(name: string, v: string | undefined): string | u
   return new Date(ms).toISOString();
 }
 
-export async function cmdIngest(paths: string[], o: { db: string; host?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean }, out = process.stderr): Promise<number> {
+type IngestCliOptions = { db: string; host?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean; jobs?: number };
+
+/** The built CLI (from src/ under tests and from dist/ alike). */
+const CLI_JS = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/**
+ * `--jobs N`: bundles are spread over N worker processes, each writing its own temporary
+ * database (DuckDB has one writer per file), which are then merged into --db one transaction each;
+ * side files follow in this process, so they see the bundles' host facts.
+ */
+async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.WritableStream): Promise<number | null> {
+  const jobs = Math.max(1, Math.floor(o.jobs ?? 1));
+  if (jobs < 2) return null;
+  const { bundles, others } = await partitionInputs(paths);
+  if (bundles.length < 2) return null;
+  const groups: string[][] = Array.from({ length: Math.min(jobs, bundles.length) }, () => []);
+  const sized = bundles.map((b) => ({ b, size: safeSize(b) })).sort((x, y) => y.size - x.size);
+  const load = groups.map(() => 0);
+  for (const { b, size } of sized) {
+    const i = load.indexOf(Math.min(...load));
+    groups[i]!.push(b);
+    load[i]! += size;
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'bundlescope-jobs-'));
+  try {
+    const pass = [
+      ...(o.host ? ['--host', o.host] : []), ...(o.tz ? ['--tz', o.tz] : []), ...(o.as ? ['--as', o.as] : []),
+      ...(o.maxTotalBytes ? ['--max-total-bytes', String(o.maxTotalBytes)] : []), ...(o.maxMemberBytes ? ['--max-member-bytes', String(o.maxMemberBytes)] : []),
+      ...(o.verbose ? ['--verbose'] : []),
+    ];
+    const codes = await Promise.all(groups.map((g, i) => new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [CLI_JS, 'ingest', '--db', join(tmp, `part-${i}.duckdb`), ...pass, ...g], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let buf = '';
+      child.stderr.on('data', (c: Buffer) => {
+        buf += c.toString();
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (!line.startsWith('total: ')) out.write(line + '\n');
+        }
+      });
+      child.on('close', (code) => resolve(code ?? EXIT.unexpected));
+    })));
+    let merged = 0;
+    let dupes = 0;
+    await withStore(o.db, async (store) => {
+      for (let i = 0; i < groups.length; i++) {
+        const part = join(tmp, `part-${i}.duckdb`);
+        if (!existsSync(part)) continue;
+        const r = await mergeDatabase(store, part);
+        merged += r.sources;
+        dupes += r.skippedInputs;
+      }
+    });
+    let code: number = codes.every((c) => c === EXIT.ok) ? EXIT.ok : codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.someInputsFailed;
+    out.write(`bundles: ${bundles.length} in ${groups.length} processes; ${merged} sources merged${dupes ? `, ${dupes} already ingested` : ''}\n`);
+    if (others.length) {
+      const rest = await cmdIngest(others, { ...o, jobs: 1 }, out);
+      if (rest !== EXIT.ok) code = code === EXIT.ok && rest === EXIT.usage ? EXIT.someInputsFailed : Math.max(code, rest);
+    }
+    return code;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function safeSize(p: string): number {
+  try {
+    return statSync(p).size;
+  } catch {
+    return 0;
+  }
+}
+
+export async function cmdIngest(paths: string[], o: IngestCliOptions, out: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const parallel = await ingestParallel(paths, o, out);
+  if (parallel != null) return parallel;
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);
   const limits: Record<string, number> = {};
   if (o.maxTotalBytes) limits.maxTotalBytes = o.maxTotalBytes;

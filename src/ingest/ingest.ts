@@ -114,6 +114,15 @@ async function boundMemory(store: Store): Promise<() => Promise<void>> {
   }
 }
 
+/** The leaf inputs of a run split into bundles (sosreports) and side files, in run order. */
+export async function partitionInputs(paths: string[]): Promise<{ bundles: string[]; others: string[] }> {
+  const leaves = expandInputs(paths);
+  const bundles: string[] = [];
+  const others: string[] = [];
+  for (const p of leaves) ((await looksLikeBundle(p)) ? bundles : others).push(p);
+  return { bundles, others };
+}
+
 /** Directories that are not sosreports expand into their files (sorted, hidden ones skipped). */
 function expandInputs(paths: string[]): string[] {
   const out: string[] = [];

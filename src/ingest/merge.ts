@@ -1,0 +1,58 @@
+import type { Store } from '../store/db.js';
+
+const TABLES = ['log_events', 'overflow_events', 'slab_samples', 'counter_samples', 'sysctls', 'sockets', 'ingest_issues'] as const;
+
+export interface MergeResult {
+  sources: number;
+  skippedInputs: number;
+}
+
+/**
+ * Fold a database written by a parallel worker into this one, in one transaction: its sources
+ * get new ids from this database's sequence, every row follows its source, hosts are upserted
+ * with the same rules as an ingest, and an input already here (same content hash) is not added
+ * twice.
+ */
+export async function mergeDatabase(store: Store, partPath: string): Promise<MergeResult> {
+  const c = store.conn;
+  await c.run(`ATTACH '${partPath.replace(/'/g, "''")}' AS part (READ_ONLY)`);
+  try {
+    await c.run('BEGIN TRANSACTION');
+    try {
+      await c.run(`CREATE OR REPLACE TEMP TABLE merge_skip AS
+        SELECT p.source_id FROM part.sources p
+        WHERE p.parent_id IS NULL AND EXISTS (SELECT 1 FROM main.sources m WHERE m.parent_id IS NULL AND m.sha256 = p.sha256)`);
+      await c.run(`CREATE OR REPLACE TEMP TABLE merge_ids AS
+        SELECT source_id AS old_id, nextval('source_id_seq') AS new_id FROM (
+          SELECT source_id FROM part.sources
+          WHERE coalesce(parent_id, source_id) NOT IN (SELECT source_id FROM merge_skip)
+          ORDER BY source_id)`);
+      await c.run(`INSERT INTO main.sources
+        SELECT p.* REPLACE (m.new_id AS source_id, pm.new_id AS parent_id)
+        FROM part.sources p JOIN merge_ids m ON m.old_id = p.source_id LEFT JOIN merge_ids pm ON pm.old_id = p.parent_id`);
+      for (const t of TABLES) {
+        await c.run(`INSERT INTO main.${t} SELECT p.* REPLACE (m.new_id AS source_id) FROM part.${t} p JOIN merge_ids m ON m.old_id = p.source_id`);
+      }
+      await c.run(`INSERT INTO main.hosts AS h
+        SELECT p.* REPLACE (m.new_id AS source_id) FROM part.hosts p JOIN merge_ids m ON m.old_id = p.source_id
+        ON CONFLICT (host) DO UPDATE SET
+          kernel = coalesce(excluded.kernel, h.kernel),
+          release = coalesce(excluded.release, h.release),
+          timezone = CASE WHEN excluded.timezone_origin IS NOT NULL AND excluded.timezone_origin <> 'assumed' THEN excluded.timezone ELSE coalesce(h.timezone, excluded.timezone) END,
+          timezone_origin = CASE WHEN excluded.timezone_origin IS NOT NULL AND excluded.timezone_origin <> 'assumed' THEN excluded.timezone_origin ELSE coalesce(h.timezone_origin, excluded.timezone_origin) END,
+          boot_time = coalesce(excluded.boot_time, h.boot_time),
+          collected_at = greatest(excluded.collected_at, h.collected_at),
+          boot_id = coalesce(excluded.boot_id, h.boot_id),
+          source_id = excluded.source_id`);
+      const n = await c.runAndReadAll('SELECT (SELECT count(*) FROM merge_ids), (SELECT count(*) FROM merge_skip)');
+      const [sources, skipped] = n.getRows()[0]!.map(Number) as [number, number];
+      await c.run('COMMIT');
+      return { sources, skippedInputs: skipped };
+    } catch (e) {
+      await c.run('ROLLBACK');
+      throw e;
+    }
+  } finally {
+    await c.run('DETACH part');
+  }
+}

@@ -1,0 +1,43 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli.js';
+import { openStore } from '../../src/store/db.js';
+import { runSql } from '../../src/report/catalogue.js';
+import { buildRca } from '../../src/rca/findings.js';
+import { REPO, SAMPLES, tempDir } from '../helpers.js';
+
+const COUNTS = `SELECT (SELECT count(*) FROM sources) s, (SELECT count(*) FROM hosts) h, (SELECT count(*) FROM log_events) l,
+  (SELECT count(*) FROM overflow_events) o, (SELECT count(*) FROM counter_samples) c, (SELECT count(*) FROM sockets) k,
+  (SELECT count(*) FROM sysctls) y, (SELECT count(*) FROM slab_samples) b, (SELECT count(*) FROM ingest_issues) i`;
+
+async function summary(db: string) {
+  const s = await openStore(db);
+  try {
+    const counts = (await runSql(s, COUNTS)).rows[0];
+    const rca = (await buildRca(s)).findings.map((f) => [f.host, f.kind, f.start, f.end, f.events, f.limit.value, f.limit.peak, f.top_peers[0]?.peer ?? null]);
+    return { counts, rca };
+  } finally {
+    s.close();
+  }
+}
+
+/** `ingest --jobs 2` (worker processes of dist/cli.js, merged) stores exactly what one process does. */
+describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('ingest --jobs', () => {
+  const t = tempDir();
+  afterAll(() => t.cleanup());
+
+  it('gives the same tables and the same root cause as a sequential ingest, and stays a no-op on re-run', async () => {
+    const inputs = [join(SAMPLES, 'incidents', 'case-4711'), SAMPLES];
+    const seq = join(t.dir, 'seq.duckdb');
+    const par = join(t.dir, 'par.duckdb');
+    expect(await main(['ingest', '--db', seq, ...inputs], { exitOverride: true })).toBe(3); // truth.json / README are not inputs
+    expect(await main(['ingest', '--db', par, '--jobs', '2', ...inputs], { exitOverride: true })).toBe(3);
+    const a = await summary(seq);
+    const b = await summary(par);
+    expect(b).toEqual(a);
+    expect(a.counts).toMatchObject({ h: 5 });
+    expect(await main(['ingest', '--db', par, '--jobs', '2', ...inputs], { exitOverride: true })).toBe(3);
+    expect((await summary(par)).counts).toEqual(a.counts);
+  }, 120_000);
+});
