@@ -19,6 +19,9 @@ import { BaseLineParser } from './lines.js';
 /** Longest line a log parser accepts; longer ones are skipped with an issue. */
 export const MAX_LOG_LINE = 1 << 20;
 
+/** A leading syslog tag left on a pasted kernel line: optional `facility.level`, then `kernel:`. */
+const KERNEL_TAG = /^(?:([a-z]+\.[a-z]+)\s+)?kernel:\s+/;
+
 const FACILITIES: Record<string, number> = {
   kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9,
   authpriv: 10, ftp: 11, ntp: 12, security: 13, audit: 13, console: 14, alert: 14, clock: 15,
@@ -125,6 +128,19 @@ class DmesgParser extends BaseLineParser<LogEventRow> {
         facility = facilityNumber(m[1]!);
         priority = priorityNumber(m[2]!);
         i = m[0].length;
+      }
+    }
+    // Pasted fragments of syslog / logread lines whose date was cut off keep the tag:
+    // `kernel: [1694413.644132] nf_conntrack: …`, `kern.info kernel: [31617.809376] TCP: …`.
+    if (i === 0) {
+      const f = KERNEL_TAG.exec(text);
+      if (f) {
+        i = f[0].length;
+        if (f[1]) {
+          const [fac, lvl] = f[1].split('.') as [string, string];
+          facility = facilityNumber(fac) ?? facility;
+          priority = priorityNumber(lvl) ?? priority;
+        }
       }
     }
 

@@ -1,4 +1,5 @@
 import type { ChunkParser, LineParser, ParseContext } from '../model.js';
+import { classifyMessage, suppressedCount } from '../signatures.js';
 import type { TableName } from '../store/load.js';
 import { createSyslogParser, looksLikeSyslog } from './syslog.js';
 import { createDmesgParser, looksLikeDmesg } from './dmesg.js';
@@ -63,5 +64,19 @@ export function detectFormat(head: string): Format | null {
   for (const f of FORMATS) {
     if (f.looksLike && f.looksLike(head)) return f;
   }
+  // Last resort: pasted kernel lines with no usable stamp (a ticket excerpt, a logread fragment)
+  // still carry overflow messages worth counting; the dmesg parser reads them (ts unknown).
+  if (looksLikeKernelFragment(head)) return FORMAT_BY_KIND.get('dmesg') ?? null;
   return null;
+}
+
+const KERNEL_PREFIX = /^(?:[a-z]+\.[a-z]+\s+)?(?:kernel:\s+)?/;
+
+/** Some line, after an optional `kern.info kernel:` tag, is an overflow or ratelimit message. */
+export function looksLikeKernelFragment(head: string): boolean {
+  if (/[\x00-\x08\x0e-\x1a]/.test(head.slice(0, 4096))) return false;
+  return head.split('\n', 50).some((l) => {
+    const m = l.trim().replace(KERNEL_PREFIX, '');
+    return classifyMessage(m) != null || suppressedCount(m) != null;
+  });
 }

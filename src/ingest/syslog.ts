@@ -555,9 +555,12 @@ export function looksLikeSyslog(head: string): boolean {
   const lines = headLines(head);
   if (lines.length === 0) return false;
   let ok = 0;
+  let other = 0;
   for (const l of lines) {
     if (HEAD_3164.test(l) || HEAD_ISO.test(l) || HEAD_OPENWRT.test(l) || THUNDERBIRD.test(l)) ok++;
+    // Tails of wrapped lines (`dropping packet`) belong to the line above: counted neither way.
+    else if (!/^\s/.test(l) && !(l.length < 40 && !l.includes(':'))) other++;
   }
-  if (ok >= Math.ceil(lines.length * 0.6)) return true;
+  if (ok > 0 && ok >= Math.ceil((ok + other) * 0.6)) return true;
   return looksLikeJournalShort(head);
 }

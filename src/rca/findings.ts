@@ -119,6 +119,28 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
     drafts.push({ f, episode: true, head: [], tail: [] });
   }
 
+  // Logged overflows whose time is unknown (dmesg without a boot time, pasted fragments): a
+  // finding of their own, counted once (the most complete source), unless dated ones exist.
+  if (!p.from && !p.to) {
+    const undated = (await runSql(store,
+      `WITH per_source AS (
+         SELECT o.host, o.kind, o.source_id, s.path, count(*) FILTER (WHERE NOT o.suppressed) AS lines,
+           coalesce(sum(o.count) FILTER (WHERE o.suppressed), 0) AS supp
+         FROM overflow_events o LEFT JOIN sources s USING (source_id)
+         WHERE o.ts IS NULL AND o.kind <> 'unattributed' AND o.host IS NOT NULL AND ($host::VARCHAR IS NULL OR o.host = $host::VARCHAR)
+         GROUP BY ALL)
+       SELECT host, kind, max(lines) AS logged, max(supp) AS suppressed, string_agg(path, ', ' ORDER BY path) AS paths
+       FROM per_source GROUP BY host, kind ORDER BY host, kind`, { host: p.host })).rows;
+    for (const u of undated) {
+      if (drafts.some((d) => d.episode && d.f.host === u.host && d.f.kind === u.kind)) continue;
+      const f = emptyFinding(String(u.host), u.kind as OverflowKind, '', null, null);
+      f.events.logged = Number(u.logged);
+      f.events.suppressed = Number(u.suppressed);
+      f.events.estimated_total = f.events.logged + f.events.suppressed;
+      drafts.push({ f, episode: false, head: [{ source: String(u.paths), detail: `${u.logged} '${KINDS[f.kind].title}' lines with no usable time (kernel lines without a boot time to place them: ingest the host's sosreport too, or a dmesg -T / syslog copy)` }], tail: [] });
+    }
+  }
+
   // Overflows found from counters alone (modern kernels log no TIME_WAIT overflow at all).
   const counterRows = (await runSql(store,
     `WITH names(kind, name) AS (VALUES ${Object.entries(EVIDENCE_COUNTER).map(([k, c]) => `('${k}', '${c}')`).join(', ')}),
@@ -388,7 +410,7 @@ const round = (v: number | null) => (v == null ? null : Math.round(v * 100) / 10
 
 function summarise(f: Finding): string {
   const k = KINDS[f.kind].title;
-  const when = f.start ? `from ${f.start} to ${f.end}` : 'at an unknown time since boot';
+  const when = f.start ? `from ${f.start} to ${f.end}` : f.events.logged > 0 ? 'at an unknown time (no usable timestamps)' : 'at an unknown time since boot';
   const count = f.events.logged > 0
     ? `${f.events.logged} logged line(s)${f.events.suppressed ? ` + up to ${f.events.suppressed} suppressed` : ''}`
     : `${f.events.counter_delta ?? 0} counted by ${f.events.counter}`;

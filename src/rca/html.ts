@@ -182,7 +182,7 @@ async function findingHtml(store: Store, f: Finding, i: number, marginMin: numbe
     rows.push(['Episode end (UTC)', timeEl(f.end)]);
     if (s != null && e != null) rows.push(['Duration', esc(duration(s, e))]);
   } else {
-    rows.push(['Episode (UTC)', '<span class="muted">unknown — counted since boot; the kernel logged nothing</span>']);
+    rows.push(['Episode (UTC)', f.events.logged > 0 ? '<span class="muted">unknown — the logged lines carry no usable time</span>' : '<span class="muted">unknown — counted since boot; the kernel logged nothing</span>']);
   }
   if (f.netns) rows.push(['Network namespace', esc(f.netns)]);
   rows.push(['Logged lines', `<span class="big">${fmtNum(f.events.logged)}</span>`]);

@@ -29,7 +29,7 @@ function findingMd(f: Finding, i: number): string {
   out.push('');
   out.push('| | |');
   out.push('|---|---|');
-  out.push(`| When (UTC) | ${f.start ? `${f.start} → ${f.end}` : 'unknown (counted since boot; the kernel logged nothing)'} |`);
+  out.push(`| When (UTC) | ${f.start ? `${f.start} → ${f.end}` : f.events.logged > 0 ? 'unknown (the logged lines carry no usable time)' : 'unknown (counted since boot; the kernel logged nothing)'} |`);
   out.push(`| Logged lines | ${n(f.events.logged)} |`);
   out.push(`| Suppressed (net_ratelimit, upper bound) | ${n(f.events.suppressed)} |`);
   out.push(`| Estimated total | ${n(f.events.estimated_total)} |`);

@@ -71,4 +71,35 @@ describe.skipIf(!hasRealworld)('realworld corpus', () => {
       store.close();
     }
   });
+
+  it('finds the overflow each real log excerpt shows, dated where the excerpt allows', async () => {
+    const store = await openStore(join(t.dir, 'logs.duckdb'));
+    try {
+      const res = await ingestPaths(store, [join(REALWORLD, 'logs', 'issues')], { host: 'rw' });
+      expect(res.filter((r) => r.status === 'failed').map((r) => r.path)).toEqual([]);
+      const { rows } = await runSql(store, `
+        SELECT regexp_extract(s.path, '([^/]+)\\.log$', 1) AS file, o.kind, count(*) FILTER (WHERE NOT o.suppressed) AS lines,
+          coalesce(sum(o.count) FILTER (WHERE o.suppressed), 0) AS suppressed, count(o.ts) > 0 AS dated
+        FROM overflow_events o JOIN sources s USING (source_id) WHERE o.kind <> 'unattributed' GROUP BY ALL ORDER BY file`);
+      expect(rows).toEqual([
+        { file: 'asuswrt-merlin.ng-136_tw_bucket_overflow', kind: 'tcp_timewait_overflow', lines: 10, suppressed: 482, dated: true },
+        { file: 'cuberite-4596_syn_flooding_dmesg', kind: 'tcp_listen_overflow', lines: 10, suppressed: 0, dated: false },
+        { file: 'hotsos-101_nf_conntrack_double_prefix', kind: 'conntrack_table_full', lines: 1, suppressed: 0, dated: false },
+        { file: 'lede-10770_orphaned_sockets_openwrt_logread', kind: 'tcp_orphan_overflow', lines: 10, suppressed: 0, dated: true },
+        { file: 'lede-5072_syn_flooding_openwrt_fragment', kind: 'tcp_listen_overflow', lines: 1, suppressed: 0, dated: false },
+        { file: 'netopeer2-1467_syn_flooding_tcpv6_bare', kind: 'tcp_listen_overflow', lines: 1, suppressed: 0, dated: false },
+        { file: 'openmptcprouter-2729_orphaned_sockets_dmesg', kind: 'tcp_orphan_overflow', lines: expect.any(Number), suppressed: 273, dated: false },
+        { file: 'shadowsocks-rust-376_orphaned_sockets_truncated_first_line', kind: 'tcp_orphan_overflow', lines: 8, suppressed: 280, dated: false },
+        { file: 'starphleet-352_nf_conntrack_table_full_wrapped', kind: 'conntrack_table_full', lines: 4, suppressed: 0, dated: true },
+        { file: 'tempesta-1763_tcp_out_of_memory', kind: 'tcp_socket_memory', lines: 7, suppressed: 0, dated: false },
+        { file: 'vtrunkd-159_syn_flooding_early_boot', kind: 'tcp_listen_overflow', lines: 1, suppressed: 0, dated: false },
+      ]);
+      // undated logged overflows still make findings, saying their time is unknown
+      const rca = await buildRca(store);
+      const mem = rca.findings.find((f) => f.kind === 'tcp_socket_memory')!;
+      expect([mem.start, mem.events.logged, mem.events.counter_delta]).toEqual([null, 7, null]);
+    } finally {
+      store.close();
+    }
+  });
 });
