@@ -447,6 +447,7 @@ async function ingestJournalFast(
     const noHost = result.noHost + hosts.noHost;
     if (noHost) issues.push(issue('no-host', path, null, `${noHost} entries`, 'a host name in each line, or --host', 'warning'));
     load.addIssues(srcId, issues, result.skipped);
+    await addBareHosts(load, 'log_events', srcId);
     await load.commit();
     sum.sources++;
     countRows(sum, 'overflow_events', result.overflowEvents);
@@ -496,6 +497,17 @@ function hostFromHead(fmt: Format, head: string): string | null {
     if (m) return shortHost(m[1]!);
   }
   return null;
+}
+
+/**
+ * Hosts a side file names (journal _HOSTNAME, syslog lines of a central copy, sar headers) get
+ * a bare `hosts` row, so a fleet seen only through side files is listed host by host.
+ */
+async function addBareHosts(load: Load, table: TableName, srcId: number): Promise<void> {
+  await load.flushAll();
+  await load.conn.run(
+    `INSERT INTO hosts (host, source_id) SELECT DISTINCT host, $1::BIGINT FROM ${table} WHERE source_id = $1::BIGINT AND host IS NOT NULL AND host <> ''
+     ON CONFLICT (host) DO NOTHING`, [srcId]);
 }
 
 async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts: IngestOptions): Promise<InputSummary> {
@@ -597,6 +609,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     load.addIssues(srcId, issues, r.skipped);
     sum.issues.push(...issues);
     sum.skipped += r.skipped;
+    await addBareHosts(load, fmt.table, srcId);
     await load.commit();
   } catch (e) {
     await load.rollback();

@@ -92,4 +92,16 @@ describe('multi-source incidents on one timeline', () => {
       c.close();
     }
   });
+
+  it('hosts seen only in side files are listed (bare host rows)', async () => {
+    const d = await openStore(join(t.dir, 'd.duckdb'));
+    try {
+      await ingestPaths(d, [files.central]);
+      const { rows } = await runSql(d, `SELECT host, kernel, timezone FROM hosts ORDER BY host`);
+      expect(rows).toEqual([{ host: 'legacy1', kernel: null, timezone: null }, { host: 'other9', kernel: null, timezone: null }]);
+      expect((await buildRca(d)).hosts.map((h) => h.host)).toEqual(['legacy1', 'other9']);
+    } finally {
+      d.close();
+    }
+  });
 });
