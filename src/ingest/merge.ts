@@ -1,4 +1,5 @@
 import type { Store } from '../store/db.js';
+import { HOST_UPSERT } from '../store/load.js';
 
 const TABLES = ['log_events', 'overflow_events', 'slab_samples', 'counter_samples', 'sysctls', 'sockets', 'ingest_issues'] as const;
 
@@ -35,15 +36,7 @@ export async function mergeDatabase(store: Store, partPath: string): Promise<Mer
       }
       await c.run(`INSERT INTO main.hosts AS h
         SELECT p.* REPLACE (m.new_id AS source_id) FROM part.hosts p JOIN merge_ids m ON m.old_id = p.source_id
-        ON CONFLICT (host) DO UPDATE SET
-          kernel = coalesce(excluded.kernel, h.kernel),
-          release = coalesce(excluded.release, h.release),
-          timezone = CASE WHEN excluded.timezone_origin IS NOT NULL AND excluded.timezone_origin <> 'assumed' THEN excluded.timezone ELSE coalesce(h.timezone, excluded.timezone) END,
-          timezone_origin = CASE WHEN excluded.timezone_origin IS NOT NULL AND excluded.timezone_origin <> 'assumed' THEN excluded.timezone_origin ELSE coalesce(h.timezone_origin, excluded.timezone_origin) END,
-          boot_time = coalesce(excluded.boot_time, h.boot_time),
-          collected_at = greatest(excluded.collected_at, h.collected_at),
-          boot_id = coalesce(excluded.boot_id, h.boot_id),
-          source_id = excluded.source_id`);
+        ${HOST_UPSERT}`);
       const n = await c.runAndReadAll('SELECT (SELECT count(*) FROM merge_ids), (SELECT count(*) FROM merge_skip)');
       const [sources, skipped] = n.getRows()[0]!.map(Number) as [number, number];
       await c.run('COMMIT');

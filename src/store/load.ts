@@ -285,6 +285,21 @@ class ChunkWriter {
 }
 
 /**
+ * How a host row already there takes new facts (`INSERT INTO hosts AS h … ` + this): a later
+ * collection of the same host wins; facts it lacks keep what was known; an assumed zone never
+ * replaces a real one.
+ */
+export const HOST_UPSERT = `ON CONFLICT (host) DO UPDATE SET
+         kernel = coalesce(excluded.kernel, h.kernel),
+         release = coalesce(excluded.release, h.release),
+         timezone = CASE WHEN excluded.timezone_origin IS NOT NULL AND excluded.timezone_origin <> 'assumed' THEN excluded.timezone ELSE coalesce(h.timezone, excluded.timezone) END,
+         timezone_origin = CASE WHEN excluded.timezone_origin IS NOT NULL AND excluded.timezone_origin <> 'assumed' THEN excluded.timezone_origin ELSE coalesce(h.timezone_origin, excluded.timezone_origin) END,
+         boot_time = coalesce(excluded.boot_time, h.boot_time),
+         collected_at = greatest(excluded.collected_at, h.collected_at),
+         boot_id = coalesce(excluded.boot_id, h.boot_id),
+         source_id = excluded.source_id`;
+
+/**
  * One input loaded in one transaction: sources, rows appended in columnar batches through
  * DuckDB appenders, issues; commit makes all of it visible at once, rollback leaves nothing.
  */
@@ -382,15 +397,7 @@ export class Load {
     // A later collection of the same host wins; facts it lacks keep what was known.
     await this.conn.run(
       `INSERT INTO hosts AS h VALUES ($1, $2, $3, $4, $5, us_to_ts($6), us_to_ts($7), $8, $9)
-       ON CONFLICT (host) DO UPDATE SET
-         kernel = coalesce(excluded.kernel, h.kernel),
-         release = coalesce(excluded.release, h.release),
-         timezone = CASE WHEN excluded.timezone_origin IS NOT NULL AND excluded.timezone_origin <> 'assumed' THEN excluded.timezone ELSE coalesce(h.timezone, excluded.timezone) END,
-         timezone_origin = CASE WHEN excluded.timezone_origin IS NOT NULL AND excluded.timezone_origin <> 'assumed' THEN excluded.timezone_origin ELSE coalesce(h.timezone_origin, excluded.timezone_origin) END,
-         boot_time = coalesce(excluded.boot_time, h.boot_time),
-         collected_at = greatest(excluded.collected_at, h.collected_at),
-         boot_id = coalesce(excluded.boot_id, h.boot_id),
-         source_id = excluded.source_id`,
+       ${HOST_UPSERT}`,
       [facts.host, facts.kernel, facts.release, facts.timezone, facts.timezone_origin,
         facts.boot_time, facts.collected_at, facts.boot_id, src],
     );
