@@ -43,7 +43,7 @@ export const FORMATS: Format[] = [
   { kind: 'netstat-s', table: 'counter_samples', needsHost: true, create: createNetstatSParser, looksLike: looksLikeNetstatS, example: 'while sleep 10; do date -u; netstat -s; done > netstat-s.log' },
   { kind: 'ss-summary', table: 'counter_samples', needsHost: true, create: createSsSummaryParser, looksLike: looksLikeSsSummary, example: 'while sleep 10; do date -u; ss -s; done > ss-s.log' },
   { kind: 'sockstat', table: 'counter_samples', needsHost: true, create: createSockstatParser, looksLike: looksLikeSockstat, example: 'while sleep 10; do date -u; cat /proc/net/sockstat; done > sockstat.log' },
-  { kind: 'ss', table: 'sockets', needsHost: true, create: createSsParser, looksLike: looksLikeSs, example: 'while sleep 30; do date -u; ss -tan; done > ss.log' },
+  { kind: 'ss', table: 'sockets', needsHost: true, create: (ctx) => createSsParser(ctx, ssOptionsFor(ctx.file)), looksLike: looksLikeSs, example: 'while sleep 30; do date -u; ss -tan; done > ss.log' },
   { kind: 'netstat-sockets', table: 'sockets', needsHost: true, create: createNetstatSocketsParser, looksLike: looksLikeNetstatSockets, example: 'netstat -W -neopa > netstat-sockets.txt' },
   { kind: 'dmesg', table: 'log_events', needsHost: true, create: createDmesgParser, looksLike: looksLikeDmesg, example: 'dmesg > dmesg.txt (or dmesg -T, dmesg --time-format iso)' },
   { kind: 'syslog', table: 'log_events', needsHost: false, create: createSyslogParser, looksLike: looksLikeSyslog, example: 'cp /var/log/messages* . (also journalctl -o short-iso > journal.txt, central rsyslog files)' },
@@ -58,6 +58,15 @@ export const FORMATS: Format[] = [
 ];
 
 export const FORMAT_BY_KIND = new Map(FORMATS.map((f) => [f.kind, f]));
+
+/**
+ * `ss -tan state time-wait` prints no State column; a file named for it (`ss-timewait.log`,
+ * `ss_tw.txt`) says which state its sockets are in.
+ */
+function ssOptionsFor(file: string): { state?: string } {
+  const name = file.replace(/^.*[\\/]/, '');
+  return /time-?wait|[-_.]tw([-_.]|$)/i.test(name) ? { state: 'TIME_WAIT' } : {};
+}
 
 /** The format of a side file from its first bytes, or null. */
 export function detectFormat(head: string): Format | null {

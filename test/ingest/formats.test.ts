@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { detectFormat, FORMAT_BY_KIND, looksLikeKernelFragment } from '../../src/ingest/formats.js';
+import { parseText } from '../../src/ingest/lines.js';
+import type { LineParser, SocketRow } from '../../src/model.js';
+
+const ctx = (file: string) => ({ file, host: 'h1', tz: 'UTC', snapshotTs: 1_770_000_000_000_000 });
+
+describe('format detection', () => {
+  it.each([
+    ['Mar  9 14:02:11 web01 kernel: TCP: time wait bucket table overflow\nMar  9 14:02:11 web01 kernel: TCP: time wait bucket table overflow\n', 'syslog'],
+    ['[ 8123.456789] TCP: time wait bucket table overflow\n[ 8123.456790] TCP: time wait bucket table overflow\n', 'dmesg'],
+    ['{"__REALTIME_TIMESTAMP":"1773061331204511","_HOSTNAME":"web01","MESSAGE":"x"}\n', 'journal-json'],
+    ['#kernel\nTcpActiveOpens                  8841230            0.0\nTcpExtTCPTimeWaitOverflow       51877              0.0\n', 'nstat'],
+    ['slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\ntw_sock_TCP        31840  31984    256   16    1 : tunables    0    0    0 : slabdata   1999   1999      0\n', 'slabinfo'],
+    // a ticket excerpt: kernel lines whose date was cut off still count
+    ['kern.info kernel: [31617.809376] TCP: request_sock_TCP: Possible SYN flooding on port 5000. Sending cookies.  Check SNMP counters.\n', 'dmesg'],
+  ])('%#: %s…', (head, kind) => {
+    expect(detectFormat(head)?.kind).toBe(kind);
+  });
+
+  it('does not take prose or binary for kernel fragments', () => {
+    expect(looksLikeKernelFragment('Apache License\nVersion 2.0, January 2004\n')).toBe(false);
+    expect(looksLikeKernelFragment('\x00\x01\x02TCP: time wait bucket table overflow')).toBe(false);
+    expect(detectFormat('Apache License\nVersion 2.0, January 2004\n')).toBeNull();
+  });
+
+  it('an ss log named for time-wait (ss -tan state time-wait prints no State column) holds TIME_WAIT sockets', () => {
+    const text = 'Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n0 0 10.0.0.1:40000 192.0.2.5:443\n';
+    const fmt = FORMAT_BY_KIND.get('ss')!;
+    const tw = parseText(fmt.create(ctx('case/web01/ss-timewait.log')) as LineParser<SocketRow>, text);
+    expect(tw.rows.map((r) => [r.state, r.peer_addr, r.peer_port])).toEqual([['TIME_WAIT', '192.0.2.5', 443]]);
+    const plain = parseText(fmt.create(ctx('case/web01/ss.log')) as LineParser<SocketRow>, text);
+    expect(plain.rows.map((r) => r.state)).toEqual(['UNKNOWN']);
+  });
+});
