@@ -220,12 +220,21 @@ export async function cmdQuery(sql: string, o: { db: string; format: string; wri
   return EXIT.ok;
 }
 
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
+}
+
 export async function cmdDemo(o: { format: string; db?: string }): Promise<number> {
   const tmp = o.db ? null : mkdtempSync(join(tmpdir(), 'bundlescope-demo-'));
   const db = o.db ?? join(tmp!, 'demo.duckdb');
   try {
-    const inputs = readdirSync(SAMPLES_DIR).filter((f) => /^sosreport-.*\.tar\.(xz|gz|bz2|zst)$/.test(f)).sort().map((f) => join(SAMPLES_DIR, f));
-    const code = await cmdIngest(inputs, { db });
+    // The three sample bundles, and the multi-source case folder (bundles, a central syslog copy,
+    // slabinfo / nstat / ss logs, sar, journal exports) — everything but the truth files.
+    const bundles = readdirSync(SAMPLES_DIR).filter((f) => /^sosreport-.*\.tar\.(xz|gz|bz2|zst)$/.test(f)).sort().map((f) => join(SAMPLES_DIR, f));
+    const caseDir = join(SAMPLES_DIR, 'incidents', 'case-4711');
+    const caseFiles = existsSync(caseDir) ? listFiles(caseDir).filter((f) => !/truth\.json$|README/.test(f)) : [];
+    const code = await cmdIngest([...bundles, ...caseFiles], { db });
     if (code !== EXIT.ok) return code;
     return await cmdRca({ db, format: o.format });
   } finally {

@@ -95,4 +95,16 @@ describe('command line', () => {
     // the same tar recompressed is the same content: not loaded twice
     expect(r.err).toMatch(/^unchanged .*\.tar\.zst \(already ingested\)/m);
   });
+
+  it('demo (npm start) ingests the samples and prints the report for them', async () => {
+    const r = await run(['demo', '--db', join(t.dir, 'demo.duckdb'), '--format', 'json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.hosts.map((h: { host: string }) => h.host)).toEqual(['app02', 'db01', 'legacy1', 'modern7', 'other9', 'web01']);
+    expect(j.findings.map((f: { host: string; kind: string }) => `${f.host}/${f.kind}`)).toEqual([
+      'app02/tcp_timewait_overflow', 'legacy1/tcp_timewait_overflow', 'modern7/tcp_timewait_overflow',
+      'modern7/tcp_listen_overflow', 'web01/tcp_timewait_overflow',
+    ]);
+    expect(r.err).toMatch(/^total: 12 inputs, 12 ok, 0 failed;/m);
+  }, 60_000);
 });
