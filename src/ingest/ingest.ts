@@ -589,7 +589,21 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
       : await autoDecompress(raw, { maxBytes: limits.maxTotalBytes, limitName: '--max-total-bytes' });
     const hosts = hostFixer(opts, fallbackHost);
     const fixHost = hosts.fix;
-    const r = await loadParsed(load, sum, fmt, ctx, srcId, stream, fixHost, hash ? (c) => hash.update(c) : undefined);
+    // Progress on a terminal: megabytes read (of the file's size when it is not compressed).
+    let seen = 0;
+    let shown = 0;
+    const progress = opts.progress;
+    const tap = hash || progress
+      ? (c: Buffer) => {
+        hash?.update(c);
+        seen += c.length;
+        if (progress && seen - shown >= 16 << 20) {
+          shown = seen;
+          progress(`${basename(path)}: ${(seen / 1e6).toFixed(0)} MB${compression === 'none' ? ` of ${(st.size / 1e6).toFixed(0)} MB` : ' (uncompressed)'}`);
+        }
+      }
+      : undefined;
+    const r = await loadParsed(load, sum, fmt, ctx, srcId, stream, fixHost, tap);
     if (hash) {
       sha = hash.digest('hex');
       if (await alreadyIngested(store, sha)) {
