@@ -63,13 +63,14 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   // Bundles first: their host facts (time zone, collection and boot time) are what side files
   // need, so the answer does not depend on the order the inputs were given in.
   const leaves = expandInputs(paths);
-  const rank = await Promise.all(leaves.map(async (p) => ((await looksLikeBundle(p)) ? 0 : 1)));
+  const heads = new Map<string, Buffer>();
+  const rank = await Promise.all(leaves.map(async (p) => ((await looksLikeBundle(p, heads)) ? 0 : 1)));
   const ordered = leaves.map((p, i) => ({ p, r: rank[i]!, i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
   const out: InputSummary[] = [];
   const restore = await boundMemory(store);
   try {
     for (const p of ordered) {
-      for (const s of await ingestPath(store, p, opts)) out.push(s);
+      for (const s of await ingestPath(store, p, opts, heads)) out.push(s);
     }
   } finally {
     await restore();
@@ -126,7 +127,7 @@ export async function partitionInputs(paths: string[]): Promise<{ bundles: strin
 /** Directories that are not sosreports expand into their files (sorted, hidden ones skipped). */
 function expandInputs(paths: string[]): string[] {
   const out: string[] = [];
-  const walk = (p: string, top: boolean) => {
+  const walk = (p: string) => {
     let st;
     try {
       st = statSync(p);
@@ -145,10 +146,9 @@ function expandInputs(paths: string[]): string[] {
       out.push(p);
       return;
     }
-    for (const n of names) if (!n.startsWith('.')) walk(join(p, n), false);
-    void top;
+    for (const n of names) if (!n.startsWith('.')) walk(join(p, n));
   };
-  for (const p of paths) walk(p, true);
+  for (const p of paths) walk(p);
   return out;
 }
 
@@ -162,11 +162,14 @@ function isSosDir(path: string): boolean {
 }
 
 /** Cheap look: a tar archive (after decompression) or a directory with sos_commands/ near its top. */
-async function looksLikeBundle(path: string): Promise<boolean> {
+async function looksLikeBundle(path: string, heads?: Map<string, Buffer>): Promise<boolean> {
   try {
     const st = statSync(path);
     if (st.isDirectory()) return isSosDir(path);
-    return st.isFile() && isTar(await readHead(path));
+    if (!st.isFile()) return false;
+    const head = await readHead(path);
+    heads?.set(path, head);
+    return isTar(head);
   } catch {
     return false;
   }
@@ -183,7 +186,7 @@ function failed(path: string, kind: string, e: unknown): InputSummary {
   return s;
 }
 
-async function ingestPath(store: Store, path: string, opts: IngestOptions): Promise<InputSummary[]> {
+async function ingestPath(store: Store, path: string, opts: IngestOptions, heads?: Map<string, Buffer>): Promise<InputSummary[]> {
   let st;
   try {
     st = statSync(path);
@@ -201,18 +204,14 @@ async function ingestPath(store: Store, path: string, opts: IngestOptions): Prom
     if (findSosRoot(tree) != null && (!opts.as || opts.as === 'sosreport')) {
       return [await ingestBundle(store, path, tree, null, opts)];
     }
-    // A folder of side files: each file is its own input.
-    const out: InputSummary[] = [];
-    for (const [rel, e] of [...tree.entries].sort(([a], [b]) => a.localeCompare(b))) {
-      if (e.type !== 'file' || /(^|\/)\./.test(rel)) continue;
-      out.push(...(await ingestPath(store, join(path, rel), opts)));
-    }
-    return out;
+    // Folders of side files were expanded into their files by expandInputs.
+    return [failed(path, 'directory', new InputError('not-a-sosreport', 'no sos_commands/ directory: not a sosreport', path))];
   }
   if (!st.isFile()) return [failed(path, 'unknown', new InputError('not-a-file', 'not a regular file or directory', path))];
   let head: Buffer;
   try {
-    head = await readHead(path);
+    head = heads?.get(path) ?? (await readHead(path));
+    heads?.delete(path);
   } catch (e) {
     return [failed(path, 'unknown', e instanceof BundlescopeError ? e : new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
   }

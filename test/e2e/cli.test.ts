@@ -1,27 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
-import { SAMPLES, tempDir } from '../helpers.js';
+import { runCli as run, SAMPLES, tempDir } from '../helpers.js';
 
 const truth = JSON.parse(readFileSync(join(SAMPLES, 'truth.json'), 'utf8'));
 
-/** Run the CLI in-process and capture what it writes. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => { out += String(c); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => { err += String(c); return true; });
-  try {
-    const code = await main(args, { exitOverride: true });
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('command line', () => {
   const t = tempDir();

@@ -3,7 +3,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTarball, type TarEntry } from '../../src/samples/tarball.js';
 import { treeFromArchive, treeFromDirectory, safeMemberPath } from '../../src/ingest/tree.js';
-import { planBundle, wantedMember, hostFromBundleNameForTest } from './sos-helpers.js';
+import { planBundle, wantedMember } from '../../src/ingest/sosreport.js';
+import { hostFromBundleName } from '../../src/ingest/hostfacts.js';
 import { tempDir } from '../helpers.js';
 
 const R = 'sosreport-web01-2026-03-12-abcdefg';
@@ -87,7 +88,7 @@ describe('sosreport tree and plan', () => {
   });
 
   it('takes the host from the archive name when the bundle has no hostname file', () => {
-    expect(hostFromBundleNameForTest('sosreport-web-01-2026-03-12-abcdefg.tar.xz')).toBe('web-01');
-    expect(hostFromBundleNameForTest('sosreport-web01.12345-20160101120000.tar.xz')).toBe('web01');
+    expect(hostFromBundleName('sosreport-web-01-2026-03-12-abcdefg.tar.xz')).toBe('web-01');
+    expect(hostFromBundleName('sosreport-web01.12345-20160101120000.tar.xz')).toBe('web01');
   });
 });

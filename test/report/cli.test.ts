@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { main } from '../../src/cli.js';
 import { openStore } from '../../src/store/db.js';
 import { loadCatalogue, runSql } from '../../src/report/catalogue.js';
 import { toArrow } from '../../src/report/format.js';
-import { tempDir } from '../helpers.js';
+import { runCli as run, tempDir } from '../helpers.js';
 import { source, sysctl } from './fixture.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => { out += String(c); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => { err += String(c); return true; });
-  try {
-    return { code: await main(args, { exitOverride: true }), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const REPORTS = ['connection_rates', 'counters_summary', 'coverage', 'episodes', 'fleet_summary', 'hosts', 'log_search', 'overflow_timeline',
   'population_vs_limit', 'port_pressure', 'slab_growth_top', 'sources', 'sysctl_audit', 'timewait_peers'];

@@ -1,25 +1,8 @@
-import { vi } from 'vitest';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions, type InputSummary } from '../../src/ingest/ingest.js';
 
-export { tempDir, REPO, SAMPLES } from '../helpers.js';
-
-/** Run the CLI in-process and capture what it writes. */
-export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => { out += String(c); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => { err += String(c); return true; });
-  try {
-    const code = await main(args, { exitOverride: true });
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+export { tempDir, REPO, SAMPLES, runCli } from '../helpers.js';
 
 /** Ingest into a database file and hand back the summaries; the store stays open for queries. */
 export async function ingestInto(db: string, paths: string[], opts: IngestOptions = {}): Promise<{ store: Store; sums: InputSummary[] }> {
