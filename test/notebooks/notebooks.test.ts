@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
@@ -59,13 +59,10 @@ describe.skipIf(skip)('notebooks', () => {
   it('fleet.ipynb runs and charts every host against its limits and in time', () => {
     const nb = execute('fleet.ipynb', join(t.dir, 'fleet.out.ipynb'), { BUNDLESCOPE_DB: db });
     expect(outputs(nb).filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`)).toEqual([]);
+    expect(charts(nb).length).toBe(2);
     const [ratio, timeline] = charts(nb);
     const hosts = ratio.data.values.map((v: { host: string }) => v.host);
-    // db01 (healthy, tiny ratios) has been missing from this chart in 2 of ~10 full-suite runs and
-    // never when run alone: the outputs are kept for a look, and only the hosts that overflowed are required.
-    if (!hosts.includes('db01')) writeFileSync(join(t.dir, '..', 'bundlescope-fleet-notebook-missing-db01.json'), JSON.stringify(nb, null, 1));
-    expect(hosts).toEqual(expect.arrayContaining(['web01', 'legacy1', 'modern7']));
-    expect(hosts.every((h: string) => ['web01', 'db01', 'legacy1', 'modern7'].includes(h))).toBe(true);
+    expect(new Set(hosts)).toEqual(new Set(['web01', 'db01', 'legacy1', 'modern7']));
     expect(timeline.data.values.map((v: { host: string }) => v.host).sort()).toEqual(['legacy1', 'modern7', 'modern7', 'web01']);
   }, 240_000);
 });
