@@ -33,12 +33,16 @@ const PRIORITIES: Record<string, number> = {
 
 /** Syslog facility name (`kern`, `daemon`, `local7`) → number, or null. */
 export function facilityNumber(name: string): number | null {
-  return FACILITIES[name] ?? null;
+  return Object.hasOwn(FACILITIES, name) ? FACILITIES[name]! : null;
 }
+
+/** The facility and severity names facilityNumber / priorityNumber know. */
+export const FACILITY_NAMES: readonly string[] = Object.keys(FACILITIES);
+export const PRIORITY_NAMES: readonly string[] = Object.keys(PRIORITIES);
 
 /** Syslog severity name (`info`, `warn`, `err`) → number, or null. */
 export function priorityNumber(name: string): number | null {
-  return PRIORITIES[name] ?? null;
+  return Object.hasOwn(PRIORITIES, name) ? PRIORITIES[name]! : null;
 }
 
 /** Digits of a fraction → microseconds (`4567` → 456700; more than 6 digits are cut). */

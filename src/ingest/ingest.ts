@@ -11,7 +11,8 @@ import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type T
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember } from './sosreport.js';
 import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
 import { OverflowClassifier } from './overflow.js';
-import { loadJournalJsonFast, scanJournalJson } from './journal-fast.js';
+import { loadJournalJsonFast, scanJournalJson, type JournalScan } from './journal-fast.js';
+import { dropSyslogLines, loadSyslogFast, readSyslogLines, scanSyslog, syslogFastStats, type SyslogScan } from './syslog-fast.js';
 import { feedBuffer, feedChunks, feedStream } from './run.js';
 import { issue } from './lines.js';
 import { isValidZone } from '../time.js';
@@ -408,31 +409,54 @@ function hostFixer(opts: IngestOptions, fallbackHost: string | null): { fix: (ro
 }
 
 /**
- * An uncompressed `journalctl -o json` file through DuckDB's read_json (journal-fast.ts), hashed
- * and checked in the same time by one JavaScript read. 'unchanged' when the sha256 was already
- * loaded; `done: false` (with the sha256) when the file does not fit and the caller must use the
- * JavaScript parser; nothing of a failed attempt is left behind (rolled back).
+ * An uncompressed `journalctl -o json` file through DuckDB's read_json (journal-fast.ts), or a
+ * plain syslog file through read_csv (syslog-fast.ts), hashed and checked in the same time by one
+ * JavaScript read. 'unchanged' when the sha256 was already loaded; `done: false` (with the sha256)
+ * when the file does not fit and the caller must use the JavaScript parser; nothing of a failed
+ * attempt is left behind (rolled back).
  */
-async function ingestJournalFast(
-  store: Store, path: string, bytes: number, ctx: ParseContext, sum: InputSummary, opts: IngestOptions,
-  fallbackHost: string | null, knownSha: string | null,
+async function ingestFast(
+  store: Store, kind: 'journal-json' | 'syslog', path: string, bytes: number, ctx: ParseContext, sum: InputSummary,
+  opts: IngestOptions, fallbackHost: string | null, knownSha: string | null,
 ): Promise<'unchanged' | { done: boolean; sha: string }> {
-  const scan = scanJournalJson(path);
-  // What journalEntryToRow and then fixHost make of the host, when it is the same for every row.
-  const fixed = opts.host ? fallbackHost : ctx.host != null ? shortHost(ctx.host) : null;
+  let shown = 0;
+  const onBytes = opts.progress
+    ? (seen: number) => {
+      if (seen - shown < 16 << 20) return;
+      shown = seen;
+      opts.progress!(`${basename(path)}: ${(seen / 1e6).toFixed(0)} MB of ${(bytes / 1e6).toFixed(0)} MB read`);
+    }
+    : undefined;
+  const scan: Promise<{ sha256: string }> = kind === 'journal-json' ? scanJournalJson(path) : scanSyslog(path, onBytes);
   const hosts = hostFixer(opts, fallbackHost);
   const load = new Load(store.conn);
   let result;
   let srcId = -1;
+  let linesRead = false;
   try {
+    if (kind === 'syslog') linesRead = await readSyslogLines(store.conn, path, scan as Promise<SyslogScan>);
     await load.begin();
-    srcId = await load.newSource({ parent_id: null, host: sum.host, kind: 'journal-json', path, sha256: knownSha, bytes });
-    result = await loadJournalJsonFast(load, srcId, path, ctx, { fixed, fallback: fallbackHost }, hosts.fix, scan);
-  } catch {
+    srcId = await load.newSource({ parent_id: null, host: sum.host, kind, path, sha256: knownSha, bytes });
+    if (kind === 'journal-json') {
+      // What journalEntryToRow and then fixHost make of the host, when it is the same for every row.
+      const fixed = opts.host ? fallbackHost : ctx.host != null ? shortHost(ctx.host) : null;
+      result = await loadJournalJsonFast(load, srcId, path, ctx, { fixed, fallback: fallbackHost }, hosts.fix,
+        scan as Promise<JournalScan>);
+    } else {
+      result = await loadSyslogFast(load, srcId, ctx, { fixed: opts.host ? fallbackHost : null, fallback: fallbackHost },
+        scan as Promise<SyslogScan>, linesRead);
+    }
+  } catch (e) {
     await load.rollback();
+    if (kind === 'syslog') await dropSyslogLines(store.conn);
+    if (kind === 'syslog') {
+      syslogFastStats.fallbacks++;
+      syslogFastStats.lastReason = (e as Error).message;
+    }
     const s = await scan.catch(() => null);
     return { done: false, sha: s?.sha256 ?? await sha256File(path) };
   }
+  if (kind === 'syslog') await dropSyslogLines(store.conn);
   const { sha256: sha } = await scan;
   try {
     if (knownSha == null) {
@@ -565,8 +589,8 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     netns: null,
   };
   sum.host = fallbackHost ?? dataHost;
-  if (fmt.kind === 'journal-json' && rawCompression(path) === 'none') {
-    const fast = await ingestJournalFast(store, path, st.size, ctx, sum, opts, fallbackHost, sha);
+  if ((fmt.kind === 'journal-json' || fmt.kind === 'syslog') && rawCompression(path) === 'none') {
+    const fast = await ingestFast(store, fmt.kind, path, st.size, ctx, sum, opts, fallbackHost, sha);
     if (fast === 'unchanged') return unchanged();
     if (fast.done) return sum;
     // DuckDB could not take it as it is: the JavaScript parser, with the sha256 already known.

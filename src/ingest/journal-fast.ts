@@ -95,13 +95,13 @@ export async function scanJournalJson(path: string): Promise<JournalScan> {
   return { sha256: hash.digest('hex'), fits, lines, suspects };
 }
 
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+export const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const col = (f: string) => `"${f}"`;
 /** journal-json's `uint`: 1–17 ASCII digits and ≤ max, else NULL. */
 const uint = (e: string, max = Number.MAX_SAFE_INTEGER) =>
   `CASE WHEN length(${e}) BETWEEN 1 AND 17 AND ltrim(${e}, '0123456789') = '' AND ${e}::BIGINT <= ${max} THEN ${e}::BIGINT END`;
 /** sosreport's shortHost: IPv4 and IPv6 addresses kept, else the first label (or all of it). */
-const shortHostSql = (e: string) =>
+export const shortHostSql = (e: string) =>
   `CASE WHEN regexp_full_match(${e}, '[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+') OR contains(${e}, ':') THEN ${e} ` +
   `WHEN split_part(${e}, '.', 1) = '' THEN ${e} ELSE split_part(${e}, '.', 1) END`;
 
@@ -241,9 +241,26 @@ export async function loadJournalJsonFast(
     }
   }
 
-  // Overflow classification, in line order, over the kernel rows that can match a signature or
-  // a ratelimit summary (a superset of what classifyMessage / suppressedCount accept).
-  const k = await conn.runAndReadAll(`
+  const overflow = await classifyLoaded(load, srcId, jsRows);
+
+  fastPathStats.files++;
+  return {
+    logEvents: sqlRows + jsRows.length,
+    overflowEvents: overflow,
+    issues: [...parser.issues],
+    skipped: parser.linesSkipped,
+    noHost: Number(nullHosts),
+  };
+}
+
+/**
+ * Overflow classification of a source whose log_events rows were inserted by SQL: the kernel rows
+ * that can match a signature or a ratelimit summary (a superset of what classifyMessage /
+ * suppressedCount accept) are selected back, merged with `jsRows` (rows of the same source that
+ * went through a JavaScript parser), and classified in line order; the overflow rows are loaded.
+ */
+export async function classifyLoaded(load: Load, srcId: number, jsRows: LogEventRow[]): Promise<number> {
+  const k = await load.conn.runAndReadAll(`
     SELECT host, epoch_us(ts), ts_quality, boot_id, mono_us, ident, pid, unit, priority, facility, transport, message, line_no
     FROM log_events
     WHERE source_id = ${srcId}
@@ -260,13 +277,5 @@ export async function loadJournalJsonFast(
   const all = jsRows.length ? [...candidates, ...jsRows].sort((a, b) => a.line_no - b.line_no) : candidates;
   const overflow = new OverflowClassifier().classify(all);
   await load.add('overflow_events', srcId, overflow);
-
-  fastPathStats.files++;
-  return {
-    logEvents: sqlRows + jsRows.length,
-    overflowEvents: overflow.length,
-    issues: [...parser.issues],
-    skipped: parser.linesSkipped,
-    noHost: Number(nullHosts),
-  };
+  return overflow.length;
 }

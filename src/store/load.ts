@@ -46,7 +46,8 @@ const big = (a: DuckDBAppender, v: number | null | undefined) =>
  * vector in one call (a TIMESTAMPTZ is int64 microseconds, written as two 32-bit halves, so no
  * BigInt or value object per cell); strings cost one call each; NULLs are a validity bitmask.
  * The conversions are those of the per-cell appender this replaced: timestamps rounded to whole
- * µs, integers truncated, NaN/±Infinity → NULL, a TINYINT outside −128…127 → NULL.
+ * µs, integers truncated, NaN/±Infinity → NULL, a TINYINT outside −128…127 or an INTEGER outside
+ * its 32 bits → NULL (never wrapped).
  */
 type Kind = 'str' | 'tz' | 'big' | 'int' | 'tiny' | 'bool' | 'dbl';
 type Col = readonly [Kind, (r: never) => unknown];
@@ -233,7 +234,7 @@ class ChunkWriter {
         const a = this.i32;
         for (let i = 0; i < n; i++) {
           const v = get(rows[off + i]) as number | null | undefined;
-          if (v == null || !Number.isFinite(v)) {
+          if (v == null || !Number.isFinite(v) || v <= -2_147_483_649 || v >= 2_147_483_648) {
             invalid(i);
             a[i] = 0;
           } else a[i] = Math.trunc(v);

@@ -1,0 +1,204 @@
+/**
+ * The read_csv fast path for plain syslog files (src/ingest/syslog-fast.ts) must give the same
+ * tables as the JavaScript parser, which a gzip'd copy of the same file goes through; files it
+ * does not cover must fall back to that parser with nothing left behind.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { openStore, type Store } from '../../src/store/db.js';
+import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
+import { scanSyslog, syslogFastStats, zoneOffsetSql } from '../../src/ingest/syslog-fast.js';
+import { REALWORLD, tempDir } from '../helpers.js';
+
+const t = tempDir('bundlescope-sfast-');
+afterAll(() => t.cleanup());
+let n = 0;
+
+const TABLES: Record<string, string> = {
+  log_events: 'SELECT * EXCLUDE (source_id) FROM log_events ORDER BY line_no',
+  overflow_events: 'SELECT * EXCLUDE (source_id) FROM overflow_events ORDER BY line_no',
+  ingest_issues: 'SELECT * EXCLUDE (source_id, file, logged_at) FROM ingest_issues ORDER BY line, code',
+  sources: 'SELECT host, kind, partial, rows, skipped, first_ts, last_ts FROM sources ORDER BY source_id',
+  hosts: 'SELECT host FROM hosts ORDER BY host',
+};
+
+async function tables(store: Store): Promise<Record<string, unknown[][]>> {
+  const out: Record<string, unknown[][]> = {};
+  for (const [k, sql] of Object.entries(TABLES)) {
+    out[k] = (await store.conn.runAndReadAll(sql)).getRows().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v === null || typeof v === 'boolean' || typeof v === 'number' ? v : String(v))));
+  }
+  return out;
+}
+
+/** mtime dates RFC 3164 lines: the same for both copies. */
+const MTIME = new Date('2026-01-05T12:00:00Z');
+
+async function both(text: string | Buffer, opts: IngestOptions = {}, fast = true, label = '') {
+  const plain = join(t.dir, `s${++n}.log`);
+  const gz = join(t.dir, `s${n}.log.gz`);
+  writeFileSync(plain, text);
+  writeFileSync(gz, gzipSync(Buffer.from(text)));
+  utimesSync(plain, MTIME, MTIME);
+  utimesSync(gz, MTIME, MTIME);
+  const before = syslogFastStats.files;
+  const a = await openStore(join(t.dir, `fast${n}.duckdb`));
+  const b = await openStore(join(t.dir, `js${n}.duckdb`));
+  try {
+    const sa = await ingestPaths(a, [plain], opts);
+    const reason = syslogFastStats.lastReason;
+    syslogFastStats.lastReason = '';
+    expect({ label, fast: syslogFastStats.files - before, why: fast ? reason : reason !== '' || 'no reason' })
+      .toEqual({ label, fast: fast ? 1 : 0, why: fast ? '' : true });
+    const sb = await ingestPaths(b, [gz], opts);
+    expect(syslogFastStats.files).toBe(before + (fast ? 1 : 0)); // the gzip'd one never does
+    const strip = (s: typeof sa) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
+    expect(strip(sa)).toEqual(strip(sb));
+    const [ta, tb] = [await tables(a), await tables(b)];
+    expect(ta).toEqual(tb);
+    // A rerun of the same file is a no-op.
+    expect((await ingestPaths(a, [plain], opts)).map((s) => s.status)).toEqual(['unchanged']);
+    return { ta, sa };
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+/** RFC 3164 lines with every header shape the JavaScript parser tells apart. */
+const ODD_3164 = [
+  'Dec 31 23:59:59 web01 sshd[812]: Accepted publickey for admin',
+  'Jan  1 00:00:00 web01.example.com CRON[4242]: (root) CMD (run-parts)',
+  'Jan  1 00:00:01 10.0.0.7 app: from an address',
+  'Jan  1 00:00:02 fe80::1 app: from an IPv6 address',
+  'Jan  1 00:00:03 kernel: TCP: time wait bucket table overflow',
+  'Jan 01 00:00:04 web01 kernel: [ 8123.456789] TCP: time wait bucket table overflow',
+  'Jan  1 00:00:04 web01 kernel: [8123.4] TCP: time wait bucket table overflow',
+  'Jan  1 00:00:05 web01 kernel: net_ratelimit: 17 callbacks suppressed',
+  'Jan  1 00:00:05 web01 kernel[3]: [   12.000001]nf_conntrack: nf_conntrack: table full, dropping packet',
+  'Jan  1 00:00:06 web01 kernel: [1234567890123.5] too many digits stay in the message',
+  'Jan  1 00:00:06 web01 app[9999999999]: pid too big for an INTEGER',
+  'Jan  1 00:00:06 web01 app[12345678901]: eleven digits are not a pid',
+  'Jan  1 00:00:07 web01 app[abc]: not a pid',
+  'Jan  1 00:00:07 web01 a[1][2]: the last bracket is the pid',
+  'Jan  1 00:00:07 web01 [5]: no ident before the pid',
+  'Jan  1 00:00:08 web01 app:',
+  'Jan  1 00:00:08 web01 app: ',
+  'Jan  1 00:00:08 web01   app: spaces after the host',
+  'Jan  1 00:00:09 web01',
+  'Jan  1 00:00:09 web01 ',
+  'Jan  1 00:00:09 web01 : a lone colon is no tag',
+  'Jan  1 00:00:10 web01 no tag here, just text: with a colon',
+  'Jan  1 00:00:10  two spaces after the stamp',
+  'Jan  1 00:00:60 web01 app: a leap second',
+  'Feb 30 12:00:00 web01 app: a day February does not have',
+  'Jan  1 00:00:11 web01 app: ünïcödé ✓ "quotes" \\ backslash \t tab',
+  'Jan  1 00:00:12 WEB02.Example.COM app: upper-case host',
+  'Jan  1 00:00:13 web01 kern.info: a facility-looking tag',
+  'Jan  1 00:00:13 host.info app: host.info is not facility.level (host is no facility)',
+];
+
+describe('plain syslog through read_csv', () => {
+  it('gives the JavaScript parser\'s tables on every RFC 3164 header shape (UTC, year from the mtime)', async () => {
+    const { ta } = await both(ODD_3164.join('\n') + '\n');
+    expect(ta.log_events!.length).toBe(ODD_3164.length);
+    // Spot checks of what both paths agree on.
+    const row = (line: number) => ta.log_events!.find((r) => r[12] === line)!;
+    expect(row(1).slice(0, 2)).toEqual(['web01', '2025-12-31 23:59:59+00']);
+    expect(row(2).slice(0, 2)).toEqual(['web01', '2026-01-01 00:00:00+00']);
+    expect(row(6).slice(4, 7)).toEqual([8123456789, 'kernel', null]);
+    expect(row(11)[6]).toBe(null); // 9999999999 does not fit an INTEGER
+    expect(ta.overflow_events!.map((r) => [r[3], r[4], r[5]])).toEqual([
+      ['tcp_timewait_overflow', 1, false], ['tcp_timewait_overflow', 1, false], ['tcp_timewait_overflow', 1, false],
+      ['tcp_timewait_overflow', 17, true], ['conntrack_table_full', 1, false],
+    ]);
+  });
+
+  it('the same with --host, and without a trailing newline', async () => {
+    await both(ODD_3164.join('\n'), { host: 'db01.example.com' });
+  });
+
+  it('reads local times in the zone of --tz, across a DST change, and RFC 3339 lines in the same file', async () => {
+    const text = [
+      'Mar 30 01:59:59 web01 app: before the change (UTC+1; 2025, as the reference is January 2026)',
+      'Mar 30 03:00:00 web01 app: after the change (UTC+2)',
+      '2026-03-29T01:30:00.123456789+02:00 web01 app: RFC 3339 with nanoseconds',
+      '2026-03-29T01:30:00Z web01 kernel: [ 5.5] TCP: time wait bucket table overflow',
+      '2026-03-29T01:30:00-0530 web01 app[7]: offset without a colon',
+      'Oct 26 01:59:00 web01 app: last minute before the repeated hour',
+      'Oct 26 03:00:00 web01 app: after it',
+      'Dec 31 23:00:00 web01 app: last year',
+    ].join('\n') + '\n';
+    const { ta } = await both(text, { tz: 'Europe/Berlin' });
+    expect(ta.log_events!.map((r) => r[1])).toEqual([
+      '2025-03-30 00:59:59+00', '2025-03-30 01:00:00+00', '2026-03-28 23:30:00.123456+00', '2026-03-29 01:30:00+00',
+      '2026-03-29 07:00:00+00', '2025-10-25 23:59:00+00', '2025-10-26 02:00:00+00', '2025-12-31 22:00:00+00',
+    ]);
+  });
+
+  it('falls back to the JavaScript parser for what it does not cover, leaving nothing behind', async () => {
+    const base = ODD_3164.slice(0, 8);
+    for (const [why, lines] of [
+      ['wrapped line', [...base, '  continued on the next line']],
+      ['blank line', [...base, '', 'Jan  1 00:00:20 web01 app: after a blank line']],
+      ['PRI prefix', [...base, '<4>Jan  1 00:00:20 web01 kernel: with a PRI']],
+      ['unpadded day', [...base, 'Jan 1 00:00:20 web01 app: single-digit day without padding']],
+      ['fraction', [...base, 'Jan  1 00:00:20.123 web01 app: fraction']],
+      ['bad time', [...base, 'Jan  1 25:00:00 web01 app: hour 25']],
+      ['OpenWrt', [...base, 'Jan  1 00:00:20 kern.warn kernel: facility.level token']],
+      ['journal separator', ['-- Logs begin at Mon 2026-01-01 --', ...base]],
+      ['unix stamp', [...base, '1773061331.204511 web01 app: unix']],
+      ['CRLF', base.map((l) => l + '\r')],
+      ['NUL', [...base, 'Jan  1 00:00:20 web01 app: a\u0000b']],
+    ] as const) {
+      const before = syslogFastStats.fallbacks;
+      await both(lines.join('\n') + '\n', {}, false, why);
+      expect([why, syslogFastStats.fallbacks - before]).toEqual([why, 1]);
+    }
+    // A local time that happens twice (autumn) or never (spring) in the zone: the JavaScript clock.
+    for (const line of ['Oct 26 02:30:00 web01 app: repeated hour', 'Mar 30 02:30:00 web01 app: in the gap']) {
+      await both([...base, line].join('\n') + '\n', { tz: 'Europe/Berlin' }, false, line);
+    }
+    // Invalid UTF-8 is replaced by the JavaScript decoder, not by read_csv.
+    const bad = Buffer.concat([Buffer.from(base.join('\n') + '\nJan  1 00:00:20 web01 app: '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
+    await both(bad, {}, false);
+  });
+
+  it('gives the JavaScript parser\'s tables on the real files it takes, and falls back on the others', async () => {
+    for (const [file, fast, rows] of [
+      ['hotsos/kubernetes/var/log/kern.log', true, 757],
+      ['hotsos/openstack/var/log/kern.log', true, 2831],
+      ['hotsos/openstack/var/log/syslog', true, 1406],
+      ['logs/issues/asuswrt-merlin.ng-136_tw_bucket_overflow.log', true, 11],
+      ['logs/issues/lede-10770_orphaned_sockets_openwrt_logread.log', false, 10],
+      ['logs/loghub/Linux_2k.log', false, 2000],
+    ] as const) {
+      const { ta } = await both(readFileSync(join(REALWORLD, file)), {}, fast, file);
+      expect([file, ta.log_events!.length]).toEqual([file, rows]);
+    }
+  });
+
+  it('scans: counts lines, with and without a final newline, and checks every line start', async () => {
+    const p = join(t.dir, 'scan.log');
+    writeFileSync(p, 'Jan  1 00:00:00 a b: c\nJan  1 00:00:01 a b: d');
+    expect(await scanSyslog(p)).toMatchObject({ fits: true, lines: 2 });
+    writeFileSync(p, 'Jan  1 00:00:00 a b: c\n');
+    expect(await scanSyslog(p)).toMatchObject({ fits: true, lines: 1 });
+    writeFileSync(p, '');
+    expect(await scanSyslog(p)).toMatchObject({ fits: false, lines: 0 });
+    // A multi-byte character cut by the 1 MiB read boundary is still valid UTF-8.
+    const long = 'Jan  1 00:00:00 a b: ' + 'é'.repeat(600_000) + '\n';
+    writeFileSync(p, long + long);
+    expect(await scanSyslog(p)).toMatchObject({ fits: true, lines: 2 });
+  });
+
+  it('finds the zone transitions of the two years around the reference', () => {
+    expect(zoneOffsetSql('UTC', 2026, 'x')).toBe('0');
+    expect(zoneOffsetSql('Asia/Kolkata', 2026, 'x')).toBe('330');
+    const berlin = zoneOffsetSql('Europe/Berlin', 2026, 'x');
+    // 2025-03-30, 2025-10-26, 2026-03-29, 2026-10-25: four changes, each with its gap/overlap window.
+    expect(berlin.match(/THEN NULL/g)!.length).toBe(4);
+    expect(berlin).toContain(`WHEN x < ${Date.UTC(2026, 2, 29, 2) * 1000} THEN 60 WHEN x < ${Date.UTC(2026, 2, 29, 3) * 1000} THEN NULL`);
+  });
+});
