@@ -1,7 +1,7 @@
 -- One row per ingested input: a top-level input (sosreport, side file) and, for a bundle,
 -- each member that fed a table (parent_id points at the bundle's row).
 CREATE TABLE IF NOT EXISTS sources (
-  source_id   BIGINT PRIMARY KEY,           -- sequence-assigned id
+  source_id   BIGINT PRIMARY KEY,           -- 1, 2, 3 … in load order (the largest stored + 1; a rolled-back load leaves no gap)
   parent_id   BIGINT,                       -- the bundle row this member belongs to (NULL for top-level inputs)
   host        VARCHAR,                      -- host the data belongs to (NULL when unknown)
   kind        VARCHAR NOT NULL,             -- sosreport | syslog | dmesg | journal-json | journal-export | slabinfo | sar | sadf | nstat | netstat | netstat-s | sockstat | ss | sysctl | ...
@@ -16,4 +16,3 @@ CREATE TABLE IF NOT EXISTS sources (
   last_ts     TIMESTAMPTZ,                  -- latest timestamp of the data (UTC)
   ingested_at TIMESTAMPTZ NOT NULL          -- when bundlescope stored it
 );
-CREATE SEQUENCE IF NOT EXISTS source_id_seq START 1;

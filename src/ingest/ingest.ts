@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { ChunkParser, Issue, LineParser, LogEventRow, ParseContext } from '../model.js';
 import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
-import { Load, type TableName } from '../store/load.js';
+import { knownInputs, Load, type TableName } from '../store/load.js';
 import { autoDecompress, sniffCompression } from './decompress.js';
 import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember } from './sosreport.js';
@@ -263,13 +263,11 @@ function isTar(head: Buffer): boolean {
 }
 
 async function alreadyIngested(store: Store, sha: string): Promise<boolean> {
-  const r = await store.conn.runAndReadAll('SELECT count(*) FROM sources WHERE parent_id IS NULL AND sha256 = $1', [sha]);
-  return Number(r.getRows()[0]![0]) > 0;
+  return (await knownInputs(store.conn)).shas.has(sha);
 }
 
 async function sameSizeLoaded(store: Store, bytes: number): Promise<boolean> {
-  const r = await store.conn.runAndReadAll('SELECT count(*) FROM sources WHERE parent_id IS NULL AND bytes = $1', [bytes]);
-  return Number(r.getRows()[0]![0]) > 0;
+  return (await knownInputs(store.conn)).sizes.has(bytes);
 }
 
 async function sha256File(path: string): Promise<string> {

@@ -1,5 +1,5 @@
 import type { Store } from '../store/db.js';
-import { HOST_UPSERT } from '../store/load.js';
+import { forgetKnownInputs, HOST_UPSERT } from '../store/load.js';
 
 const TABLES = ['log_events', 'overflow_events', 'slab_samples', 'counter_samples', 'sysctls', 'sockets', 'ingest_issues'] as const;
 
@@ -10,7 +10,7 @@ export interface MergeResult {
 
 /**
  * Fold a database written by a parallel worker into this one, in one transaction: its sources
- * get new ids from this database's sequence, every row follows its source, hosts are upserted
+ * get new ids after this database's largest, every row follows its source, hosts are upserted
  * with the same rules as an ingest, and an input already here (same content hash) is not added
  * twice.
  */
@@ -24,10 +24,10 @@ export async function mergeDatabase(store: Store, partPath: string): Promise<Mer
         SELECT p.source_id FROM part.sources p
         WHERE p.parent_id IS NULL AND EXISTS (SELECT 1 FROM main.sources m WHERE m.parent_id IS NULL AND m.sha256 = p.sha256)`);
       await c.run(`CREATE OR REPLACE TEMP TABLE merge_ids AS
-        SELECT source_id AS old_id, nextval('source_id_seq') AS new_id FROM (
-          SELECT source_id FROM part.sources
-          WHERE coalesce(parent_id, source_id) NOT IN (SELECT source_id FROM merge_skip)
-          ORDER BY source_id)`);
+        SELECT source_id AS old_id,
+          (SELECT coalesce(max(source_id), 0) FROM main.sources) + row_number() OVER (ORDER BY source_id) AS new_id
+        FROM part.sources
+        WHERE coalesce(parent_id, source_id) NOT IN (SELECT source_id FROM merge_skip)`);
       await c.run(`INSERT INTO main.sources
         SELECT p.* REPLACE (m.new_id AS source_id, pm.new_id AS parent_id)
         FROM part.sources p JOIN merge_ids m ON m.old_id = p.source_id LEFT JOIN merge_ids pm ON pm.old_id = p.parent_id`);
@@ -40,6 +40,7 @@ export async function mergeDatabase(store: Store, partPath: string): Promise<Mer
       const n = await c.runAndReadAll('SELECT (SELECT count(*) FROM merge_ids), (SELECT count(*) FROM merge_skip)');
       const [sources, skipped] = n.getRows()[0]!.map(Number) as [number, number];
       await c.run('COMMIT');
+      forgetKnownInputs(c);
       return { sources, skippedInputs: skipped };
     } catch (e) {
       await c.run('ROLLBACK');

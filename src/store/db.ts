@@ -39,6 +39,9 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
   }
   const conn = await instance.connect();
   await conn.run("SET TimeZone = 'UTC'");
+  // `ingest --jobs` gives each worker process its share of the cores.
+  const threads = Number(process.env.BUNDLESCOPE_DUCKDB_THREADS);
+  if (Number.isInteger(threads) && threads > 0) await conn.run(`SET threads = ${threads}`);
   const store: Store = {
     instance, conn, path,
     close() {

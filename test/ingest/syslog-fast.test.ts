@@ -57,6 +57,8 @@ async function both(text: string | Buffer, opts: IngestOptions = {}, fast = true
     expect(strip(sa)).toEqual(strip(sb));
     const [ta, tb] = [await tables(a), await tables(b)];
     expect(ta).toEqual(tb);
+    // A fast-path attempt that was rolled back leaves no gap in the source ids.
+    expect((await a.conn.runAndReadAll('SELECT source_id FROM sources')).getRows()).toEqual([[1n]]);
     // A rerun of the same file is a no-op.
     expect((await ingestPaths(a, [plain], opts)).map((s) => s.status)).toEqual(['unchanged']);
     return { ta, sa };
