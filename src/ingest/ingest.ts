@@ -587,7 +587,8 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     netns: null,
   };
   sum.host = fallbackHost ?? dataHost;
-  if ((fmt.kind === 'journal-json' || fmt.kind === 'syslog') && rawCompression(path) === 'none') {
+  // DuckDB's readers take a path as a glob pattern: a name with glob characters is read line by line.
+  if ((fmt.kind === 'journal-json' || fmt.kind === 'syslog') && rawCompression(path) === 'none' && !/[*?[\]{}]/.test(path)) {
     const fast = await ingestFast(store, fmt.kind, path, st.size, ctx, sum, opts, fallbackHost, sha);
     if (fast === 'unchanged') return unchanged();
     if (fast.done) return sum;

@@ -162,6 +162,17 @@ describe('plain syslog through read_csv', () => {
     for (const line of ['Oct 26 02:30:00 web01 app: repeated hour', 'Mar 30 02:30:00 web01 app: in the gap']) {
       await both([...base, line].join('\n') + '\n', { tz: 'Europe/Berlin' }, false, line);
     }
+    // DuckDB would read a name with glob characters as a pattern (here: also s*.log's neighbours).
+    const globbed = join(t.dir, 's*.log');
+    writeFileSync(globbed, base.join('\n') + '\n');
+    const before = syslogFastStats.files;
+    const g = await openStore(join(t.dir, 'glob.duckdb'));
+    try {
+      expect((await ingestPaths(g, [globbed])).map((x) => [x.status, x.rows.log_events])).toEqual([['loaded', base.length]]);
+      expect(syslogFastStats.files).toBe(before);
+    } finally {
+      g.close();
+    }
     // Invalid UTF-8 is replaced by the JavaScript decoder, not by read_csv.
     const bad = Buffer.concat([Buffer.from(base.join('\n') + '\nJan  1 00:00:20 web01 app: '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
     await both(bad, {}, false);
