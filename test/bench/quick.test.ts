@@ -1,0 +1,29 @@
+/**
+ * `npm run bench -- --quick` in the suite, so the benchmark script cannot rot: it generates tiny
+ * inputs, runs every bundlescope step and DuckDB's readers (lnav is left out: CI does not install
+ * it), and checks every count against what the generators wrote. No timing is judged here.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, tempDir } from '../helpers.js';
+
+describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () => {
+  it('runs every step and every count check passes', () => {
+    const t = tempDir('bundlescope-bench-');
+    try {
+      execFileSync(process.execPath, [join(REPO, 'bench', 'run.mjs'), '--quick', '--no-lnav', '--data', t.dir], { cwd: REPO, stdio: 'pipe' });
+      const r = JSON.parse(readFileSync(join(t.dir, 'results.json'), 'utf8')) as {
+        steps: { group: string; name: string; code: number }[]; checks: { ok: boolean; name?: string }[]; failures: unknown[];
+      };
+      expect(r.failures).toEqual([]);
+      expect(r.steps.filter((s) => s.code !== 0)).toEqual([]);
+      expect([...new Set(r.steps.map((s) => s.group))].sort()).toEqual(['analysis', 'fleet', 'journal', 'slab', 'syslog']);
+      expect(r.checks.length).toBe(13);
+      expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
+  }, 180_000);
+});
