@@ -39,6 +39,8 @@ export interface SyslogScan {
   /** Every line starts with [A-Z0-9]; no NUL, CR or \x1f; valid UTF-8; at least one line. */
   fits: boolean;
   lines: number;
+  /** Lines starting with a digit (RFC 3339 candidates); the others start with a capital (RFC 3164). */
+  digitStarts: number;
 }
 
 const MAX_CARRY = 4 * MAX_LOG_LINE;
@@ -48,6 +50,8 @@ function lineStart(b: number): boolean {
   return (b >= 65 && b <= 90) || (b >= 48 && b <= 57);
 }
 
+const isDigit = (b: number) => b >= 48 && b <= 57;
+
 /** sha256 of the file and whether its lines can take the fast path, in one read. */
 export async function scanSyslog(path: string, onBytes?: (bytes: number) => void): Promise<SyslogScan> {
   const hash = createHash('sha256');
@@ -56,6 +60,7 @@ export async function scanSyslog(path: string, onBytes?: (bytes: number) => void
   let bytes = 0;
   let atStart = true; // the next byte begins a line
   let lastByte = 10;
+  let digitStarts = 0;
   let carry: Buffer | null = null; // bytes after the last newline seen (checked for UTF-8 once the line ends)
   for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
     const chunk = c as Buffer;
@@ -67,14 +72,19 @@ export async function scanSyslog(path: string, onBytes?: (bytes: number) => void
       fits = false;
       continue;
     }
+    if (atStart && isDigit(chunk[0]!)) digitStarts++;
     const firstNl = chunk.indexOf(10);
     let lastNl = -1;
     for (let nl = firstNl; nl >= 0; nl = chunk.indexOf(10, nl + 1)) {
       lines++;
       lastNl = nl;
-      if (nl + 1 < chunk.length && !lineStart(chunk[nl + 1]!)) {
-        fits = false;
-        break;
+      if (nl + 1 < chunk.length) {
+        const b = chunk[nl + 1]!;
+        if (!lineStart(b)) {
+          fits = false;
+          break;
+        }
+        if (isDigit(b)) digitStarts++;
       }
     }
     if (!fits) continue;
@@ -92,7 +102,7 @@ export async function scanSyslog(path: string, onBytes?: (bytes: number) => void
   if (carry && !isUtf8(carry)) fits = false;
   if (lastByte !== 10) lines++;
   if (lines === 0) fits = false;
-  return { sha256: hash.digest('hex'), fits, lines };
+  return { sha256: hash.digest('hex'), fits, lines, digitStarts };
 }
 
 /** Days since 1970-01-01 of the first of each month of `year` (index 0 = January). */
@@ -139,8 +149,16 @@ const list = (xs: readonly (string | number)[]) => `[${xs.map((x) => (typeof x =
 /** Fraction digits → µs (first six digits, right-padded), as fractionMicros. */
 const micros = (f: string) => `coalesce(TRY_CAST(rpad(left(${f}, 6), 6, '0') AS BIGINT), 0)`;
 
+/** Which stamp forms the file has: the SQL for a form no line has is left out. */
+export interface SyslogForms {
+  rfc3164: boolean;
+  rfc3339: boolean;
+}
+
 /** The INSERT … SELECT that parses `src` (a relation with columns line, n) into log_events. */
-export function syslogInsertSql(src: string, srcId: number, oddSrc: number, ctx: ParseContext, host: FastHost): string {
+export function syslogInsertSql(
+  src: string, srcId: number, oddSrc: number, ctx: ParseContext, host: FastHost, forms: SyslogForms = { rfc3164: true, rfc3339: true },
+): string {
   const ref = ctx.referenceTimeMs != null && Number.isFinite(ctx.referenceTimeMs) ? localFields(ctx.referenceTimeMs, ctx.tz) : null;
   if (!ref) throw new Error('no reference time for the RFC 3164 year');
   const refDay = Date.UTC(ref.year, ref.month - 1, ref.day) / DAY_MS;
@@ -152,6 +170,33 @@ export function syslogInsertSql(src: string, srcId: number, oddSrc: number, ctx:
   const facLevel = FACILITY_NAMES.flatMap((f) => PRIORITY_NAMES.map((p) => `${f}.${p}`));
   const hostExpr = host.fixed != null ? q(host.fixed)
     : `CASE WHEN host_tok AND tok1 <> '' THEN (CASE WHEN contains(tok1, '.') OR contains(tok1, ':') THEN ${shortHostSql('tok1')} ELSE tok1 END) ELSE ${host.fallback != null ? q(host.fallback) : 'NULL'} END`;
+  const a = forms.rfc3164;
+  const b = forms.rfc3339;
+  // Stamp fields: RFC 3164 (kind 1) by position, RFC 3339 (kind 2) by one regexp.
+  const l0 = [
+    'n', 'line',
+    a && `coalesce(list_position(${list(MONTHS)}, substr(line, 1, 3)), 0) AS mon`,
+    a && `TRY_CAST(replace(substr(line, 8, 8), ':', '') AS BIGINT) AS hms`,
+    b && `CASE WHEN substr(line, 1, 1) BETWEEN '0' AND '9' THEN regexp_extract(line, '${ISO_RE}', ${list(ISO_NAMES)}) END AS iso`,
+  ];
+  const l1 = [
+    'n', 'line', b && 'iso',
+    `CASE ${a ? `WHEN mon > 0 AND regexp_full_match(substr(line, 1, 16), '[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} ') THEN 1` : ''}
+      ${b ? `WHEN iso.stamp <> '' THEN 2` : ''} ELSE 0 END AS kind`,
+    a && 'TRY_CAST(trim(substr(line, 5, 2)) AS BIGINT) AS day, hms // 10000 AS hh, hms // 100 % 100 AS mi, hms % 100 AS ss, mon',
+    b && `TRY_CAST(iso.y AS BIGINT) AS iy, TRY_CAST(iso.mo AS BIGINT) AS imo, TRY_CAST(iso.d AS BIGINT) AS id,
+      TRY_CAST(iso.h AS BIGINT) AS ih, TRY_CAST(iso.mi AS BIGINT) AS imi, TRY_CAST(iso.s AS BIGINT) AS isec`,
+  ];
+  const us = `CASE kind ${a ? `WHEN 1 THEN loc - CAST(${off} AS BIGINT) * 60000000` : ''}
+      ${b ? `WHEN 2 THEN CASE WHEN iy BETWEEN 1970 AND 9999 AND imo BETWEEN 1 AND 12 THEN epoch_us(make_timestamp(iy, imo, 1, 0, 0, 0)) END + ((id - 1) * 86400 + ih * 3600 + imi * 60 + isec) * 1000000
+        + ${micros('iso.f')} - (CASE WHEN iso.z = 'Z' THEN 0 ELSE (CASE iso.sign WHEN '-' THEN -1 ELSE 1 END) * (TRY_CAST(iso.oh AS BIGINT) * 60 + TRY_CAST(iso.om AS BIGINT)) END) * 60000000` : ''}
+    END`;
+  const rest = `CASE kind ${a ? 'WHEN 1 THEN substr(line, 17)' : ''} ${b ? 'WHEN 2 THEN substr(line, length(iso.stamp) + 2)' : ''} ELSE '' END`;
+  const ok0 = `strlen(line) <= ${MAX_LOG_LINE} AND CASE kind
+      ${a ? 'WHEN 1 THEN day BETWEEN 1 AND 31 AND hh <= 23 AND mi <= 59 AND ss <= 60' : ''}
+      ${b ? 'WHEN 2 THEN iy >= 1970 AND imo BETWEEN 1 AND 12 AND id BETWEEN 1 AND 31 AND ih <= 23 AND imi <= 59 AND isec <= 60' : ''}
+      ELSE false END`;
+  const cols = (xs: (string | false)[]) => xs.filter(Boolean).join(', ');
   return `
     INSERT INTO log_events
     SELECT ${hostExpr}, make_timestamptz(us), CASE kind WHEN 1 THEN '${quality3164}' ELSE 'exact' END, NULL,
@@ -169,7 +214,7 @@ export function syslogInsertSql(src: string, srcId: number, oddSrc: number, ctx:
         SELECT *,
           CASE WHEN is_tag THEN (CASE WHEN has_pid THEN left(tag, length(tag) - length(pp) - 1) ELSE left(tag, length(tag) - 1) END) END AS ident,
           CASE WHEN has_pid THEN TRY_CAST(left(pp, length(pp) - 2) AS INTEGER) END AS pid,
-          CASE WHEN NOT is_tag THEN r WHEN has2 THEN substr(r, length(tag) + 2) ELSE '' END AS msg
+          CASE WHEN NOT is_tag THEN r WHEN has2 THEN substr(r, sp2 + 1) ELSE '' END AS msg
         FROM (
           SELECT *, is_tag AND coalesce(regexp_full_match(pp, '[0-9]{1,10}\\]:') AND length(tag) - length(pp) >= 2, false) AS has_pid
           FROM (
@@ -182,7 +227,7 @@ export function syslogInsertSql(src: string, srcId: number, oddSrc: number, ctx:
             SELECT *, strpos(r, ' ') AS sp2
             FROM (
               SELECT *,
-                CASE WHEN NOT host_tok THEN rest WHEN NOT has1 THEN '' ELSE ltrim(substr(rest, length(tok1) + 2), ' ') END AS r,
+                CASE WHEN NOT host_tok THEN rest WHEN NOT has1 THEN '' ELSE ltrim(substr(rest, sp1 + 1), ' ') END AS r,
                 ok0 AND us IS NOT NULL
                   AND NOT (has1 AND CASE WHEN strpos(tok1, '.') > 1 THEN list_contains(${list(facLevel)}, tok1) ELSE false END) AS ok
               FROM (
@@ -192,30 +237,13 @@ export function syslogInsertSql(src: string, srcId: number, oddSrc: number, ctx:
                 FROM (
                 SELECT *, strpos(rest, ' ') AS sp1
                 FROM (
-                  SELECT n, kind,
-                    CASE kind WHEN 1 THEN loc - CAST(${off} AS BIGINT) * 60000000
-                      WHEN 2 THEN CASE WHEN iy BETWEEN 1970 AND 9999 AND imo BETWEEN 1 AND 12 THEN epoch_us(make_timestamp(iy, imo, 1, 0, 0, 0)) END + ((id - 1) * 86400 + ih * 3600 + imi * 60 + isec) * 1000000
-                        + ${micros('iso.f')} - (CASE WHEN iso.z = 'Z' THEN 0 ELSE (CASE iso.sign WHEN '-' THEN -1 ELSE 1 END) * (TRY_CAST(iso.oh AS BIGINT) * 60 + TRY_CAST(iso.om AS BIGINT)) END) * 60000000
-                    END AS us,
-                    CASE kind WHEN 1 THEN substr(line, 17) WHEN 2 THEN substr(line, length(iso.stamp) + 2) ELSE '' END AS rest,
-                    strlen(line) <= ${MAX_LOG_LINE} AND CASE kind
-                      WHEN 1 THEN day BETWEEN 1 AND 31 AND hh <= 23 AND mi <= 59 AND ss <= 60
-                      WHEN 2 THEN iy >= 1970 AND imo BETWEEN 1 AND 12 AND id BETWEEN 1 AND 31 AND ih <= 23 AND imi <= 59 AND isec <= 60
-                      ELSE false END AS ok0
+                  SELECT n, kind, ${us} AS us, ${rest} AS rest, ${ok0} AS ok0
                   FROM (
-                    SELECT *, ${local} AS loc
+                    SELECT *${a ? `, ${local} AS loc` : ''}
                     FROM (
-                      SELECT n, line, iso,
-                        CASE WHEN mon > 0 AND regexp_full_match(substr(line, 1, 16), '[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} ') THEN 1
-                          WHEN iso.stamp <> '' THEN 2 ELSE 0 END AS kind,
-                        TRY_CAST(trim(substr(line, 5, 2)) AS BIGINT) AS day,
-                        hms // 10000 AS hh, hms // 100 % 100 AS mi, hms % 100 AS ss, mon,
-                        TRY_CAST(iso.y AS BIGINT) AS iy, TRY_CAST(iso.mo AS BIGINT) AS imo, TRY_CAST(iso.d AS BIGINT) AS id,
-                        TRY_CAST(iso.h AS BIGINT) AS ih, TRY_CAST(iso.mi AS BIGINT) AS imi, TRY_CAST(iso.s AS BIGINT) AS isec
+                      SELECT ${cols(l1)}
                       FROM (
-                        SELECT n, line, coalesce(list_position(${list(MONTHS)}, substr(line, 1, 3)), 0) AS mon,
-                          TRY_CAST(replace(substr(line, 8, 8), ':', '') AS BIGINT) AS hms,
-                          CASE WHEN substr(line, 1, 1) BETWEEN '0' AND '9' THEN regexp_extract(line, '${ISO_RE}', ${list(ISO_NAMES)}) END AS iso
+                        SELECT ${cols(l0)}
                         FROM ${src}
                       )
                     )
@@ -280,7 +308,8 @@ export async function loadSyslogFast(
   if (lo == null || hi == null || cnt !== scanned.lines || hi - lo + 1 !== cnt) {
     throw new Error(`read_csv gave ${cnt} rows for ${scanned.lines} lines`);
   }
-  await conn.run(syslogInsertSql(`(SELECT line, rowid - ${lo} + 1 AS n FROM ${LINES_TABLE})`, srcId, oddSrc, ctx, host));
+  const forms = { rfc3164: scanned.digitStarts < scanned.lines, rfc3339: scanned.digitStarts > 0 };
+  await conn.run(syslogInsertSql(`(SELECT line, rowid - ${lo} + 1 AS n FROM ${LINES_TABLE})`, srcId, oddSrc, ctx, host, forms));
   const agg = await conn.runAndReadAll(`
     SELECT count(*) FILTER (WHERE source_id = ${srcId}), count(*) FILTER (WHERE source_id = ${oddSrc}),
       epoch_us(min(ts) FILTER (WHERE source_id = ${srcId})), epoch_us(max(ts) FILTER (WHERE source_id = ${srcId})),

@@ -139,6 +139,19 @@ describe('plain syslog through read_csv', () => {
     ]);
   });
 
+  it('reads a file of RFC 3339 lines only (the RFC 3164 part of the SQL left out)', async () => {
+    const { ta } = await both([
+      '2026-03-09T14:02:11.204511+01:00 web01 kernel: [ 8123.456789] TCP: time wait bucket table overflow',
+      '2026-03-09T14:02:12+01:00 web01.example.com kernel: net_ratelimit: 5 callbacks suppressed',
+      '2026-03-09T13:02:13Z db01 sshd[77]: Accepted',
+    ].join('\n') + '\n');
+    expect(ta.log_events!.map((r) => [r[0], r[1], r[2], r[4]])).toEqual([
+      ['web01', '2026-03-09 13:02:11.204511+00', 'exact', 8123456789], ['web01', '2026-03-09 13:02:12+00', 'exact', null],
+      ['db01', '2026-03-09 13:02:13+00', 'exact', null],
+    ]);
+    expect(ta.overflow_events!.map((r) => [r[3], r[4], r[5]])).toEqual([['tcp_timewait_overflow', 1, false], ['tcp_timewait_overflow', 5, true]]);
+  });
+
   it('falls back to the JavaScript parser for what it does not cover, leaving nothing behind', async () => {
     const base = ODD_3164.slice(0, 8);
     for (const [why, lines] of [
