@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { ChunkParser, Issue, LineParser, LogEventRow, ParseContext } from '../model.js';
 import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
-import { knownInputs, Load, type TableName } from '../store/load.js';
+import { forgetKnownHosts, knownInputs, Load, type TableName } from '../store/load.js';
 import { autoDecompress, sniffCompression } from './decompress.js';
 import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember } from './sosreport.js';
@@ -526,6 +526,7 @@ function hostFromHead(fmt: Format, head: string): string | null {
  */
 async function addBareHosts(load: Load, table: TableName, srcId: number): Promise<void> {
   await load.flushAll();
+  forgetKnownHosts(load.conn);
   await load.conn.run(
     `INSERT INTO hosts (host, source_id) SELECT DISTINCT host, $1::BIGINT FROM ${table} WHERE source_id = $1::BIGINT AND host IS NOT NULL AND host <> ''
      ON CONFLICT (host) DO NOTHING`, [srcId]);
