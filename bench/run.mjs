@@ -12,6 +12,8 @@
 //
 // Options: --quick (tiny inputs, < 1 min)  --data DIR  --no-lnav  --keep-db (keep the syslog, journal
 // and slab databases under DIR/db/)  --render results.json (print the Markdown of an earlier run)
+// --no-update (a full run writes its tables into BENCHMARKS.md between the bench:latest markers
+// unless told not to)  --benchmarks FILE (write there instead)
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -317,6 +319,12 @@ async function main() {
   writeFileSync(join(DATA, 'results.md'), md);
   process.stdout.write(md);
   log(`\nresults: ${relative(ROOT, join(DATA, 'results.md'))}, ${relative(ROOT, join(DATA, 'results.json'))} (${results.elapsed_s.toFixed(0)} s)`);
+  // A full run writes its tables into BENCHMARKS.md (between the markers; the rest of the file is
+  // the hand-written history and analysis). --quick never does; --no-update skips it.
+  if (!QUICK && !flag('--no-update') && !failures.length) {
+    const file = flag('--benchmarks') ? resolve(opt('--benchmarks', '')) : join(ROOT, 'BENCHMARKS.md');
+    log(`updated: ${relative(ROOT, file)} (${updateBenchmarks(file, md)})`);
+  }
   if (failures.length) {
     log(`${failures.length} step(s) failed:`);
     for (const f of failures) log(`  ${f.step}: ${f.why}`);
@@ -370,6 +378,26 @@ function targets(res) {
     });
   }
   return out;
+}
+
+export const LATEST_START = '<!-- bench:latest:start (written by npm run bench; edit outside the markers) -->';
+export const LATEST_END = '<!-- bench:latest:end -->';
+
+/** Puts `md` between the markers of `file` (after its "## Results" heading when they are missing). */
+export function updateBenchmarks(file, md) {
+  const block = `${LATEST_START}\n\n${md.trim()}\n\n${LATEST_END}`;
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n## Results\n\n';
+  const i = text.indexOf(LATEST_START);
+  const j = text.indexOf(LATEST_END);
+  if (i >= 0 && j > i) {
+    text = text.slice(0, i) + block + text.slice(j + LATEST_END.length);
+  } else {
+    const h = text.indexOf('## Results\n');
+    const at = h >= 0 ? h + '## Results\n'.length : text.length;
+    text = `${text.slice(0, at)}\n### Latest run\n\n${block}\n${text.slice(at)}`;
+  }
+  writeFileSync(file, text);
+  return i >= 0 && j > i ? 'latest run replaced' : 'latest run added';
 }
 
 const f1 = (x, d = 1) => (x == null ? '–' : x.toFixed(d));
@@ -426,7 +454,10 @@ if (opt('--render', null)) {
   // Re-render the Markdown of an earlier results.json (targets recomputed with this script).
   const res = JSON.parse(readFileSync(resolve(opt('--render', null)), 'utf8'));
   res.targets = targets(res);
-  process.stdout.write(renderMarkdown(res));
+  const md = renderMarkdown(res);
+  process.stdout.write(md);
+  // With --benchmarks FILE: also put it in FILE between the markers (as a full run does).
+  if (flag('--benchmarks')) log(`updated: ${opt('--benchmarks', '')} (${updateBenchmarks(resolve(opt('--benchmarks', '')), md)})`);
 } else main().catch((e) => {
   log(e?.stack ?? String(e));
   process.exit(1);

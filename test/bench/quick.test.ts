@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, tempDir } from '../helpers.js';
 
@@ -22,6 +22,16 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
       expect([...new Set(r.steps.map((s) => s.group))].sort()).toEqual(['analysis', 'fleet', 'journal', 'slab', 'syslog']);
       expect(r.checks.length).toBe(13);
       expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+      // The tables go between the markers of a BENCHMARKS file, replacing the previous ones.
+      const out = join(t.dir, 'BENCHMARKS.md');
+      writeFileSync(out, '# Benchmarks\n\n## Results\n\nhand-written history\n');
+      for (let i = 0; i < 2; i++) {
+        execFileSync(process.execPath, [join(REPO, 'bench', 'run.mjs'), '--render', join(t.dir, 'results.json'), '--benchmarks', out], { cwd: REPO, stdio: 'pipe' });
+      }
+      const text = readFileSync(out, 'utf8');
+      expect(text.match(/bench:latest:start/g)!.length).toBe(1);
+      expect(text).toContain('| syslog | bundlescope ingest |');
+      expect(text.endsWith('hand-written history\n')).toBe(true);
     } finally {
       t.cleanup();
     }
