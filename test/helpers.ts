@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli.js';
+import type { Store } from '../src/store/db.js';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 export const SAMPLES = join(REPO, 'samples');
@@ -29,4 +30,24 @@ export async function runCli(args: string[]): Promise<{ code: number; out: strin
     o.mockRestore();
     e.mockRestore();
   }
+}
+
+/**
+ * What an ingest stored, as plain values (BigInt → number, others → string), for comparing two
+ * paths that must store the same (fast path against line parser): log_events, overflow_events,
+ * ingest_issues, sources, and hosts when asked.
+ */
+export async function storedTables(store: Store, withHosts = false): Promise<Record<string, unknown[][]>> {
+  const tables: Record<string, string> = {
+    log_events: 'SELECT * EXCLUDE (source_id) FROM log_events ORDER BY line_no',
+    overflow_events: 'SELECT * EXCLUDE (source_id) FROM overflow_events ORDER BY line_no',
+    ingest_issues: 'SELECT * EXCLUDE (source_id, file, logged_at) FROM ingest_issues ORDER BY line, code',
+    sources: 'SELECT host, kind, partial, rows, skipped, first_ts, last_ts FROM sources ORDER BY source_id',
+    ...(withHosts ? { hosts: 'SELECT host FROM hosts ORDER BY host' } : {}),
+  };
+  const out: Record<string, unknown[][]> = {};
+  for (const [k, sql] of Object.entries(tables)) {
+    out[k] = (await store.conn.runAndReadAll(sql)).getRows().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v === null || typeof v === 'boolean' || typeof v === 'number' ? v : String(v))));
+  }
+  return out;
 }

@@ -6,10 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openStore, type Store } from '../../src/store/db.js';
+import { openStore } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { fastPathStats, scanJournalJson } from '../../src/ingest/journal-fast.js';
-import { tempDir } from '../helpers.js';
+import { storedTables, tempDir } from '../helpers.js';
 
 const t = tempDir('bundlescope-jfast-');
 afterAll(() => t.cleanup());
@@ -63,20 +63,6 @@ function oddJournal(hosts: (i: number) => string | undefined): string {
   return lines.join('\n') + '\n';
 }
 
-const TABLES: Record<string, string> = {
-  log_events: 'SELECT * EXCLUDE (source_id) FROM log_events ORDER BY line_no',
-  overflow_events: 'SELECT * EXCLUDE (source_id) FROM overflow_events ORDER BY line_no',
-  ingest_issues: 'SELECT * EXCLUDE (source_id, file, logged_at) FROM ingest_issues ORDER BY line, code',
-  sources: 'SELECT host, kind, partial, rows, skipped, first_ts, last_ts FROM sources ORDER BY source_id',
-};
-
-async function tables(store: Store): Promise<Record<string, unknown[][]>> {
-  const out: Record<string, unknown[][]> = {};
-  for (const [k, sql] of Object.entries(TABLES)) {
-    out[k] = (await store.conn.runAndReadAll(sql)).getRows().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v === null || typeof v === 'boolean' || typeof v === 'number' ? v : String(v))));
-  }
-  return out;
-}
 
 async function both(text: string, opts: IngestOptions = {}) {
   const plain = join(t.dir, `j${++n}.json`);
@@ -93,7 +79,7 @@ async function both(text: string, opts: IngestOptions = {}) {
     expect(fastPathStats.files).toBe(before + 1); // the gzip'd one did not
     const strip = (s: typeof sa) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
     expect(strip(sa)).toEqual(strip(sb));
-    const [ta, tb] = [await tables(a), await tables(b)];
+    const [ta, tb] = [await storedTables(a), await storedTables(b)];
     expect(ta).toEqual(tb);
     // A rerun of the same file is a no-op.
     expect((await ingestPaths(a, [plain], opts)).map((s) => s.status)).toEqual(['unchanged']);

@@ -7,30 +7,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openStore, type Store } from '../../src/store/db.js';
+import { openStore } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { scanSyslog, syslogFastStats, zoneOffsetSql } from '../../src/ingest/syslog-fast.js';
-import { REALWORLD, tempDir } from '../helpers.js';
+import { REALWORLD, storedTables, tempDir } from '../helpers.js';
 
 const t = tempDir('bundlescope-sfast-');
 afterAll(() => t.cleanup());
 let n = 0;
 
-const TABLES: Record<string, string> = {
-  log_events: 'SELECT * EXCLUDE (source_id) FROM log_events ORDER BY line_no',
-  overflow_events: 'SELECT * EXCLUDE (source_id) FROM overflow_events ORDER BY line_no',
-  ingest_issues: 'SELECT * EXCLUDE (source_id, file, logged_at) FROM ingest_issues ORDER BY line, code',
-  sources: 'SELECT host, kind, partial, rows, skipped, first_ts, last_ts FROM sources ORDER BY source_id',
-  hosts: 'SELECT host FROM hosts ORDER BY host',
-};
-
-async function tables(store: Store): Promise<Record<string, unknown[][]>> {
-  const out: Record<string, unknown[][]> = {};
-  for (const [k, sql] of Object.entries(TABLES)) {
-    out[k] = (await store.conn.runAndReadAll(sql)).getRows().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v === null || typeof v === 'boolean' || typeof v === 'number' ? v : String(v))));
-  }
-  return out;
-}
 
 /** mtime dates RFC 3164 lines: the same for both copies. */
 const MTIME = new Date('2026-01-05T12:00:00Z');
@@ -55,7 +40,7 @@ async function both(text: string | Buffer, opts: IngestOptions = {}, fast = true
     expect(syslogFastStats.files).toBe(before + (fast ? 1 : 0)); // the gzip'd one never does
     const strip = (s: typeof sa) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
     expect(strip(sa)).toEqual(strip(sb));
-    const [ta, tb] = [await tables(a), await tables(b)];
+    const [ta, tb] = [await storedTables(a, true), await storedTables(b, true)];
     expect(ta).toEqual(tb);
     // A fast-path attempt that was rolled back leaves no gap in the source ids.
     expect((await a.conn.runAndReadAll('SELECT source_id FROM sources')).getRows()).toEqual([[1n]]);
