@@ -371,9 +371,14 @@ function targets(res) {
     const big = fl[fl.length - 1];
     const single = f1.find((s) => s.bundles === big.bundles);
     const speedup = single ? single.wall_s / big.wall_s : null;
+    const marg1 = [];
+    for (let k = 1; k < f1.length; k++) marg1.push((f1[k].wall_s - f1[k - 1].wall_s) / (f1[k].bundles - f1[k - 1].bundles));
+    const one = f1.length >= 2
+      ? `; 1 process: ${f1.map((s) => `${s.bundles} in ${s.wall_s.toFixed(1)} s`).join(', ')}, marginal ${marg1.map((x) => (x * 1000).toFixed(0) + ' ms').join(' / ')} (max/min ${(Math.max(...marg1) / Math.min(...marg1)).toFixed(2)}), CPU/wall at ${f1[f1.length - 1].bundles} ${(f1[f1.length - 1].cpu_s / f1[f1.length - 1].wall_s).toFixed(2)} cores`
+      : '';
     out.push({
       target: 'fleet: both cores used, time linear in bundles',
-      value: `--jobs 2: ${fl.map((s) => `${s.bundles} in ${s.wall_s.toFixed(1)} s`).join(', ')}; marginal ${marg.map((x) => (x * 1000).toFixed(0) + ' ms').join(' / ')} per bundle (max/min ${spread.toFixed(2)}); --jobs 2 vs 1 at ${big.bundles}: ${speedup ? speedup.toFixed(2) + '×' : '?'}`,
+      value: `--jobs 2: ${fl.map((s) => `${s.bundles} in ${s.wall_s.toFixed(1)} s`).join(', ')}; marginal ${marg.map((x) => (x * 1000).toFixed(0) + ' ms').join(' / ')} per bundle (max/min ${spread.toFixed(2)}); --jobs 2 vs 1 at ${big.bundles}: ${speedup ? speedup.toFixed(2) + '×' : '?'}${one}`,
       met: marg.every((x) => x > 0) && spread <= 1.25 && (speedup ?? 0) >= 1.5,
     });
   }
