@@ -4,6 +4,7 @@
  * does not cover must fall back to that parser with nothing left behind.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -47,6 +48,26 @@ async function both(text: string | Buffer, opts: IngestOptions = {}, fast = true
     // A rerun of the same file is a no-op.
     expect((await ingestPaths(a, [plain], opts)).map((s) => s.status)).toEqual(['unchanged']);
     return { ta, sa };
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+/** both() for a file that may take either path (the tables must agree whichever it takes). */
+async function bothAnyPath(text: string, opts: IngestOptions = {}) {
+  const plain = join(t.dir, `p${++n}.log`);
+  const gz = join(t.dir, `p${n}.log.gz`);
+  writeFileSync(plain, text);
+  writeFileSync(gz, gzipSync(Buffer.from(text)));
+  utimesSync(plain, MTIME, MTIME);
+  utimesSync(gz, MTIME, MTIME);
+  const a = await openStore(join(t.dir, `pf${n}.duckdb`));
+  const b = await openStore(join(t.dir, `pj${n}.duckdb`));
+  try {
+    const strip = (s: Awaited<ReturnType<typeof ingestPaths>>) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
+    expect(strip(await ingestPaths(a, [plain], opts))).toEqual(strip(await ingestPaths(b, [gz], opts)));
+    expect(await storedTables(a, true)).toEqual(await storedTables(b, true));
   } finally {
     a.close();
     b.close();
@@ -189,6 +210,35 @@ describe('plain syslog through read_csv', () => {
       expect([file, ta.log_events!.length]).toEqual([file, rows]);
     }
   });
+
+  it('stores what the line parser stores for generated files of both stamp forms (property)', async () => {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const stamp3164 = fc.record({ m: fc.integer({ min: 0, max: 11 }), d: fc.integer({ min: 1, max: 31 }), h: fc.integer({ min: 0, max: 23 }),
+      mi: fc.integer({ min: 0, max: 59 }), s: fc.integer({ min: 0, max: 60 }), zero: fc.boolean() })
+      .map((x) => `${months[x.m]} ${x.zero ? pad(x.d) : String(x.d).padStart(2, ' ')} ${pad(x.h)}:${pad(x.mi)}:${pad(x.s)}`);
+    const stamp3339 = fc.record({ t: fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2026, 11, 31) }), f: fc.constantFrom('', '.5', '.123456', '.123456789'),
+      z: fc.constantFrom('Z', '+01:00', '-0530', '+14:00') })
+      .map((x) => new Date(x.t).toISOString().slice(0, 19) + x.f + x.z);
+    const word = fc.stringMatching(/^[A-Za-z0-9._:\-\[\]ü✓]{0,12}$/);
+    const host = fc.constantFrom('web01', 'web01.example.com', '10.0.0.7', 'fe80::1', 'WEB02.Example.COM', 'kernel:', '');
+    const tag = fc.oneof(
+      fc.constantFrom('kernel:', 'kernel[3]:', 'sshd[812]:', 'app[9999999999]:', 'a[1][2]:', '[5]:', ':', 'app:', 'CRON[12]:', 'x[abc]:'),
+      word.map((w) => w + ':'), word);
+    const msg = fc.oneof(
+      fc.constantFrom('TCP: time wait bucket table overflow', 'net_ratelimit: 17 callbacks suppressed', 'nf_conntrack: table full, dropping packet',
+        '[ 8123.456789] TCP: time wait bucket table overflow', '[12.5]x', 'TCP: too many orphaned sockets', ''),
+      fc.array(word, { maxLength: 6 }).map((ws) => ws.join(' ')));
+    const line = fc.tuple(fc.oneof(stamp3164, stamp3339), host, fc.constantFrom(' ', '  '), tag, fc.constantFrom(' ', ''), msg)
+      .map(([st, h, sp, tg, sp2, m]) => `${st} ${h}${h ? sp : ''}${tg}${sp2}${m}`);
+    await fc.assert(fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 25 }), fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York'),
+      async (lines, tz) => {
+        // both() compares every stored table of the plain file (fast path, or its fallback) with the gzip'd one.
+        const before = syslogFastStats.files + syslogFastStats.fallbacks;
+        await bothAnyPath(lines.join('\n') + '\n', { tz, as: 'syslog' });
+        expect(syslogFastStats.files + syslogFastStats.fallbacks).toBe(before + 1);
+      }), { numRuns: 25, seed: 4711 });
+  }, 120_000);
 
   it('scans: counts lines, with and without a final newline, and checks every line start', async () => {
     const p = join(t.dir, 'scan.log');
