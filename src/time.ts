@@ -18,14 +18,21 @@ export function monthNumber(name: string): number {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, Map<number, number>>();
 
-/** True when the runtime knows the IANA zone name. */
+const zoneValidity = new Map<string, boolean>();
+
+/** True when the runtime knows the IANA zone name (asked once per name). */
 export function isValidZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = zoneValidity.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (zoneValidity.size < 10_000) zoneValidity.set(tz, ok);
   }
+  return ok;
 }
 
 function formatterFor(tz: string): Intl.DateTimeFormat {

@@ -371,8 +371,9 @@ export class Load {
   private totals = new Map<number, SourceTotals>();
   /** Sources of this load, written in one INSERT at commit (one statement per source cost ~3 ms). */
   private pending = new Map<number, SourceMeta & { partial: boolean }>();
-  /** Hosts this load appended (known to the cache once committed). */
-  private newHosts = new Set<string>();
+  /** Hosts new to the database in this load: appended by writeNewHosts (cached once committed). */
+  private newHosts = new Map<string, { facts: HostFacts; src: number }>();
+  private newHostsWritten = 0;
   private nextId = 0;
   private open = false;
 
@@ -462,21 +463,17 @@ export class Load {
   }
 
   async upsertHost(facts: HostFacts, src: number): Promise<void> {
-    await this.flushAll();
     const known = await knownHosts(this.conn);
     if (!known.has(facts.host) && !this.newHosts.has(facts.host)) {
-      // A host not stored yet (each bundle of a fleet): an appended row, as the statement below
-      // would insert it — planning that upsert costs ~5 ms an input.
-      const app = await this.conn.createAppender('hosts');
-      const ts = (v: number | null) => (v == null || !Number.isFinite(v) ? app.appendNull() : app.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(v)))));
-      app.appendVarchar(facts.host); str(app, facts.kernel); str(app, facts.release); str(app, facts.timezone); str(app, facts.timezone_origin);
-      ts(facts.boot_time); ts(facts.collected_at); str(app, facts.boot_id); big(app, src);
-      app.endRow();
-      app.closeSync();
-      this.newHosts.add(facts.host);
+      // A host not stored yet (each bundle of a fleet): a row appended at commit (or before the
+      // next statement about it), as the statement below would insert it — planning that upsert
+      // costs ~5 ms an input.
+      this.newHosts.set(facts.host, { facts, src });
       return;
     }
+    await this.writeNewHosts();
     // Another collection of the same host (HOST_UPSERT).
+    await this.flushAll();
     await this.conn.run(
       `INSERT INTO hosts AS h VALUES ($1, $2, $3, $4, $5, us_to_ts($6), us_to_ts($7), $8, $9)
        ${HOST_UPSERT}`,
@@ -485,8 +482,25 @@ export class Load {
     );
   }
 
-  /** Makes the rows appended so far visible to SQL in this transaction. */
+  /** Appends the new hosts not written yet (one appender for all of them). */
+  private async writeNewHosts(): Promise<void> {
+    if (this.newHostsWritten === this.newHosts.size) return;
+    const app = await this.conn.createAppender('hosts');
+    const ts = (v: number | null) => (v == null || !Number.isFinite(v) ? app.appendNull() : app.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(v)))));
+    let i = 0;
+    for (const { facts, src } of this.newHosts.values()) {
+      if (i++ < this.newHostsWritten) continue;
+      app.appendVarchar(facts.host); str(app, facts.kernel); str(app, facts.release); str(app, facts.timezone); str(app, facts.timezone_origin);
+      ts(facts.boot_time); ts(facts.collected_at); str(app, facts.boot_id); big(app, src);
+      app.endRow();
+    }
+    app.closeSync();
+    this.newHostsWritten = this.newHosts.size;
+  }
+
+  /** Makes the rows appended so far (and the new hosts) visible to SQL in this transaction. */
   async flushAll(): Promise<void> {
+    await this.writeNewHosts();
     for (const app of this.appenders.values()) app.flushSync();
   }
 
@@ -526,13 +540,15 @@ export class Load {
       }
       app.closeSync();
     }
+    await this.writeNewHosts();
     const committed = [...this.pending.values()].filter((m) => m.parent_id == null);
     this.pending.clear();
     await this.conn.run('COMMIT');
     this.open = false;
     const hostsKnown = hostsCache.get(this.conn);
-    for (const h of this.newHosts) hostsKnown?.add(h);
+    for (const h of this.newHosts.keys()) hostsKnown?.add(h);
     this.newHosts.clear();
+    this.newHostsWritten = 0;
     const known = knownCache.get(this.conn);
     for (const m of committed) {
       if (m.sha256 != null) known?.shas.add(m.sha256);
@@ -548,6 +564,7 @@ export class Load {
     this.writers.clear();
     this.pending.clear();
     this.newHosts.clear();
+    this.newHostsWritten = 0;
     if (this.open) await this.conn.run('ROLLBACK');
     this.open = false;
   }
