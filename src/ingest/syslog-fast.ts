@@ -2,9 +2,12 @@
  * Fast path for uncompressed syslog files whose every line is a plain RFC 3164 file line
  * (`Mar  9 14:02:11 web01 sshd[812]: …`) or an RFC 3339 one (`2026-03-09T14:02:11.204511+01:00
  * web01 kernel: …`, rsyslog's RSYSLOG_FileFormat, Debian 12's default), in any mix: DuckDB reads
- * the file with `read_csv` (one VARCHAR per line) and one INSERT parses the lines into log_events
+ * the file with `read_csv` (one VARCHAR per line) into a temporary table, outside the input's
+ * transaction, whose row ids number the lines; then one INSERT parses the lines into log_events
  * exactly as the JavaScript parser (syslog.ts) and the side-file host rules (ingest.ts hostFixer)
- * would, on both cores, with no row crossing into JavaScript.
+ * would, on both cores, with no row crossing into JavaScript (the SQL for a stamp form no line
+ * has is left out). Overflow classification then reads the candidate kernel rows back a page at a
+ * time (journal-fast.ts classifyLoaded). Measurements behind these choices: BENCHMARKS.md.
  *
  * The rules reproduced in SQL, line by line: the RFC 3164 year from the reference time (the month
  * and day more than one day after the reference date → the year before), local time in ctx.tz
