@@ -24,7 +24,7 @@ export function buildCli(): Command {
     .option('--as <kind>', 'force the input kind (skip detection)')
     .option('--max-total-bytes <n>', 'cap on uncompressed bytes read from one archive', (v) => Number(v))
     .option('--max-member-bytes <n>', 'cap on one archive member', (v) => Number(v))
-    .option('-j, --jobs <n>', 'spread bundles over N processes (fleets); side files follow in this one', (v) => Number(v), 1)
+    .option('-j, --jobs <n>', 'spread bundles over N processes when they hold 32 MiB or more (fleets); side files follow in this one', (v) => Number(v), 1)
     .option('-v, --verbose', 'list every skipped line')
     .action(async (paths: string[], o) => { process.exitCode = await cmdIngest(paths, o); });
 

@@ -56,6 +56,14 @@ type IngestCliOptions = { db: string; host?: string; tz?: string; as?: string; m
 const CLI_JS = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /**
+ * Below this many bytes of bundle archives, worker processes cost more than they save (their
+ * start-up, reading the heads again, the merge: ~2–3 s together on 2 cores, against ~15 ms a small
+ * bundle in one process), so `--jobs` uses one process. BUNDLESCOPE_JOBS_MIN_BYTES overrides it
+ * (the tests and the bench set 0 to measure the workers themselves).
+ */
+export const JOBS_MIN_BYTES = 32 * 1024 * 1024;
+
+/**
  * `--jobs N`: bundles are spread over N worker processes, each writing its own temporary
  * database (DuckDB has one writer per file), which are then merged into --db one transaction each;
  * side files follow in this process, so they see the bundles' host facts.
@@ -65,6 +73,14 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
   if (jobs < 2) return null;
   const { bundles, others } = await partitionInputs(paths);
   if (bundles.length < 2) return null;
+  // An extracted sosreport directory counts as large (its size is not known cheaply).
+  const bytes = bundles.reduce((a, b) => a + (isDirectory(b) ? Infinity : safeSize(b)), 0);
+  const env = Number(process.env.BUNDLESCOPE_JOBS_MIN_BYTES);
+  const minBytes = process.env.BUNDLESCOPE_JOBS_MIN_BYTES != null && Number.isFinite(env) ? env : JOBS_MIN_BYTES;
+  if (bytes < minBytes) {
+    out.write(`--jobs ${jobs}: ${bundles.length} bundles, ${(bytes / 1048576).toFixed(1)} MiB of archives: one process (workers pay off from ${(minBytes / 1048576).toFixed(0)} MiB)\n`);
+    return null;
+  }
   const groups: string[][] = Array.from({ length: Math.min(jobs, bundles.length) }, () => []);
   const sized = bundles.map((b) => ({ b, size: safeSize(b) })).sort((x, y) => y.size - x.size);
   const load = groups.map(() => 0);
@@ -117,6 +133,14 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
     return code;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -5,7 +5,7 @@ import { main } from '../../src/cli.js';
 import { openStore } from '../../src/store/db.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { buildRca } from '../../src/rca/findings.js';
-import { REPO, SAMPLES, tempDir } from '../helpers.js';
+import { REPO, runCli, SAMPLES, tempDir } from '../helpers.js';
 
 const COUNTS = `SELECT (SELECT count(*) FROM sources) s, (SELECT count(*) FROM hosts) h, (SELECT count(*) FROM log_events) l,
   (SELECT count(*) FROM overflow_events) o, (SELECT count(*) FROM counter_samples) c, (SELECT count(*) FROM sockets) k,
@@ -32,12 +32,21 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('ingest --jobs', () =
     const seq = join(t.dir, 'seq.duckdb');
     const par = join(t.dir, 'par.duckdb');
     expect(await main(['ingest', '--db', seq, ...inputs], { exitOverride: true })).toBe(3); // truth.json / README are not inputs
-    expect(await main(['ingest', '--db', par, '--jobs', '2', ...inputs], { exitOverride: true })).toBe(3);
+    // These bundles are small: workers only when the threshold is lifted.
+    process.env.BUNDLESCOPE_JOBS_MIN_BYTES = '0';
+    try {
+      expect(await main(['ingest', '--db', par, '--jobs', '2', ...inputs], { exitOverride: true })).toBe(3);
+    } finally {
+      delete process.env.BUNDLESCOPE_JOBS_MIN_BYTES;
+    }
     const a = await summary(seq);
     const b = await summary(par);
     expect(b).toEqual(a);
     expect(a.counts).toMatchObject({ h: 6 }); // 5 bundles + other9 from the central syslog copy
-    expect(await main(['ingest', '--db', par, '--jobs', '2', ...inputs], { exitOverride: true })).toBe(3);
+    // Without the override the same command uses one process (and finds everything there).
+    const text = await runCli(['ingest', '--db', par, '--jobs', '2', ...inputs]);
+    expect(text.code).toBe(3);
+    expect(text.err).toMatch(/^--jobs 2: 7 bundles, 0\.0 MiB of archives: one process \(workers pay off from 32 MiB\)$/m);
     expect((await summary(par)).counts).toEqual(a.counts);
   }, 120_000);
 });
