@@ -302,6 +302,45 @@ export async function genFleet(dir, count, distDir) {
   return { kind: 'sosreport', count, files, bytes, templates: templates.map(([n]) => n) };
 }
 
+/**
+ * `count` large sosreports (plain .tar, so they weigh what a real bundle's logs weigh): the web01
+ * sample spec renamed to big01…, with `lines` more /var/log/messages lines each (ordinary daemon
+ * traffic, one day, and a TIME_WAIT overflow burst every 5,000 lines). Returns the truth.
+ */
+export async function genBigFleet(dir, count, lines, distDir) {
+  const { web01 } = await import(join(distDir, 'samples', 'generate.js'));
+  const { sosreportEntries, syslogStamp } = await import(join(distDir, 'samples', 'sos.js'));
+  const { makeTarball } = await import(join(distDir, 'samples', 'tarball.js'));
+  mkdirSync(dir, { recursive: true });
+  const files = [];
+  let bytes = 0;
+  let overflow = 0;
+  for (let i = 0; i < count; i++) {
+    const host = `big${String(i + 1).padStart(2, '0')}`;
+    const spec = JSON.parse(JSON.stringify(web01().spec).replaceAll('web01', host));
+    const r = rng(100 + i);
+    const t0 = spec.collectedUtcMs - 86_400_000;
+    const extra = [];
+    for (let k = 0; k < lines; k++) {
+      const ts = t0 + Math.floor((k / lines) * 86_000_000);
+      const stamp = syslogStamp(ts, spec.tz);
+      if (k % 5000 === 4999) {
+        extra.push(`${stamp} ${host} kernel: TCP: time wait bucket table overflow`);
+        overflow++;
+      } else {
+        extra.push(`${stamp} ${host} nginx[${1000 + Math.floor(r() * 50)}]: 10.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}.${Math.floor(r() * 255)} "GET /api/v1/items/${Math.floor(r() * 1e6)} HTTP/1.1" 200 ${Math.floor(r() * 9000)}`);
+      }
+    }
+    spec.messages = [...extra, ...spec.messages];
+    const base = `sosreport-${host}-2026-03-12-${(i * 104729 + 4711).toString(36).padStart(7, 'b').slice(-7)}`;
+    const file = join(dir, `${base}.tar`);
+    if (!existsSync(file)) writeFileSync(file, await makeTarball(sosreportEntries(spec, base), 'none'));
+    bytes += statSync(file).size;
+    files.push(file);
+  }
+  return { kind: 'sosreport', count, lines, files, bytes, overflow };
+}
+
 /** Generate (or reuse, when the manifest says the same parameters) every bench input. */
 export async function generateAll(dir, params, distDir, log = () => {}) {
   mkdirSync(dir, { recursive: true });
@@ -340,5 +379,10 @@ export async function generateAll(dir, params, distDir, log = () => {}) {
   const fleet = await genFleet(fleetDir, params.fleet, distDir);
   log(`fleet     ${fleet.count} sosreports in ${fleetDir} (${(fleet.bytes / 1e6).toFixed(1)} MB, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   out.fleet = { file: fleetDir, ...fleet };
+  const bigDir = join(dir, 'bigfleet');
+  const t1 = performance.now();
+  const big = await genBigFleet(bigDir, params.bigFleet, params.bigLines, distDir);
+  log(`bigfleet  ${big.count} sosreports × ${big.lines.toLocaleString('en')} more log lines in ${bigDir} (${(big.bytes / 1e6).toFixed(1)} MB, ${((performance.now() - t1) / 1000).toFixed(1)} s)`);
+  out.bigfleet = { file: bigDir, ...big };
   return out;
 }

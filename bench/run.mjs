@@ -35,8 +35,8 @@ const opt = (f, d) => {
 const QUICK = flag('--quick');
 const DATA = resolve(ROOT, opt('--data', QUICK ? 'bench-data/quick' : 'bench-data'));
 const PARAMS = QUICK
-  ? { syslogLines: 20_000, journalBytes: 2_000_000, slabSnapshots: 50, fleet: 4, fleetSizes: [2, 4] }
-  : { syslogLines: 5_000_000, journalBytes: 520_000_000, slabSnapshots: 10_000, fleet: 200, fleetSizes: [50, 100, 200] };
+  ? { syslogLines: 20_000, journalBytes: 2_000_000, slabSnapshots: 50, fleet: 4, fleetSizes: [2, 4], bigFleet: 2, bigLines: 2_000 }
+  : { syslogLines: 5_000_000, journalBytes: 520_000_000, slabSnapshots: 10_000, fleet: 200, fleetSizes: [50, 100, 200], bigFleet: 8, bigLines: 300_000 };
 
 const failures = [];
 const log = (s) => process.stderr.write(s + '\n');
@@ -310,6 +310,25 @@ async function main() {
     if (r.code === 0) check(`fleet ${n} --jobs 2`, 'hosts', (await query(two, 'SELECT count(*) AS n FROM hosts'))[0].n, n);
     rmSync(two, { force: true });
   }
+  // --- large bundles: where worker processes pay off -----------------------------------------
+  const big = inputs.bigfleet;
+  {
+    const one = freshDb('bigfleet-1proc.duckdb');
+    r = await cli(['ingest', ...big.files, '--db', one]);
+    const row1 = record('bigfleet', `${big.count} large bundles, 1 process`, r, { bundles: big.count, mb: mb(big.bytes) });
+    row1.processes = 1;
+    const apiLines = big.count * big.lines - big.overflow;
+    const apiSql = "SELECT count(*) AS n FROM log_events WHERE contains(message, '/api/v1/items/')";
+    if (r.code === 0) check('bigfleet 1 process', 'generated log lines', (await query(one, apiSql))[0].n, apiLines);
+    rmSync(one, { force: true });
+    const two = freshDb('bigfleet-jobs2.duckdb');
+    // No override here: these bundles are above the --jobs threshold, as a user's would be.
+    r = await measure(node, [CLI, 'ingest', '--jobs', '2', ...big.files, '--db', two], QUICK ? { env: { BUNDLESCOPE_JOBS_MIN_BYTES: '0' } } : {});
+    const row2 = record('bigfleet', `${big.count} large bundles, --jobs 2`, r, { bundles: big.count, mb: mb(big.bytes) });
+    row2.processes = 2;
+    if (r.code === 0) check('bigfleet --jobs 2', 'generated log lines', (await query(two, apiSql))[0].n, apiLines);
+    rmSync(two, { force: true });
+  }
   if (!flag('--keep-db')) rmSync(syDb, { force: true });
 
   results.machine.loadavg_end = os.loadavg();
@@ -353,7 +372,7 @@ function targets(res) {
     const ratio = bj.wall_s / nj.wall_s;
     out.push({ target: 'journal JSON ingest within 1.5× of read_json time', value: `${ratio.toFixed(2)}× read_json`, met: ratio <= 1.5 });
   }
-  const bsRuns = res.steps.filter((s) => s.name.startsWith('bundlescope') || s.group === 'fleet' || s.group === 'analysis');
+  const bsRuns = res.steps.filter((s) => s.name.startsWith('bundlescope') || s.group === 'fleet' || s.group === 'bigfleet' || s.group === 'analysis');
   const peak = Math.max(...bsRuns.map((s) => s.rss_mib ?? 0));
   const peakStep = bsRuns.find((s) => s.rss_mib === peak);
   out.push({ target: 'peak RSS < 1 GB (1000 MB) for every bundlescope run', value: `${(peak * 1.048576).toFixed(0)} MB (${peakStep?.group} ${peakStep?.name})`, met: peak * 1.048576 < 1000 });
@@ -378,9 +397,12 @@ function targets(res) {
     const one = f1.length >= 2
       ? `; 1 process: ${f1.map((s) => `${s.bundles} in ${s.wall_s.toFixed(1)} s`).join(', ')}, marginal ${marg1.map((x) => (x * 1000).toFixed(0) + ' ms').join(' / ')} (max/min ${(Math.max(...marg1) / Math.min(...marg1)).toFixed(2)}), CPU/wall at ${f1[f1.length - 1].bundles} ${(f1[f1.length - 1].cpu_s / f1[f1.length - 1].wall_s).toFixed(2)} cores`
       : '';
+    const b1 = res.steps.find((s) => s.group === 'bigfleet' && s.processes === 1 && s.code === 0);
+    const b2 = res.steps.find((s) => s.group === 'bigfleet' && s.processes === 2 && s.code === 0);
+    const large = b1 && b2 ? `; large bundles (${b1.bundles}): --jobs 2 ${(b1.wall_s / b2.wall_s).toFixed(2)}× one process, ${(b2.cpu_s / b2.wall_s).toFixed(2)} cores busy` : '';
     out.push({
       target: 'fleet: both cores used, time linear in bundles',
-      value: `--jobs 2: ${fl.map((s) => `${s.bundles} in ${s.wall_s.toFixed(1)} s`).join(', ')}; marginal ${marg.map((x) => (x * 1000).toFixed(0) + ' ms').join(' / ')} per bundle (max/min ${spread.toFixed(2)}); --jobs 2 vs 1 at ${big.bundles}: ${speedup ? speedup.toFixed(2) + '×' : '?'}${one}`,
+      value: `--jobs 2: ${fl.map((s) => `${s.bundles} in ${s.wall_s.toFixed(1)} s`).join(', ')}; marginal ${marg.map((x) => (x * 1000).toFixed(0) + ' ms').join(' / ')} per bundle (max/min ${spread.toFixed(2)}); --jobs 2 vs 1 at ${big.bundles}: ${speedup ? speedup.toFixed(2) + '×' : '?'}${one}${large}`,
       met: marg.every((x) => x > 0) && spread <= 1.25 && (speedup ?? 0) >= 1.5,
     });
   }
@@ -424,6 +446,7 @@ function renderMarkdown(res) {
   L.push(`| journal \`${i.journal.file}\` | ${f1(mb(i.journal.bytes))} MB | ${i.journal.entries.toLocaleString('en')} | journalctl -o json, ${i.journal.overflow_lines.toLocaleString('en')} overflow entries |`);
   L.push(`| slabinfo \`${i.slab.file}\` | ${f1(mb(i.slab.bytes))} MB | ${i.slab.lines.toLocaleString('en')} | ${i.slab.snapshots.toLocaleString('en')} snapshots × ${i.slab.caches} caches |`);
   L.push(`| fleet \`${i.fleet.file}/\` | ${f1(mb(i.fleet.bytes))} MB | ${i.fleet.count} bundles | .tar.xz from the web01/app02/db01 sample specs |`);
+  if (i.bigfleet) L.push(`| large bundles \`${i.bigfleet.file}/\` | ${f1(mb(i.bigfleet.bytes))} MB | ${i.bigfleet.count} bundles | .tar, web01 spec + ${i.bigfleet.lines.toLocaleString('en')} messages lines each, ${i.bigfleet.overflow.toLocaleString('en')} overflow lines in all |`);
   L.push('');
   L.push('| step | what | wall s | CPU s | peak RSS MiB | MB/s | lines/s | vs reference | load |');
   L.push('|---|---|--:|--:|--:|--:|--:|---|--:|');
@@ -439,6 +462,9 @@ function renderMarkdown(res) {
       vs = [lnv ? `${(lnv.wall_s / s.wall_s).toFixed(2)}× lnav's throughput` : null, csv ? `${(s.wall_s / csv.wall_s).toFixed(2)}× read_csv's time` : null].filter(Boolean).join('; ');
     } else if (s.group === 'journal' && s.name === 'bundlescope ingest' && ref.journal) {
       vs = `${(s.wall_s / ref.journal.wall_s).toFixed(2)}× read_json's time`;
+    } else if (s.group === 'bigfleet') {
+      const one = res.steps.find((x) => x.group === 'bigfleet' && x.processes === 1 && x.code === 0);
+      vs = `${(s.wall_s / s.bundles).toFixed(2)} s/bundle${s.processes === 2 && one ? `; ${(one.wall_s / s.wall_s).toFixed(2)}× one process` : ''}`;
     } else if (s.group === 'fleet') {
       vs = `${(s.bundles / s.wall_s).toFixed(1)} bundles/s, ${(s.wall_s / s.bundles * 1000).toFixed(0)} ms/bundle${s.rss_sum_mib ? `; RSS of both ${s.rss_sum_mib.toFixed(0)} MiB` : ''}`;
     } else if (s.db_mb) vs = `database ${s.db_mb.toFixed(0)} MB`;
