@@ -21,13 +21,22 @@ let n = 0;
 /** mtime dates RFC 3164 lines: the same for both copies. */
 const MTIME = new Date('2026-01-05T12:00:00Z');
 
-async function both(text: string | Buffer, opts: IngestOptions = {}, fast = true, label = '') {
+/** The same text as a plain file (fast path, or its fallback) and gzip'd (the line parser), same mtime. */
+function writePair(text: string | Buffer): { plain: string; gz: string } {
   const plain = join(t.dir, `s${++n}.log`);
   const gz = join(t.dir, `s${n}.log.gz`);
   writeFileSync(plain, text);
   writeFileSync(gz, gzipSync(Buffer.from(text)));
   utimesSync(plain, MTIME, MTIME);
   utimesSync(gz, MTIME, MTIME);
+  return { plain, gz };
+}
+
+const strip = (s: Awaited<ReturnType<typeof ingestPaths>>) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
+
+/** Ingests both copies and compares everything stored; `fast`: whether the plain one must take the fast path. */
+async function both(text: string | Buffer, opts: IngestOptions = {}, fast: boolean | null = true, label = '') {
+  const { plain, gz } = writePair(text);
   const before = syslogFastStats.files;
   const a = await openStore(join(t.dir, `fast${n}.duckdb`));
   const b = await openStore(join(t.dir, `js${n}.duckdb`));
@@ -35,39 +44,23 @@ async function both(text: string | Buffer, opts: IngestOptions = {}, fast = true
     const sa = await ingestPaths(a, [plain], opts);
     const reason = syslogFastStats.lastReason;
     syslogFastStats.lastReason = '';
-    expect({ label, fast: syslogFastStats.files - before, why: fast ? reason : reason !== '' || 'no reason' })
-      .toEqual({ label, fast: fast ? 1 : 0, why: fast ? '' : true });
+    const took = syslogFastStats.files - before;
+    if (fast !== null) {
+      expect({ label, fast: took, why: fast ? reason : reason !== '' || 'no reason' })
+        .toEqual({ label, fast: fast ? 1 : 0, why: fast ? '' : true });
+    }
     const sb = await ingestPaths(b, [gz], opts);
-    expect(syslogFastStats.files).toBe(before + (fast ? 1 : 0)); // the gzip'd one never does
-    const strip = (s: typeof sa) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
+    expect(syslogFastStats.files).toBe(before + took); // the gzip'd one never does
     expect(strip(sa)).toEqual(strip(sb));
     const [ta, tb] = [await storedTables(a, true), await storedTables(b, true)];
     expect(ta).toEqual(tb);
-    // A fast-path attempt that was rolled back leaves no gap in the source ids.
-    expect((await a.conn.runAndReadAll('SELECT source_id FROM sources')).getRows()).toEqual([[1n]]);
-    // A rerun of the same file is a no-op.
-    expect((await ingestPaths(a, [plain], opts)).map((s) => s.status)).toEqual(['unchanged']);
+    if (sa.every((x) => x.status === 'loaded')) {
+      // A fast-path attempt that was rolled back leaves no gap in the source ids.
+      expect((await a.conn.runAndReadAll('SELECT source_id FROM sources')).getRows()).toEqual([[1n]]);
+      // A rerun of the same file is a no-op.
+      expect((await ingestPaths(a, [plain], opts)).map((s) => s.status)).toEqual(['unchanged']);
+    }
     return { ta, sa };
-  } finally {
-    a.close();
-    b.close();
-  }
-}
-
-/** both() for a file that may take either path (the tables must agree whichever it takes). */
-async function bothAnyPath(text: string, opts: IngestOptions = {}) {
-  const plain = join(t.dir, `p${++n}.log`);
-  const gz = join(t.dir, `p${n}.log.gz`);
-  writeFileSync(plain, text);
-  writeFileSync(gz, gzipSync(Buffer.from(text)));
-  utimesSync(plain, MTIME, MTIME);
-  utimesSync(gz, MTIME, MTIME);
-  const a = await openStore(join(t.dir, `pf${n}.duckdb`));
-  const b = await openStore(join(t.dir, `pj${n}.duckdb`));
-  try {
-    const strip = (s: Awaited<ReturnType<typeof ingestPaths>>) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
-    expect(strip(await ingestPaths(a, [plain], opts))).toEqual(strip(await ingestPaths(b, [gz], opts)));
-    expect(await storedTables(a, true)).toEqual(await storedTables(b, true));
   } finally {
     a.close();
     b.close();
@@ -235,7 +228,7 @@ describe('plain syslog through read_csv', () => {
       async (lines, tz) => {
         // both() compares every stored table of the plain file (fast path, or its fallback) with the gzip'd one.
         const before = syslogFastStats.files + syslogFastStats.fallbacks;
-        await bothAnyPath(lines.join('\n') + '\n', { tz, as: 'syslog' });
+        await both(lines.join('\n') + '\n', { tz, as: 'syslog' }, null);
         expect(syslogFastStats.files + syslogFastStats.fallbacks).toBe(before + 1);
       }), { numRuns: 25, seed: 4711 });
   }, 120_000);
