@@ -496,7 +496,7 @@ function hostFixer(opts: IngestOptions, fallbackHost: string | null): { fix: (ro
  */
 async function ingestFast(
   store: Store, kind: 'journal-json' | 'syslog', path: string, bytes: number, ctx: ParseContext, sum: InputSummary,
-  opts: IngestOptions, fallbackHost: string | null, knownSha: string | null,
+  opts: IngestOptions, fallbackHost: string | null, knownSha: string | null, gzip = false,
 ): Promise<'unchanged' | { done: boolean; sha: string }> {
   let shown = 0;
   const onBytes = opts.progress
@@ -506,14 +506,18 @@ async function ingestFast(
       opts.progress!(`${basename(path)}: ${(seen / 1e6).toFixed(0)} MB of ${(bytes / 1e6).toFixed(0)} MB read`);
     }
     : undefined;
-  const scan: Promise<{ sha256: string }> = kind === 'journal-json' ? scanJournalJson(path) : scanSyslog(path, onBytes);
+  // A gzip file is hashed before (knownSha, of its compressed bytes); the scan then checks its lines,
+  // under the same limit as the line parser puts on decompressed side files.
+  const maxBytes = { ...DEFAULT_LIMITS, ...opts.limits }.maxTotalBytes;
+  const scan: Promise<{ sha256: string }> = kind === 'journal-json' ? scanJournalJson(path) : scanSyslog(path, onBytes, gzip ? { gzip, maxBytes } : {});
+  scan.catch(() => {}); // a damaged file can fail the scan before anything awaits it (handled below)
   const hosts = hostFixer(opts, fallbackHost);
   const load = new Load(store.conn);
   let result;
   let srcId = -1;
   let linesRead = false;
   try {
-    if (kind === 'syslog') linesRead = await readSyslogLines(store.conn, path, scan as Promise<SyslogScan>);
+    if (kind === 'syslog') linesRead = await readSyslogLines(store.conn, path, scan as Promise<SyslogScan>, gzip);
     await load.begin();
     srcId = await load.newSource({ parent_id: null, host: sum.host, kind, path, sha256: knownSha, bytes });
     if (kind === 'journal-json') {
@@ -533,7 +537,7 @@ async function ingestFast(
       syslogFastStats.lastReason = (e as Error).message;
     }
     const s = await scan.catch(() => null);
-    return { done: false, sha: s?.sha256 ?? await sha256File(path) };
+    return { done: false, sha: knownSha ?? s?.sha256 ?? await sha256File(path) };
   }
   if (kind === 'syslog') await dropSyslogLines(store.conn);
   const { sha256: sha } = await scan;
@@ -560,7 +564,7 @@ async function ingestFast(
     await load.rollback();
     throw e;
   }
-  return { done: true, sha };
+  return { done: true, sha: knownSha ?? sha };
 }
 
 /** Which known host a side file belongs to: --host, else a known host named in its path. */
@@ -670,8 +674,10 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   };
   sum.host = fallbackHost ?? dataHost;
   // DuckDB's readers take a path as a glob pattern: a name with glob characters is read line by line.
-  if ((fmt.kind === 'journal-json' || fmt.kind === 'syslog') && rawCompression(path) === 'none' && !/[*?[\]{}]/.test(path)) {
-    const fast = await ingestFast(store, fmt.kind, path, st.size, ctx, sum, opts, fallbackHost, sha);
+  // (A gzip'd syslog file too: DuckDB reads gzip itself; other compressions take the line parser.)
+  const comp = rawCompression(path);
+  if ((comp === 'none' ? fmt.kind === 'journal-json' || fmt.kind === 'syslog' : comp === 'gzip' && fmt.kind === 'syslog') && !/[*?[\]{}]/.test(path)) {
+    const fast = await ingestFast(store, fmt.kind as 'syslog' | 'journal-json', path, st.size, ctx, sum, opts, fallbackHost, sha, comp === 'gzip');
     if (fast === 'unchanged') return unchanged();
     if (fast.done) return sum;
     // DuckDB could not take it as it is: the JavaScript parser, with the sha256 already known.

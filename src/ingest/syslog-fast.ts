@@ -29,6 +29,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
 import type { ParseContext } from '../model.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -55,8 +56,15 @@ function lineStart(b: number): boolean {
 
 const isDigit = (b: number) => b >= 48 && b <= 57;
 
+export interface ScanOptions {
+  /** The file is gzip: the lines are checked after gunzip (the sha256 is of the decompressed bytes). */
+  gzip?: boolean;
+  /** More decompressed bytes than this: does not fit (the line parser reports the limit). */
+  maxBytes?: number;
+}
+
 /** sha256 of the file and whether its lines can take the fast path, in one read. */
-export async function scanSyslog(path: string, onBytes?: (bytes: number) => void): Promise<SyslogScan> {
+export async function scanSyslog(path: string, onBytes?: (bytes: number) => void, opts: ScanOptions = {}): Promise<SyslogScan> {
   const hash = createHash('sha256');
   let fits = true;
   let lines = 0;
@@ -65,11 +73,23 @@ export async function scanSyslog(path: string, onBytes?: (bytes: number) => void
   let lastByte = 10;
   let digitStarts = 0;
   let carry: Buffer | null = null; // bytes after the last newline seen (checked for UTF-8 once the line ends)
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const input = opts.gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  if (opts.gzip) {
+    raw.on('error', (e) => input.destroy(e));
+    input.on('error', () => {}); // (the loop below gets it; no late event goes unhandled)
+  }
+  for await (const c of input) {
     const chunk = c as Buffer;
     hash.update(chunk);
     bytes += chunk.length;
     onBytes?.(bytes);
+    if (opts.maxBytes != null && bytes > opts.maxBytes) {
+      fits = false;
+      input.destroy();
+      raw.destroy();
+      break;
+    }
     if (!fits || chunk.length === 0) continue;
     if (chunk.indexOf(0) >= 0 || chunk.indexOf(13) >= 0 || chunk.indexOf(0x1f) >= 0 || (atStart && !lineStart(chunk[0]!))) {
       fits = false;
@@ -272,7 +292,7 @@ const LINES_TABLE = 'temp.syslog_fast_lines';
  * scans a table created inside the open transaction on one thread only (measured 2× slower).
  * Returns false when the file does not fit; `dropSyslogLines` removes the table.
  */
-export async function readSyslogLines(conn: DuckDBConnection, path: string, scan: Promise<SyslogScan>): Promise<boolean> {
+export async function readSyslogLines(conn: DuckDBConnection, path: string, scan: Promise<SyslogScan>, gzip = false): Promise<boolean> {
   // Line numbers: DuckDB keeps insertion order by default, so the row ids of this table are the
   // lines in file order. Reading straight from read_csv WITH ORDINALITY makes the whole INSERT
   // single-threaded, and numbering afterwards by UPDATE rewrites the column (both measured
@@ -281,8 +301,12 @@ export async function readSyslogLines(conn: DuckDBConnection, path: string, scan
   if (pio.getRows()[0]![0] !== true) return false;
   // Read while the scan hashes and checks the file (it needs little of the two cores); a file the
   // scan turns down is dropped again. An error (say, a line longer than max_line_size) is a no.
+  // A gzip file only once the scan has seen all of it within the size limit (a bomb is never
+  // handed to DuckDB).
+  if (gzip && !(await scan.then((x) => x.fits, () => false))) return false;
   const read = conn.run(`CREATE OR REPLACE TEMP TABLE syslog_fast_lines AS SELECT line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
-    header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LOG_LINE})`)
+    header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LOG_LINE},
+    compression = '${gzip ? 'gzip' : 'none'}')`)
     .then(() => true, () => false);
   const [fits, ok] = await Promise.all([scan.then((s) => s.fits, () => false), read]);
   if (fits && ok) return true;

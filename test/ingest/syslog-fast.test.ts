@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import lzma from 'lzma-native';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { scanSyslog, syslogFastStats, zoneOffsetSql } from '../../src/ingest/syslog-fast.js';
@@ -21,48 +22,66 @@ let n = 0;
 /** mtime dates RFC 3164 lines: the same for both copies. */
 const MTIME = new Date('2026-01-05T12:00:00Z');
 
-/** The same text as a plain file (fast path, or its fallback) and gzip'd (the line parser), same mtime. */
-function writePair(text: string | Buffer): { plain: string; gz: string } {
+/**
+ * The same text as a plain file and a gzip'd one (both may take the fast path: DuckDB reads gzip)
+ * and an xz'd one (always the line parser), all with the same mtime.
+ */
+async function writeCopies(text: string | Buffer): Promise<{ plain: string; gz: string; xz: string }> {
   const plain = join(t.dir, `s${++n}.log`);
   const gz = join(t.dir, `s${n}.log.gz`);
+  const xz = join(t.dir, `s${n}.log.xz`);
   writeFileSync(plain, text);
   writeFileSync(gz, gzipSync(Buffer.from(text)));
-  utimesSync(plain, MTIME, MTIME);
-  utimesSync(gz, MTIME, MTIME);
-  return { plain, gz };
+  writeFileSync(xz, await lzma.compress(Buffer.from(text), { preset: 1 }));
+  for (const f of [plain, gz, xz]) utimesSync(f, MTIME, MTIME);
+  return { plain, gz, xz };
 }
 
 const strip = (s: Awaited<ReturnType<typeof ingestPaths>>) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
 
-/** Ingests both copies and compares everything stored; `fast`: whether the plain one must take the fast path. */
+/**
+ * Ingests the three copies and compares everything stored; `fast`: whether the plain and the
+ * gzip'd copies must take the fast path (null: either).
+ */
 async function both(text: string | Buffer, opts: IngestOptions = {}, fast: boolean | null = true, label = '') {
-  const { plain, gz } = writePair(text);
-  const before = syslogFastStats.files;
+  const { plain, gz, xz } = await writeCopies(text);
   const a = await openStore(join(t.dir, `fast${n}.duckdb`));
+  const g = await openStore(join(t.dir, `gz${n}.duckdb`));
   const b = await openStore(join(t.dir, `js${n}.duckdb`));
   try {
-    const sa = await ingestPaths(a, [plain], opts);
-    const reason = syslogFastStats.lastReason;
-    syslogFastStats.lastReason = '';
-    const took = syslogFastStats.files - before;
-    if (fast !== null) {
-      expect({ label, fast: took, why: fast ? reason : reason !== '' || 'no reason' })
-        .toEqual({ label, fast: fast ? 1 : 0, why: fast ? '' : true });
+    const took: number[] = [];
+    const sums = [];
+    for (const [store, file] of [[a, plain], [g, gz]] as const) {
+      const before = syslogFastStats.files;
+      sums.push(await ingestPaths(store, [file], opts));
+      const reason = syslogFastStats.lastReason;
+      syslogFastStats.lastReason = '';
+      took.push(syslogFastStats.files - before);
+      if (fast !== null) {
+        expect({ label, file: file.slice(-3), fast: took.at(-1), why: fast ? reason : reason !== '' || 'no reason' })
+          .toEqual({ label, file: file.slice(-3), fast: fast ? 1 : 0, why: fast ? '' : true });
+      }
     }
-    const sb = await ingestPaths(b, [gz], opts);
-    expect(syslogFastStats.files).toBe(before + took); // the gzip'd one never does
+    const [sa, sg] = sums as [Awaited<ReturnType<typeof ingestPaths>>, Awaited<ReturnType<typeof ingestPaths>>];
+    const before = syslogFastStats.files;
+    const sb = await ingestPaths(b, [xz], opts);
+    expect(syslogFastStats.files).toBe(before); // the xz'd one never does
     expect(strip(sa)).toEqual(strip(sb));
-    const [ta, tb] = [await storedTables(a, true), await storedTables(b, true)];
+    expect(strip(sg)).toEqual(strip(sb));
+    const [ta, tg, tb] = [await storedTables(a, true), await storedTables(g, true), await storedTables(b, true)];
     expect(ta).toEqual(tb);
+    expect(tg).toEqual(tb);
     if (sa.every((x) => x.status === 'loaded')) {
       // A fast-path attempt that was rolled back leaves no gap in the source ids.
       expect((await a.conn.runAndReadAll('SELECT source_id FROM sources')).getRows()).toEqual([[1n]]);
       // A rerun of the same file is a no-op.
       expect((await ingestPaths(a, [plain], opts)).map((s) => s.status)).toEqual(['unchanged']);
+      expect((await ingestPaths(g, [gz], opts)).map((s) => s.status)).toEqual(['unchanged']);
     }
     return { ta, sa };
   } finally {
     a.close();
+    g.close();
     b.close();
   }
 }
@@ -168,7 +187,7 @@ describe('plain syslog through read_csv', () => {
     ] as const) {
       const before = syslogFastStats.fallbacks;
       await both(lines.join('\n') + '\n', {}, false, why);
-      expect([why, syslogFastStats.fallbacks - before]).toEqual([why, 1]);
+      expect([why, syslogFastStats.fallbacks - before]).toEqual([why, 2]); // the plain and the gzip'd copy
     }
     // A local time that happens twice (autumn) or never (spring) in the zone: the JavaScript clock.
     for (const line of ['Oct 26 02:30:00 web01 app: repeated hour', 'Mar 30 02:30:00 web01 app: in the gap']) {
@@ -229,9 +248,45 @@ describe('plain syslog through read_csv', () => {
         // both() compares every stored table of the plain file (fast path, or its fallback) with the gzip'd one.
         const before = syslogFastStats.files + syslogFastStats.fallbacks;
         await both(lines.join('\n') + '\n', { tz, as: 'syslog' }, null);
-        expect(syslogFastStats.files + syslogFastStats.fallbacks).toBe(before + 1);
+        expect(syslogFastStats.files + syslogFastStats.fallbacks).toBe(before + 2); // plain and gzip'd
       }), { numRuns: 25, seed: 4711 });
   }, 120_000);
+
+  it('takes gzip files, but not a damaged one, nor one larger than --max-total-bytes once decompressed', async () => {
+    const text = ODD_3164.slice(0, 8).join('\n') + '\n';
+    // Cut short: the scan fails, the line parser keeps what it could read and says so.
+    const cut = join(t.dir, 'cut.log.gz');
+    const whole = gzipSync(Buffer.from(text.repeat(50)));
+    writeFileSync(cut, whole.subarray(0, whole.length - 40));
+    const s = await openStore(join(t.dir, 'cut.duckdb'));
+    try {
+      const [files, fallbacks] = [syslogFastStats.files, syslogFastStats.fallbacks];
+      const [sum] = await ingestPaths(s, [cut]);
+      expect([sum!.status, sum!.issues.map((i) => i.code).filter((c) => c !== 'no-host')]).toEqual(['loaded', ['truncated-input']]);
+      expect([syslogFastStats.files - files, syslogFastStats.fallbacks - fallbacks]).toEqual([0, 1]);
+      expect((await s.conn.runAndReadAll('SELECT partial FROM sources')).getRows()).toEqual([[true]]);
+    } finally {
+      s.close();
+    }
+    // Over the limit once decompressed: the same outcome as the xz'd copy through the line parser
+    // (plain files have no such limit).
+    const { gz, xz } = await writeCopies(text.repeat(20));
+    const g = await openStore(join(t.dir, 'limit-gz.duckdb'));
+    const x = await openStore(join(t.dir, 'limit-xz.duckdb'));
+    try {
+      const before = syslogFastStats.files;
+      const opts = { limits: { maxTotalBytes: 1000 } };
+      const [sg, sx] = [await ingestPaths(g, [gz], opts), await ingestPaths(x, [xz], opts)];
+      expect(syslogFastStats.files).toBe(before);
+      const outcome = (r: typeof sg) => r.map((y) => [y.status, (y.error as { code?: string } | null)?.code ?? null, y.error?.message.replace(/^\w+ data/, '')]);
+      expect(outcome(sg)).toEqual(outcome(sx));
+      expect(outcome(sg)).toEqual([['failed', 'too-large', ' expands to more than 1000 bytes (limit --max-total-bytes)']]);
+      expect(await storedTables(g, true)).toEqual(await storedTables(x, true));
+    } finally {
+      g.close();
+      x.close();
+    }
+  });
 
   it('scans: counts lines, with and without a final newline, and checks every line start', async () => {
     const p = join(t.dir, 'scan.log');
