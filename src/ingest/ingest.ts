@@ -117,7 +117,7 @@ async function ingestGroup(store: Store, group: string[], opts: IngestOptions, h
     return sums;
   } catch (e) {
     await load.rollback();
-    if (!(e instanceof BatchAbort) && !(e instanceof Error)) throw e;
+    if (!(e instanceof Error)) throw e; // (BatchAbort or a failed COMMIT: redo one by one)
     // One transaction each: the bundle that failed fails alone, the others load. What is cached
     // of the database (hashes, hosts) is read again first, in case it was the cause.
     forgetKnownInputs(store.conn);
@@ -386,8 +386,8 @@ interface BundleBatch {
 }
 
 class BatchAbort extends Error {
-  constructor(readonly reason: unknown) {
-    super('a bundle of the group failed');
+  constructor(cause: unknown) {
+    super('a bundle of the group failed', { cause });
   }
 }
 
@@ -531,8 +531,8 @@ async function ingestFast(
     }
   } catch (e) {
     await load.rollback();
-    if (kind === 'syslog') await dropSyslogLines(store.conn);
     if (kind === 'syslog') {
+      await dropSyslogLines(store.conn);
       syslogFastStats.fallbacks++;
       syslogFastStats.lastReason = (e as Error).message;
     }
@@ -652,7 +652,8 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   // as the parse (and the load rolled back when the hash was already there); small or compressed
   // files are hashed first, which is cheap next to decompressing them.
   // (A file of the same size as one already loaded is hashed first: most likely a rerun.)
-  let hashInRead = st.size > HASH_FIRST_MAX_BYTES && rawCompression(path) === 'none' && !(await sameSizeLoaded(store, st.size));
+  const comp = rawCompression(path);
+  let hashInRead = st.size > HASH_FIRST_MAX_BYTES && comp === 'none' && !(await sameSizeLoaded(store, st.size));
   let sha: string | null = null;
   if (!hashInRead) {
     sha = await sha256File(path);
@@ -675,7 +676,6 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   sum.host = fallbackHost ?? dataHost;
   // DuckDB's readers take a path as a glob pattern: a name with glob characters is read line by line.
   // (A gzip'd syslog file too: DuckDB reads gzip itself; other compressions take the line parser.)
-  const comp = rawCompression(path);
   if ((comp === 'none' ? fmt.kind === 'journal-json' || fmt.kind === 'syslog' : comp === 'gzip' && fmt.kind === 'syslog') && !/[*?[\]{}]/.test(path)) {
     const fast = await ingestFast(store, fmt.kind as 'syslog' | 'journal-json', path, st.size, ctx, sum, opts, fallbackHost, sha, comp === 'gzip');
     if (fast === 'unchanged') return unchanged();

@@ -7,7 +7,7 @@
  * exactly as the JavaScript parser (syslog.ts) and the side-file host rules (ingest.ts hostFixer)
  * would, on both cores, with no row crossing into JavaScript (the SQL for a stamp form no line
  * has is left out). Overflow classification then reads the candidate kernel rows back a page at a
- * time (journal-fast.ts classifyLoaded). Measurements behind these choices: BENCHMARKS.md.
+ * time (fast-common.ts classifyLoaded). Measurements behind these choices: BENCHMARKS.md.
  *
  * The rules reproduced in SQL, line by line: the RFC 3164 year from the reference time (the month
  * and day more than one day after the reference date → the year before), local time in ctx.tz
@@ -36,7 +36,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Load } from '../store/load.js';
 import { localFields, offsetMinutesAt } from '../time.js';
 import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from './dmesg.js';
-import { classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from './journal-fast.js';
+import { classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
 
 export interface SyslogScan {
   sha256: string;

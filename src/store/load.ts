@@ -37,6 +37,9 @@ export interface SourceTotals {
 }
 
 const str = (a: DuckDBAppender, v: string | null | undefined) => (v == null ? a.appendNull() : a.appendVarchar(v));
+/** Epoch µs → TIMESTAMPTZ cell (NULL when unknown). */
+const tsz = (a: DuckDBAppender, v: number | null | undefined) =>
+  v == null || !Number.isFinite(v) ? a.appendNull() : a.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(v))));
 const big = (a: DuckDBAppender, v: number | null | undefined) =>
   v == null || !Number.isFinite(v) ? a.appendNull() : a.appendBigInt(BigInt(Math.trunc(v)));
 
@@ -486,12 +489,11 @@ export class Load {
   private async writeNewHosts(): Promise<void> {
     if (this.newHostsWritten === this.newHosts.size) return;
     const app = await this.conn.createAppender('hosts');
-    const ts = (v: number | null) => (v == null || !Number.isFinite(v) ? app.appendNull() : app.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(v)))));
     let i = 0;
     for (const { facts, src } of this.newHosts.values()) {
       if (i++ < this.newHostsWritten) continue;
       app.appendVarchar(facts.host); str(app, facts.kernel); str(app, facts.release); str(app, facts.timezone); str(app, facts.timezone_origin);
-      ts(facts.boot_time); ts(facts.collected_at); str(app, facts.boot_id); big(app, src);
+      tsz(app, facts.boot_time); tsz(app, facts.collected_at); str(app, facts.boot_id); big(app, src);
       app.endRow();
     }
     app.closeSync();
@@ -513,12 +515,11 @@ export class Load {
       // Column order of sql/schema/01_sources.sql.
       const app = await this.conn.createAppender('sources');
       const now = new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n);
-      const ts = (v: number | null) => (v == null || !Number.isFinite(v) ? app.appendNull() : app.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(v)))));
       for (const [id, m] of this.pending) {
         const t = this.total(id);
         big(app, id); big(app, m.parent_id); str(app, m.host); app.appendVarchar(m.kind); app.appendVarchar(m.path); str(app, m.sha256);
         big(app, m.bytes); big(app, t.rows); big(app, t.skipped); app.appendBoolean(m.partial); app.appendVarchar(m.netns ?? '');
-        ts(t.first_ts); ts(t.last_ts); app.appendTimestampTZ(now);
+        tsz(app, t.first_ts); tsz(app, t.last_ts); app.appendTimestampTZ(now);
         app.endRow();
       }
       app.closeSync();
