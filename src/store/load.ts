@@ -320,6 +320,7 @@ export interface KnownInputs {
 }
 
 const knownCache = new WeakMap<DuckDBConnection, KnownInputs>();
+const hostsCache = new WeakMap<DuckDBConnection, Set<string>>();
 
 /**
  * The content hashes and sizes of the inputs already stored, read once per connection and kept up
@@ -344,8 +345,6 @@ export function forgetKnownInputs(conn: DuckDBConnection): void {
   knownCache.delete(conn);
   hostsCache.delete(conn);
 }
-
-const hostsCache = new WeakMap<DuckDBConnection, Set<string>>();
 
 /** The hosts stored, read once per connection (see knownInputs); forgetKnownInputs drops it too. */
 async function knownHosts(conn: DuckDBConnection): Promise<Set<string>> {
@@ -372,7 +371,7 @@ export class Load {
   private writers = new Map<TableName, ChunkWriter>();
   private issues: { src: number | null; issue: Issue }[] = [];
   private totals = new Map<number, SourceTotals>();
-  /** Sources of this load, written in one INSERT at commit (one statement per source cost ~3 ms). */
+  /** Sources of this load, appended with their totals at commit (a statement per source cost ~3 ms). */
   private pending = new Map<number, SourceMeta & { partial: boolean }>();
   /** Hosts new to the database in this load: appended by writeNewHosts (cached once committed). */
   private newHosts = new Map<string, { facts: HostFacts; src: number }>();
