@@ -32,6 +32,9 @@ export interface FastResult {
 
 const CLASSIFY_PAGE = 20_000;
 
+/** Kernel messages that can be overflow candidates match this (case-insensitive) or hold "suppressed". */
+export const CANDIDATE_RE = 'overflow|table full|orphaned|memory|SYN flooding';
+
 /**
  * Overflow classification of a source whose log_events rows were inserted by SQL: the kernel rows
  * that can match a signature or a ratelimit summary (a superset of what classifyMessage /
@@ -40,15 +43,17 @@ const CLASSIFY_PAGE = 20_000;
  * The candidates go through JavaScript a page at a time (memory stays bounded when a file holds
  * hundreds of thousands of overflow lines): they are first put in a temporary table, which is
  * then read by line number (no query result stays open while the overflow rows are appended).
+ * `from` is where the source's rows are read: log_events, or a relation that yields the same rows
+ * with log_events' column names (the syslog path re-parses only the lines that can be candidates).
  */
-export async function classifyLoaded(load: Load, srcId: number, jsRows: LogEventRow[]): Promise<number> {
+export async function classifyLoaded(load: Load, srcId: number, jsRows: LogEventRow[], from = 'log_events'): Promise<number> {
   const conn = load.conn;
   await conn.run(`CREATE OR REPLACE TEMP TABLE classify_candidates AS
     SELECT host, epoch_us(ts) AS us, ts_quality, boot_id, mono_us, ident, pid, unit, priority, facility, transport, message, line_no
-    FROM log_events
+    FROM ${from}
     WHERE source_id = ${srcId}
       AND (ident = 'kernel' OR transport = 'kernel' OR (ident IS NULL AND transport IS NULL))
-      AND ((length(message) <= 400 AND regexp_matches(message, 'overflow|table full|orphaned|memory|SYN flooding', 'i'))
+      AND ((length(message) <= 400 AND regexp_matches(message, '${CANDIDATE_RE}', 'i'))
            OR contains(message, 'suppressed'))`);
   const num = (v: unknown) => (v == null ? null : Number(v));
   const js = jsRows.length ? [...jsRows].sort((a, b) => a.line_no - b.line_no) : [];
