@@ -98,6 +98,12 @@ const COLUMNS: { [K in TableName]: readonly Col[] } = {
 const CHUNK = 2048;
 /** Most distinct values of a string column in one chunk that are sent as an ENUM. */
 const MAX_DICT = 32;
+/**
+ * Fewest rows in a chunk for which strings are sent as ENUMs: a chunk of new ENUM types costs
+ * ~0.5 ms to create, more than copying a few hundred strings (a fleet of small bundles writes
+ * many short chunks with dictionaries that differ).
+ */
+const MIN_DICT_ROWS = 256;
 const TWO32 = 4294967296;
 
 /** Writes rows of one table into a reusable data chunk and appends it. */
@@ -131,7 +137,7 @@ class ChunkWriter {
         let dict: Map<string, number> | null = null;
         if (kind === 'str' && cols[c] !== SRC) {
           const vals = this.vals[c]!;
-          dict = new Map();
+          dict = n >= MIN_DICT_ROWS ? new Map() : null;
           for (let i = 0; i < n; i++) {
             const v = (get as (r: unknown) => string | null | undefined)(rows[off + i]);
             vals[i] = v;
