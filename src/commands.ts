@@ -12,8 +12,7 @@ import { renderJson, renderMarkdown } from './rca/render.js';
 import { renderHtml } from './rca/html.js';
 import { loadCatalogue, findReport, bindValues, runSql } from './report/catalogue.js';
 import { toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
-import { queryToArrow } from './report/arrow.js';
-import { exportStore, type ExportFormat } from './report/export.js';
+import type { ExportFormat } from './report/export.js';
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../samples/', import.meta.url));
 
@@ -217,6 +216,8 @@ export async function cmdReport(name: string, o: { db: string; host?: string; fr
   if (o.format === 'arrow') {
     if (!o.out && process.stdout.isTTY) throw new InputError('no-out', '--format arrow writes binary: use --out FILE or a pipe');
     // Arrow keeps DuckDB's column types (int64, UTC timestamps, lists) rather than JSON-ish values.
+    // apache-arrow takes ~0.2 s to load: only the commands that write Arrow load it.
+    const { queryToArrow } = await import('./report/arrow.js');
     writeOut(o.out, await withStore(o.db, (s) => queryToArrow(s, def.sql, values), true));
     return EXIT.ok;
   }
@@ -229,6 +230,7 @@ export async function cmdReport(name: string, o: { db: string; host?: string; fr
 
 export async function cmdExport(dir: string, o: { db: string; format: string }, out = process.stderr): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
+  const { exportStore } = await import('./report/export.js');
   const written = await withStore(o.db, (s) => exportStore(s, dir, { format: o.format as ExportFormat }), true);
   for (const w of written) out.write(`wrote     ${w.type.padEnd(5)} ${w.name.padEnd(20)} ${String(w.rows).padStart(9)} rows → ${w.path}${w.partitioned ? ' (partitioned by host)' : ''}\n`);
   out.write(`total: ${written.length} tables and views, ${written.reduce((a, w) => a + w.rows, 0)} rows, ${o.format} under ${dir}\n`);

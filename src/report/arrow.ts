@@ -5,11 +5,12 @@
  * becomes one record batch.
  */
 import {
-  Bool, DateDay, Field, Float64, Int32, Int64, List, RecordBatch, RecordBatchFileWriter, Schema, Struct,
-  TimestampMicrosecond, Utf8, makeData, vectorFromArray, type DataType, type Data,
+  Bool, DateDay, Field, Float64, Int32, Int64, List, RecordBatch, RecordBatchFileWriter, Schema, Struct, Table,
+  TimestampMicrosecond, Utf8, makeData, tableToIPC, vectorFromArray, type DataType, type Data, type Vector,
 } from 'apache-arrow';
 import { DuckDBTypeId, type DuckDBResult, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { Store } from '../store/db.js';
+import { plain, type Row } from './format.js';
 
 type Kind = 'bool' | 'int32' | 'int64' | 'float64' | 'ts' | 'tsz' | 'date' | 'list' | 'utf8';
 
@@ -117,4 +118,22 @@ export async function queryToArrow(store: Store, sql: string, values?: Record<st
   for (const b of batches) writer.write(b);
   writer.finish();
   return writer.toUint8Array(true);
+}
+
+/**
+ * Arrow IPC (file format) of plain rows, typed from the values (numbers → float64, booleans → bool,
+ * anything else → utf8; nulls stay null). Query results keep DuckDB's own types with queryToArrow
+ * (above): the report command uses that.
+ */
+export function toArrow(columns: string[], rows: Row[]): Uint8Array {
+  const vectors: Record<string, Vector> = {};
+  for (const c of columns) {
+    const vals = rows.map((r) => plain(r[c]));
+    const allNum = vals.every((v) => v == null || typeof v === 'number');
+    const allBool = vals.every((v) => v == null || typeof v === 'boolean');
+    vectors[c] = allNum ? vectorFromArray(vals as (number | null)[], new Float64())
+      : allBool ? vectorFromArray(vals as (boolean | null)[], new Bool())
+      : vectorFromArray(vals.map((v) => (v == null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v))), new Utf8());
+  }
+  return tableToIPC(new Table(vectors), 'file');
 }

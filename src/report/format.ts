@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { Bool, Float64, Table, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 
 export type Row = Record<string, unknown>;
 
@@ -43,24 +42,6 @@ export function toMarkdown(columns: string[], rows: Row[]): string {
 
 export function toJson(rows: Row[]): string {
   return JSON.stringify(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))), null, 2) + '\n';
-}
-
-/**
- * Arrow IPC (file format) of plain rows, typed from the values (numbers → float64, booleans → bool,
- * anything else → utf8; nulls stay null). Query results keep DuckDB's own types with queryToArrow
- * (src/report/arrow.ts): the report command uses that.
- */
-export function toArrow(columns: string[], rows: Row[]): Uint8Array {
-  const vectors: Record<string, Vector> = {};
-  for (const c of columns) {
-    const vals = rows.map((r) => plain(r[c]));
-    const allNum = vals.every((v) => v == null || typeof v === 'number');
-    const allBool = vals.every((v) => v == null || typeof v === 'boolean');
-    vectors[c] = allNum ? vectorFromArray(vals as (number | null)[], new Float64())
-      : allBool ? vectorFromArray(vals as (boolean | null)[], new Bool())
-      : vectorFromArray(vals.map((v) => (v == null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v))), new Utf8());
-  }
-  return tableToIPC(new Table(vectors), 'file');
 }
 
 export function writeOut(out: string | undefined, data: string | Uint8Array): void {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { openStore } from '../../src/store/db.js';
 import { loadCatalogue, runSql } from '../../src/report/catalogue.js';
-import { toArrow } from '../../src/report/format.js';
+import { toArrow } from '../../src/report/arrow.js';
 import { runCli as run, tempDir } from '../helpers.js';
 import { source, sysctl } from './fixture.js';
 
