@@ -39,8 +39,8 @@ export async function runCli(args: string[]): Promise<{ code: number; out: strin
  */
 export async function storedTables(store: Store, withHosts = false): Promise<Record<string, unknown[][]>> {
   const tables: Record<string, string> = {
-    log_events: 'SELECT * EXCLUDE (source_id) FROM log_events ORDER BY line_no',
-    overflow_events: 'SELECT * EXCLUDE (source_id) FROM overflow_events ORDER BY line_no',
+    log_events: 'SELECT * EXCLUDE (source_id) FROM log_events ORDER BY line_no, source_id',
+    overflow_events: 'SELECT * EXCLUDE (source_id) FROM overflow_events ORDER BY line_no, source_id',
     ingest_issues: 'SELECT * EXCLUDE (source_id, file, logged_at) FROM ingest_issues ORDER BY line, code',
     sources: 'SELECT host, kind, partial, rows, skipped, first_ts, last_ts FROM sources ORDER BY source_id',
     ...(withHosts ? { hosts: 'SELECT host FROM hosts ORDER BY host' } : {}),

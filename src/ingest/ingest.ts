@@ -8,11 +8,13 @@ import type { Store } from '../store/db.js';
 import { forgetKnownHosts, forgetKnownInputs, knownInputs, Load, type TableName } from '../store/load.js';
 import { autoDecompress, sniffCompression } from './decompress.js';
 import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
-import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember } from './sosreport.js';
+import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember, type PlanItem } from './sosreport.js';
 import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
 import { OverflowClassifier } from './overflow.js';
 import { loadJournalJsonFast, scanJournalJson, type JournalScan } from './journal-fast.js';
-import { dropSyslogLines, loadSyslogFast, readSyslogLines, scanSyslog, syslogFastStats, type SyslogScan } from './syslog-fast.js';
+import {
+  dropSyslogLines, loadSyslogFast, loadSyslogMember, prepareSyslogMember, readSyslogLines, scanSyslog, syslogFastStats, type SyslogScan,
+} from './syslog-fast.js';
 import { feedBuffer, feedChunks, feedStream } from './run.js';
 import { issue } from './lines.js';
 import { isValidZone } from '../time.js';
@@ -75,7 +77,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
     if (!head || !isTar(head) || (opts.as && opts.as !== 'sosreport')) return -1;
     try {
       const st = statSync(p);
-      return st.isFile() && st.size <= BATCH_MAX_BYTES ? st.size : -1;
+      return st.isFile() && st.size <= BATCH_MAX_BUNDLE_BYTES ? st.size : -1;
     } catch {
       return -1;
     }
@@ -394,6 +396,8 @@ class BatchAbort extends Error {
 /** Bundles in one group: at most this many, and this many archive bytes together. */
 const BATCH_MAX_BUNDLES = 16;
 const BATCH_MAX_BYTES = 16 * 1024 * 1024;
+/** A larger archive is loaded alone (it can hold large logs, which take the SQL path outside a group). */
+const BATCH_MAX_BUNDLE_BYTES = 1024 * 1024;
 
 async function ingestBundle(
   store: Store, path: string, tree: Tree, archiveBytes: number | null, opts: IngestOptions, batch?: BundleBatch,
@@ -415,7 +419,26 @@ async function ingestBundle(
     return sum;
   }
   const load = batch?.load ?? new Load(store.conn);
-  if (!batch) await load.begin();
+  // Large syslog members go through the SQL of the syslog fast path: their lines are put into
+  // temporary tables now, before the transaction (a bundle in a group has one open already and
+  // takes the line parser; grouped bundles are small).
+  const sqlMembers = new Map<PlanItem, { table: string; scan: Omit<SyslogScan, 'sha256'> }>();
+  try {
+    if (!batch) {
+      for (const it of plan.items) {
+        if (it.kind !== 'syslog' || it.data.length < memberSql.minBytes) continue;
+        const table = `bundle_syslog_${sqlMembers.size}`;
+        // Any failure here only means the line parser reads the member.
+        const scan = await prepareSyslogMember(store.conn, table, it.data, itemContext(plan, it, `${name}/${it.path}`)).catch(() => null);
+        if (scan) sqlMembers.set(it, { table, scan });
+        else await store.conn.run(`DROP TABLE IF EXISTS temp.${table}`);
+      }
+      await load.begin();
+    }
+  } catch (e) {
+    await dropTables(store, sqlMembers);
+    return failed(path, 'sosreport', e);
+  }
   try {
     const bundleId = await load.newSource({ parent_id: null, host: plan.facts.host, kind: 'sosreport', path, sha256: sha, bytes: archiveBytes, partial: tree.truncated });
     sum.sources++;
@@ -432,6 +455,15 @@ async function ingestBundle(
       });
       sum.sources++;
       const ctx = itemContext(plan, it, display);
+      const prepared = sqlMembers.get(it);
+      const fast = prepared
+        ? await loadSyslogMember(load, srcId, ctx, { fixed: plan.facts.host, fallback: plan.facts.host }, prepared.table, prepared.scan)
+        : null;
+      if (fast) {
+        countRows(sum, 'log_events', fast.logEvents);
+        countRows(sum, 'overflow_events', fast.overflowEvents);
+        continue;
+      }
       const r = await loadParsed(load, sum, fmt, ctx, srcId, it.data, (rows) => forceHost(rows, plan.facts.host));
       load.addIssues(srcId, r.issues, r.skipped);
       sum.issues.push(...r.issues);
@@ -458,8 +490,20 @@ async function ingestBundle(
     if (batch) throw new BatchAbort(e);
     await load.rollback();
     return failed(path, 'sosreport', e);
+  } finally {
+    await dropTables(store, sqlMembers);
   }
   return sum;
+}
+
+/**
+ * Syslog members of at least `minBytes` go through SQL (below it the line parser is as quick);
+ * tests change it to compare both paths on the same bundle.
+ */
+export const memberSql = { minBytes: 2 * 1024 * 1024 };
+
+async function dropTables(store: Store, prepared: Map<PlanItem, { table: string }>): Promise<void> {
+  for (const { table } of prepared.values()) await store.conn.run(`DROP TABLE IF EXISTS temp.${table}`);
 }
 
 /** Rows' host as a side file sets it: --host wins, else the row's own (short), else the file's. */

@@ -63,16 +63,64 @@ export interface ScanOptions {
   maxBytes?: number;
 }
 
+/**
+ * The line checks of the fast path over a file's bytes, chunk by chunk: every line starts with
+ * [A-Z0-9], no NUL, CR or \x1f, valid UTF-8 (checked a whole line at a time), at least one line.
+ */
+class LineCheck {
+  fits = true;
+  lines = 0;
+  digitStarts = 0;
+  private atStart = true; // the next byte begins a line
+  private lastByte = 10;
+  private carry: Buffer | null = null; // bytes after the last newline seen (checked for UTF-8 once the line ends)
+
+  push(chunk: Buffer): void {
+    if (!this.fits || chunk.length === 0) return;
+    if (chunk.indexOf(0) >= 0 || chunk.indexOf(13) >= 0 || chunk.indexOf(0x1f) >= 0 || (this.atStart && !lineStart(chunk[0]!))) {
+      this.fits = false;
+      return;
+    }
+    if (this.atStart && isDigit(chunk[0]!)) this.digitStarts++;
+    const firstNl = chunk.indexOf(10);
+    let lastNl = -1;
+    for (let nl = firstNl; nl >= 0; nl = chunk.indexOf(10, nl + 1)) {
+      this.lines++;
+      lastNl = nl;
+      if (nl + 1 < chunk.length) {
+        const b = chunk[nl + 1]!;
+        if (!lineStart(b)) {
+          this.fits = false;
+          return;
+        }
+        if (isDigit(b)) this.digitStarts++;
+      }
+    }
+    this.lastByte = chunk[chunk.length - 1]!;
+    this.atStart = this.lastByte === 10;
+    if (firstNl < 0) {
+      this.carry = this.carry ? Buffer.concat([this.carry, chunk]) : Buffer.from(chunk);
+      if (this.carry.length > MAX_CARRY) this.fits = false;
+      return;
+    }
+    const head = chunk.subarray(0, firstNl);
+    if (!isUtf8(this.carry ? Buffer.concat([this.carry, head]) : head) || !isUtf8(chunk.subarray(firstNl + 1, lastNl))) this.fits = false;
+    this.carry = lastNl + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNl + 1)) : null;
+  }
+
+  finish(): Omit<SyslogScan, 'sha256'> {
+    if (this.carry && !isUtf8(this.carry)) this.fits = false;
+    if (this.lastByte !== 10) this.lines++;
+    if (this.lines === 0) this.fits = false;
+    return { fits: this.fits, lines: this.lines, digitStarts: this.digitStarts };
+  }
+}
+
 /** sha256 of the file and whether its lines can take the fast path, in one read. */
 export async function scanSyslog(path: string, onBytes?: (bytes: number) => void, opts: ScanOptions = {}): Promise<SyslogScan> {
   const hash = createHash('sha256');
-  let fits = true;
-  let lines = 0;
+  const check = new LineCheck();
   let bytes = 0;
-  let atStart = true; // the next byte begins a line
-  let lastByte = 10;
-  let digitStarts = 0;
-  let carry: Buffer | null = null; // bytes after the last newline seen (checked for UTF-8 once the line ends)
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const input = opts.gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
   if (opts.gzip) {
@@ -85,47 +133,21 @@ export async function scanSyslog(path: string, onBytes?: (bytes: number) => void
     bytes += chunk.length;
     onBytes?.(bytes);
     if (opts.maxBytes != null && bytes > opts.maxBytes) {
-      fits = false;
+      check.fits = false;
       input.destroy();
       raw.destroy();
       break;
     }
-    if (!fits || chunk.length === 0) continue;
-    if (chunk.indexOf(0) >= 0 || chunk.indexOf(13) >= 0 || chunk.indexOf(0x1f) >= 0 || (atStart && !lineStart(chunk[0]!))) {
-      fits = false;
-      continue;
-    }
-    if (atStart && isDigit(chunk[0]!)) digitStarts++;
-    const firstNl = chunk.indexOf(10);
-    let lastNl = -1;
-    for (let nl = firstNl; nl >= 0; nl = chunk.indexOf(10, nl + 1)) {
-      lines++;
-      lastNl = nl;
-      if (nl + 1 < chunk.length) {
-        const b = chunk[nl + 1]!;
-        if (!lineStart(b)) {
-          fits = false;
-          break;
-        }
-        if (isDigit(b)) digitStarts++;
-      }
-    }
-    if (!fits) continue;
-    lastByte = chunk[chunk.length - 1]!;
-    atStart = lastByte === 10;
-    if (firstNl < 0) {
-      carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
-      if (carry.length > MAX_CARRY) fits = false;
-      continue;
-    }
-    const head = chunk.subarray(0, firstNl);
-    if (!isUtf8(carry ? Buffer.concat([carry, head]) : head) || !isUtf8(chunk.subarray(firstNl + 1, lastNl))) fits = false;
-    carry = lastNl + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNl + 1)) : null;
+    check.push(chunk);
   }
-  if (carry && !isUtf8(carry)) fits = false;
-  if (lastByte !== 10) lines++;
-  if (lines === 0) fits = false;
-  return { sha256: hash.digest('hex'), fits, lines, digitStarts };
+  return { sha256: hash.digest('hex'), ...check.finish() };
+}
+
+/** Whether a bundle member's bytes can take the fast path (the same checks as scanSyslog). */
+export function scanSyslogBuffer(data: Buffer): Omit<SyslogScan, 'sha256'> {
+  const check = new LineCheck();
+  check.push(data);
+  return check.finish();
 }
 
 /** Days since 1970-01-01 of the first of each month of `year` (index 0 = January). */
@@ -321,6 +343,42 @@ export async function dropSyslogLines(conn: DuckDBConnection): Promise<void> {
   await conn.run(`DROP TABLE IF EXISTS ${LINES_TABLE}`);
 }
 
+/** The lines do not fit the SQL path after all (lines it does not read, a count that differs). */
+class NotFast extends Error {}
+
+/**
+ * Parses the lines of `lines('')` (a relation with columns line, n; `lines(where)` the same
+ * filtered) into log_events and overflow_events inside `load`'s transaction. Throws NotFast, after
+ * inserting, when a line is not read or the row count is not `count`.
+ */
+async function insertLines(
+  load: Load, srcId: number, ctx: ParseContext, host: FastHost, lines: (where: string) => string, count: number, forms: SyslogForms,
+): Promise<FastResult> {
+  const conn = load.conn;
+  const oddSrc = -1 - srcId;
+  const select = (src: string) => syslogSelectSql(src, srcId, oddSrc, ctx, host, forms);
+  const all = select(lines(''));
+  await conn.run(`INSERT INTO log_events ${all}`);
+  const agg = await conn.runAndReadAll(`
+    SELECT count(*) FILTER (WHERE source_id = ${srcId}), count(*) FILTER (WHERE source_id = ${oddSrc}),
+      epoch_us(min(ts) FILTER (WHERE source_id = ${srcId})), epoch_us(max(ts) FILTER (WHERE source_id = ${srcId})),
+      count(*) FILTER (WHERE source_id = ${srcId} AND host IS NULL)
+    FROM log_events WHERE source_id IN (${srcId}, ${oddSrc})`);
+  const [n, odd, first, last, nullHosts] = agg.getRows()[0]!.map((v) => (v == null ? null : Number(v)));
+  if (odd !== 0) throw new NotFast(`${odd} lines the SQL path does not read`);
+  if (n !== count) throw new NotFast(`${n} rows for ${count} lines`);
+  load.addTotals(srcId, n, first ?? null, last ?? null);
+  // Overflow candidates are kernel rows (ident 'kernel': the line holds "kernel") whose message (a
+  // part of the line) matches the candidate patterns: only the lines that pass the same tests on
+  // the whole line are parsed again, from the lines table, which DuckDB scans on both cores (the
+  // rows just inserted sit in the transaction, read on one: 1.06 s → 0.3 s on the bench file).
+  const candidates = lines(` WHERE contains(line, 'kernel') AND (regexp_matches(line, '${CANDIDATE_RE}', 'i') OR contains(line, 'suppressed'))`);
+  const overflow = await classifyLoaded(load, srcId, [], `(${select(candidates)})`);
+  return { logEvents: n, overflowEvents: overflow, issues: [], skipped: 0, noHost: nullHosts ?? 0 };
+}
+
+const formsOf = (s: Omit<SyslogScan, 'sha256'>): SyslogForms => ({ rfc3164: s.digitStarts < s.lines, rfc3339: s.digitStarts > 0 });
+
 /**
  * Loads the lines `readSyslogLines` read into log_events (and overflow_events) inside `load`'s
  * transaction. Throws when they do not fit the fast path; the caller rolls back and uses the
@@ -332,36 +390,81 @@ export async function loadSyslogFast(
   const conn = load.conn;
   const scanned = await scan;
   if (!scanned.fits || !read) throw new Error('not a plain RFC 3164 / RFC 3339 file');
-  const oddSrc = -1 - srcId;
   const ids = await conn.runAndReadAll(`SELECT min(rowid), max(rowid), count(*) FROM ${LINES_TABLE}`);
   const [lo, hi, cnt] = ids.getRows()[0]!.map((v) => (v == null ? null : Number(v)));
   if (lo == null || hi == null || cnt !== scanned.lines || hi - lo + 1 !== cnt) {
     throw new Error(`read_csv gave ${cnt} rows for ${scanned.lines} lines`);
   }
-  const forms = { rfc3164: scanned.digitStarts < scanned.lines, rfc3339: scanned.digitStarts > 0 };
   const lines = (where: string) => `(SELECT line, rowid - ${lo} + 1 AS n FROM ${LINES_TABLE}${where})`;
-  await conn.run(`INSERT INTO log_events ${syslogSelectSql(lines(''), srcId, oddSrc, ctx, host, forms)}`);
-  const agg = await conn.runAndReadAll(`
-    SELECT count(*) FILTER (WHERE source_id = ${srcId}), count(*) FILTER (WHERE source_id = ${oddSrc}),
-      epoch_us(min(ts) FILTER (WHERE source_id = ${srcId})), epoch_us(max(ts) FILTER (WHERE source_id = ${srcId})),
-      count(*) FILTER (WHERE source_id = ${srcId} AND host IS NULL)
-    FROM log_events WHERE source_id IN (${srcId}, ${oddSrc})`);
-  const [n, odd, first, last, nullHosts] = agg.getRows()[0]!.map((v) => (v == null ? null : Number(v)));
-  if (odd !== 0) throw new Error(`${odd} lines the SQL path does not read`);
-  if (n !== scanned.lines) throw new Error(`${n} rows for ${scanned.lines} lines`);
-  load.addTotals(srcId, n, first ?? null, last ?? null);
-  // Overflow candidates are kernel rows (ident 'kernel': the line holds "kernel") whose message (a
-  // part of the line) matches the candidate patterns: only the lines that pass the same tests on
-  // the whole line are parsed again, from the lines table, which DuckDB scans on both cores (the
-  // rows just inserted sit in the transaction, read on one: 1.06 s → 0.3 s on the bench file).
-  const candidates = lines(` WHERE contains(line, 'kernel') AND (regexp_matches(line, '${CANDIDATE_RE}', 'i') OR contains(line, 'suppressed'))`);
-  const overflow = await classifyLoaded(load, srcId, [], `(${syslogSelectSql(candidates, srcId, oddSrc, ctx, host, forms)})`);
+  const r = await insertLines(load, srcId, ctx, host, lines, scanned.lines, formsOf(scanned));
   syslogFastStats.files++;
-  return { logEvents: n, overflowEvents: overflow, issues: [], skipped: 0, noHost: nullHosts ?? 0 };
+  return r;
+}
+
+/** Bytes of a bundle member handed to DuckDB at a time (one JavaScript string each). */
+const PIECE_BYTES = 16 << 20;
+
+/**
+ * A large syslog member of a bundle through the same SQL (the bundle is read into memory, never
+ * written to disk): `prepareSyslogMember`, before the bundle's transaction, checks the bytes as
+ * scanSyslog checks a file and puts the lines into the temporary table `table` (line, n) — DuckDB
+ * splits them, 16 MB at a time —, outside any transaction so that the parse runs on both cores;
+ * `loadSyslogMember` parses them inside it. Returns null (nothing prepared) when the member does not
+ * fit.
+ */
+export async function prepareSyslogMember(
+  conn: DuckDBConnection, table: string, data: Buffer, ctx: ParseContext, pieceBytes = PIECE_BYTES,
+): Promise<Omit<SyslogScan, 'sha256'> | null> {
+  if (ctx.referenceTimeMs == null || !Number.isFinite(ctx.referenceTimeMs)) return null;
+  const scanned = scanSyslogBuffer(data);
+  if (!scanned.fits) return null;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (line VARCHAR, n BIGINT)`);
+  let base = 0;
+  for (let a = 0; a < data.length;) {
+    let b = Math.min(data.length, a + pieceBytes);
+    if (b < data.length) {
+      const nl = data.lastIndexOf(10, b - 1);
+      b = nl >= a ? nl + 1 : data.indexOf(10, b) + 1 || data.length;
+    }
+    const end = data[b - 1] === 10 ? b - 1 : b; // the piece without its last newline: one element per line
+    let count = 1;
+    for (let nl = data.indexOf(10, a); nl >= 0 && nl < end; nl = data.indexOf(10, nl + 1)) count++;
+    await conn.run(`INSERT INTO temp.${table} SELECT unnest(l), ${base} + unnest(range(1, len(l) + 1))
+      FROM (SELECT string_split($1, chr(10)) AS l)`, [data.toString('utf8', a, end)]);
+    base += count;
+    a = b;
+  }
+  if (base !== scanned.lines) {
+    await conn.run(`DROP TABLE IF EXISTS temp.${table}`);
+    return null;
+  }
+  return scanned;
 }
 
 /**
- * Files loaded through the fast path in this process, files that fell back to the JavaScript
- * parser and why the last one did (tests check which path a file took).
+ * Parses a member `prepareSyslogMember` put into `table`, inside `load`'s transaction. Returns null
+ * when a line turns out not to fit: its rows are deleted again and the caller uses the JavaScript
+ * parser for the member (the rest of the bundle's transaction stays).
  */
-export const syslogFastStats = { files: 0, fallbacks: 0, lastReason: '' };
+export async function loadSyslogMember(
+  load: Load, srcId: number, ctx: ParseContext, host: FastHost, table: string, scanned: Omit<SyslogScan, 'sha256'>,
+): Promise<FastResult | null> {
+  const lines = (where: string) => `(SELECT line, n FROM temp.${table}${where})`;
+  try {
+    const r = await insertLines(load, srcId, ctx, host, lines, scanned.lines, formsOf(scanned));
+    syslogFastStats.members++;
+    return r;
+  } catch (e) {
+    if (!(e instanceof NotFast)) throw e;
+    await load.conn.run(`DELETE FROM log_events WHERE source_id IN (${srcId}, ${-1 - srcId})`);
+    syslogFastStats.memberFallbacks++;
+    syslogFastStats.lastReason = e.message;
+    return null;
+  }
+}
+
+/**
+ * Files (and bundle members) loaded through the fast path in this process, those that fell back
+ * to the JavaScript parser and why the last one did (tests check which path a file took).
+ */
+export const syslogFastStats = { files: 0, fallbacks: 0, members: 0, memberFallbacks: 0, lastReason: '' };

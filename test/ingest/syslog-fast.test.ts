@@ -13,6 +13,7 @@ import { openStore } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { scanSyslog, syslogFastStats, zoneOffsetSql } from '../../src/ingest/syslog-fast.js';
 import { REALWORLD, storedTables, tempDir } from '../helpers.js';
+import { ODD_3164 } from './syslog-shapes.js';
 
 const t = tempDir('bundlescope-sfast-');
 afterAll(() => t.cleanup());
@@ -85,39 +86,6 @@ async function both(text: string | Buffer, opts: IngestOptions = {}, fast: boole
     b.close();
   }
 }
-
-/** RFC 3164 lines with every header shape the JavaScript parser tells apart. */
-const ODD_3164 = [
-  'Dec 31 23:59:59 web01 sshd[812]: Accepted publickey for admin',
-  'Jan  1 00:00:00 web01.example.com CRON[4242]: (root) CMD (run-parts)',
-  'Jan  1 00:00:01 10.0.0.7 app: from an address',
-  'Jan  1 00:00:02 fe80::1 app: from an IPv6 address',
-  'Jan  1 00:00:03 kernel: TCP: time wait bucket table overflow',
-  'Jan 01 00:00:04 web01 kernel: [ 8123.456789] TCP: time wait bucket table overflow',
-  'Jan  1 00:00:04 web01 kernel: [8123.4] TCP: time wait bucket table overflow',
-  'Jan  1 00:00:05 web01 kernel: net_ratelimit: 17 callbacks suppressed',
-  'Jan  1 00:00:05 web01 kernel[3]: [   12.000001]nf_conntrack: nf_conntrack: table full, dropping packet',
-  'Jan  1 00:00:06 web01 kernel: [1234567890123.5] too many digits stay in the message',
-  'Jan  1 00:00:06 web01 app[9999999999]: pid too big for an INTEGER',
-  'Jan  1 00:00:06 web01 app[12345678901]: eleven digits are not a pid',
-  'Jan  1 00:00:07 web01 app[abc]: not a pid',
-  'Jan  1 00:00:07 web01 a[1][2]: the last bracket is the pid',
-  'Jan  1 00:00:07 web01 [5]: no ident before the pid',
-  'Jan  1 00:00:08 web01 app:',
-  'Jan  1 00:00:08 web01 app: ',
-  'Jan  1 00:00:08 web01   app: spaces after the host',
-  'Jan  1 00:00:09 web01',
-  'Jan  1 00:00:09 web01 ',
-  'Jan  1 00:00:09 web01 : a lone colon is no tag',
-  'Jan  1 00:00:10 web01 no tag here, just text: with a colon',
-  'Jan  1 00:00:10  two spaces after the stamp',
-  'Jan  1 00:00:60 web01 app: a leap second',
-  'Feb 30 12:00:00 web01 app: a day February does not have',
-  'Jan  1 00:00:11 web01 app: ünïcödé ✓ "quotes" \\ backslash \t tab',
-  'Jan  1 00:00:12 WEB02.Example.COM app: upper-case host',
-  'Jan  1 00:00:13 web01 kern.info: a facility-looking tag',
-  'Jan  1 00:00:13 host.info app: host.info is not facility.level (host is no facility)',
-];
 
 describe('plain syslog through read_csv', () => {
   it('gives the JavaScript parser\'s tables on every RFC 3164 header shape (UTC, year from the mtime)', async () => {

@@ -1,0 +1,127 @@
+/**
+ * Large syslog members of a sosreport go through the SQL of the syslog fast path
+ * (prepareSyslogMember / loadSyslogMember): the bundle must give exactly the tables the line parser
+ * gives, and a member with a line the SQL does not read falls back to the line parser inside the
+ * same bundle transaction with nothing of the attempt left.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/db.js';
+import { ingestPaths, memberSql } from '../../src/ingest/ingest.js';
+import { prepareSyslogMember, syslogFastStats } from '../../src/ingest/syslog-fast.js';
+import { app02, db01, web01 } from '../../src/samples/generate.js';
+import { sosreportEntries } from '../../src/samples/sos.js';
+import { makeTarball } from '../../src/samples/tarball.js';
+import { storedTables, tempDir } from '../helpers.js';
+import { ODD_3164 } from './syslog-shapes.js';
+
+const t = tempDir('bundlescope-bsql-');
+afterAll(() => t.cleanup());
+const MIN = memberSql.minBytes;
+afterEach(() => {
+  memberSql.minBytes = MIN;
+});
+let n = 0;
+
+async function bundle(make: typeof web01, extra: string[]): Promise<string> {
+  const { spec } = make();
+  spec.messages = [...extra, ...spec.messages];
+  const name = `sosreport-${spec.host}-2026-03-12-bsql${String(++n).padStart(3, '0')}`;
+  const file = join(t.dir, `${name}.tar.xz`);
+  writeFileSync(file, await makeTarball(sosreportEntries(spec, name), 'xz'));
+  return file;
+}
+
+/**
+ * Ingests the bundle with every syslog member through SQL and with none; compares everything
+ * stored. `took`: members loaded through SQL and members that fell back, the first time.
+ */
+async function both(file: string) {
+  const a = await openStore(join(t.dir, `sql${n}.duckdb`));
+  const b = await openStore(join(t.dir, `js${n}.duckdb`));
+  try {
+    const m0 = syslogFastStats.members;
+    const f0 = syslogFastStats.memberFallbacks;
+    memberSql.minBytes = 0;
+    const sa = await ingestPaths(a, [file]);
+    const took = [syslogFastStats.members - m0, syslogFastStats.memberFallbacks - f0];
+    memberSql.minBytes = Infinity;
+    const sb = await ingestPaths(b, [file]);
+    expect([syslogFastStats.members - m0, syslogFastStats.memberFallbacks - f0]).toEqual(took);
+    expect(sa).toEqual(sb);
+    const [ta, tb] = [await storedTables(a, true), await storedTables(b, true)];
+    expect(ta).toEqual(tb);
+    // No temporary table is left behind.
+    expect((await a.conn.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE temporary")).getRows()).toEqual([[0n]]);
+    return { ta, sa, took };
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+describe('large syslog members of a bundle through SQL', () => {
+  const shapes = ODD_3164.filter((l) => !l.includes('kern.info'));
+
+  it('give the line parser\'s tables: the three sample bundles, with every RFC 3164 header shape', async () => {
+    // var/log/messages; db01's journalctl text too (app02's starts with a "-- Logs begin" line, which
+    // only the line parser reads).
+    for (const [make, members] of [[web01, 1], [app02, 1], [db01, 2]] as const) {
+      const { ta, sa, took } = await both(await bundle(make, shapes));
+      expect(took).toEqual([members, 0]);
+      expect(sa[0]!.status).toBe('loaded');
+      expect(ta.log_events!.length).toBeGreaterThan(shapes.length);
+      // The overflow lines of the shapes and of the sample itself are classified.
+      expect(ta.overflow_events!.length).toBeGreaterThan(4);
+    }
+  });
+
+  it('fall back to the line parser, inside the bundle, when a line is not read by the SQL', async () => {
+    // An OpenWrt facility.level token and a local time the zone skips (web01: America/Chicago).
+    const { spec } = web01();
+    expect(spec.tz).toBe('America/Chicago');
+    for (const odd of ['Jan  1 00:00:13 kern.warn kernel: facility.level token', 'Mar  8 02:30:00 web01 app: in the DST gap']) {
+      const { ta, took } = await both(await bundle(web01, [...shapes, odd]));
+      expect(took).toEqual([0, 1]);
+      expect(ta.log_events!.some((r) => String(r[11]).includes(odd.slice(-12)))).toBe(true);
+    }
+  });
+
+  it('leave small members and grouped bundles to the line parser', async () => {
+    const files = [await bundle(web01, shapes), await bundle(app02, shapes)];
+    const s = await openStore(join(t.dir, 'group.duckdb'));
+    try {
+      const m0 = syslogFastStats.members;
+      // Default threshold (2 MiB): the sample members are far smaller.
+      expect((await ingestPaths(s, [files[0]!])).map((x) => x.status)).toEqual(['loaded']);
+      memberSql.minBytes = 0;
+      // Two small archives share one transaction: no SQL member (its table would be read on one core).
+      const again = [await bundle(db01, shapes), await bundle(web01, [])];
+      expect((await ingestPaths(s, again)).map((x) => x.status)).toEqual(['loaded', 'loaded']);
+      expect(syslogFastStats.members - m0).toBe(0);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('are handed to DuckDB in pieces cut at line ends, numbered in order', async () => {
+    const s = await openStore(join(t.dir, 'pieces.duckdb'));
+    try {
+      const ctx = { file: 'x', host: 'web01', tz: 'UTC', referenceTimeMs: Date.UTC(2026, 2, 12) };
+      const lines = shapes.map((l, i) => `${l} #${i}`);
+      for (const [text, pieceBytes] of [[lines.join('\n') + '\n', 100], [lines.join('\n'), 37], [lines.join('\n'), 1], [lines[0]!, 5]] as const) {
+        const scan = await prepareSyslogMember(s.conn, 'pieces_test', Buffer.from(text), ctx, pieceBytes);
+        const want = text.replace(/\n$/, '').split('\n');
+        expect(scan).toEqual({ fits: true, lines: want.length, digitStarts: 0 });
+        const got = (await s.conn.runAndReadAll('SELECT n, line FROM temp.pieces_test ORDER BY n')).getRows();
+        expect(got).toEqual(want.map((l, i) => [BigInt(i + 1), l]));
+      }
+      // Bytes that do not fit prepare nothing.
+      expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n  indented\n'), ctx)).toBeNull();
+      expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n'), { ...ctx, referenceTimeMs: null })).toBeNull();
+    } finally {
+      s.close();
+    }
+  });
+});
