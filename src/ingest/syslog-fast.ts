@@ -45,13 +45,15 @@ export interface SyslogScan {
   lines: number;
   /** Lines starting with a digit (RFC 3339 candidates); the others start with a capital (RFC 3164). */
   digitStarts: number;
+  /** Lines starting with '-' (journalctl separators `-- … --`; any other such line is not read by the SQL). */
+  dashStarts: number;
 }
 
 const MAX_CARRY = 4 * MAX_LOG_LINE;
 const DAY_MS = 86_400_000;
 
 function lineStart(b: number): boolean {
-  return (b >= 65 && b <= 90) || (b >= 48 && b <= 57);
+  return (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b === 45;
 }
 
 const isDigit = (b: number) => b >= 48 && b <= 57;
@@ -71,6 +73,7 @@ class LineCheck {
   fits = true;
   lines = 0;
   digitStarts = 0;
+  dashStarts = 0;
   private atStart = true; // the next byte begins a line
   private lastByte = 10;
   private carry: Buffer | null = null; // bytes after the last newline seen (checked for UTF-8 once the line ends)
@@ -81,7 +84,7 @@ class LineCheck {
       this.fits = false;
       return;
     }
-    if (this.atStart && isDigit(chunk[0]!)) this.digitStarts++;
+    if (this.atStart) this.countStart(chunk[0]!);
     const firstNl = chunk.indexOf(10);
     let lastNl = -1;
     for (let nl = firstNl; nl >= 0; nl = chunk.indexOf(10, nl + 1)) {
@@ -93,7 +96,7 @@ class LineCheck {
           this.fits = false;
           return;
         }
-        if (isDigit(b)) this.digitStarts++;
+        this.countStart(b);
       }
     }
     this.lastByte = chunk[chunk.length - 1]!;
@@ -108,11 +111,16 @@ class LineCheck {
     this.carry = lastNl + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNl + 1)) : null;
   }
 
+  private countStart(b: number): void {
+    if (isDigit(b)) this.digitStarts++;
+    else if (b === 45) this.dashStarts++;
+  }
+
   finish(): Omit<SyslogScan, 'sha256'> {
     if (this.carry && !isUtf8(this.carry)) this.fits = false;
     if (this.lastByte !== 10) this.lines++;
     if (this.lines === 0) this.fits = false;
-    return { fits: this.fits, lines: this.lines, digitStarts: this.digitStarts };
+    return { fits: this.fits, lines: this.lines, digitStarts: this.digitStarts, dashStarts: this.dashStarts };
   }
 }
 
@@ -201,7 +209,7 @@ export interface SyslogForms {
 }
 
 /**
- * The SELECT that parses `src` (a relation with columns line, n) into log_events' columns, named as
+ * The SELECT that parses `src` (a relation with columns line, n, boot) into log_events' columns, named as
  * there; a line it does not read gets source id `oddSrc`.
  */
 export function syslogSelectSql(
@@ -222,13 +230,13 @@ export function syslogSelectSql(
   const b = forms.rfc3339;
   // Stamp fields: RFC 3164 (kind 1) by position, RFC 3339 (kind 2) by one regexp.
   const l0 = [
-    'n', 'line',
+    'n', 'line', 'boot',
     a && `coalesce(list_position(${list(MONTHS)}, substr(line, 1, 3)), 0) AS mon`,
     a && `TRY_CAST(replace(substr(line, 8, 8), ':', '') AS BIGINT) AS hms`,
     b && `CASE WHEN substr(line, 1, 1) BETWEEN '0' AND '9' THEN regexp_extract(line, '${ISO_RE}', ${list(ISO_NAMES)}) END AS iso`,
   ];
   const l1 = [
-    'n', 'line', b && 'iso',
+    'n', 'line', 'boot', b && 'iso',
     `CASE ${a ? `WHEN mon > 0 AND regexp_full_match(substr(line, 1, 16), '[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} ') THEN 1` : ''}
       ${b ? `WHEN iso.stamp <> '' THEN 2` : ''} ELSE 0 END AS kind`,
     a && 'TRY_CAST(trim(substr(line, 5, 2)) AS BIGINT) AS day, hms // 10000 AS hh, hms // 100 % 100 AS mi, hms % 100 AS ss, mon',
@@ -247,7 +255,7 @@ export function syslogSelectSql(
   const cols = (xs: (string | false)[]) => xs.filter(Boolean).join(', ');
   return `
     SELECT ${hostExpr} AS host, make_timestamptz(us) AS ts, CASE kind WHEN 1 THEN '${quality3164}' ELSE 'exact' END AS ts_quality,
-      NULL::VARCHAR AS boot_id, CASE WHEN kernel THEN mono END AS mono_us, ident, CASE WHEN NOT kernel THEN pid END AS pid,
+      boot AS boot_id, CASE WHEN kernel THEN mono END AS mono_us, ident, CASE WHEN NOT kernel THEN pid END AS pid,
       NULL::VARCHAR AS unit, NULL::TINYINT AS priority, NULL::TINYINT AS facility,
       CASE WHEN kernel THEN 'kernel' ELSE 'syslog' END AS transport,
       CASE WHEN kernel AND mono IS NOT NULL THEN substr(msg, length(pk.whole) + 1) ELSE msg END AS message,
@@ -285,7 +293,7 @@ export function syslogSelectSql(
                 FROM (
                 SELECT *, strpos(rest, ' ') AS sp1
                 FROM (
-                  SELECT n, kind, ${us} AS us, ${rest} AS rest, ${ok0} AS ok0
+                  SELECT n, boot, kind, ${us} AS us, ${rest} AS rest, ${ok0} AS ok0
                   FROM (
                     SELECT *${a ? `, ${local} AS loc` : ''}
                     FROM (
@@ -346,19 +354,45 @@ export async function dropSyslogLines(conn: DuckDBConnection): Promise<void> {
 /** The lines do not fit the SQL path after all (lines it does not read, a count that differs). */
 class NotFast extends Error {}
 
+/** A journalctl separator line (`-- Logs begin at … --`, `-- Boot <id> --`, `-- Reboot --`): no row. */
+const SEPARATOR = `(prefix(line, '-- ') AND suffix(line, ' --') AND strlen(line) <= ${MAX_LOG_LINE})`;
+
 /**
- * Parses the lines of `lines('')` (a relation with columns line, n; `lines(where)` the same
- * filtered) into log_events and overflow_events inside `load`'s transaction. Throws NotFast, after
- * inserting, when a line is not read or the row count is not `count`.
+ * The lines to parse as a relation (line, n, boot) over `from` (a table; `n` the expression that
+ * numbers its rows), filtered by `cond` (SQL on `line`) when given. A file with lines starting with
+ * '-' (journalctl text): separators give no row, and each row's boot is that of the last
+ * `-- Boot <id> --` before it (none after `-- Reboot --`), as the line parser keeps it; any other
+ * line starting with '-' is left to the SQL, which does not read it.
+ */
+function linesRelation(from: string, n: string, dashes: boolean): (cond?: string) => string {
+  const base = `SELECT line, ${n} AS n FROM ${from}`;
+  const where = (cond?: string) => (cond ? ` WHERE ${cond}` : '');
+  if (!dashes) return (cond) => `(SELECT line, n, NULL::VARCHAR AS boot FROM (${base})${where(cond)})`;
+  const boots = `SELECT n, CASE WHEN line = '-- Reboot --' THEN NULL ELSE substr(line, 9, 32) END AS boot FROM (${base})
+    WHERE line = '-- Reboot --' OR regexp_full_match(line, '-- Boot [0-9a-f]{32} --')`;
+  return (cond) => `(SELECT * FROM (SELECT l.line, l.n, b.boot FROM (${base}) l ASOF LEFT JOIN (${boots}) b ON l.n > b.n
+    WHERE NOT ${SEPARATOR.replaceAll('line', 'l.line')})${where(cond)})`;
+}
+
+/**
+ * Parses the lines of `lines()` (see linesRelation) into log_events and overflow_events inside
+ * `load`'s transaction. Throws NotFast, after inserting, when a line is not read or the row count
+ * is not the count of lines that are not separators.
  */
 async function insertLines(
-  load: Load, srcId: number, ctx: ParseContext, host: FastHost, lines: (where: string) => string, count: number, forms: SyslogForms,
+  load: Load, srcId: number, ctx: ParseContext, host: FastHost, from: string, nExpr: string, scanned: Omit<SyslogScan, 'sha256'>,
 ): Promise<FastResult> {
   const conn = load.conn;
   const oddSrc = -1 - srcId;
+  const forms = { rfc3164: scanned.digitStarts < scanned.lines, rfc3339: scanned.digitStarts > 0 };
+  const lines = linesRelation(from, nExpr, scanned.dashStarts > 0);
+  let count = scanned.lines;
+  if (scanned.dashStarts > 0) {
+    const seps = await conn.runAndReadAll(`SELECT count(*) FROM ${from} WHERE ${SEPARATOR}`);
+    count -= Number(seps.getRows()[0]![0]);
+  }
   const select = (src: string) => syslogSelectSql(src, srcId, oddSrc, ctx, host, forms);
-  const all = select(lines(''));
-  await conn.run(`INSERT INTO log_events ${all}`);
+  await conn.run(`INSERT INTO log_events ${select(lines())}`);
   const agg = await conn.runAndReadAll(`
     SELECT count(*) FILTER (WHERE source_id = ${srcId}), count(*) FILTER (WHERE source_id = ${oddSrc}),
       epoch_us(min(ts) FILTER (WHERE source_id = ${srcId})), epoch_us(max(ts) FILTER (WHERE source_id = ${srcId})),
@@ -372,12 +406,10 @@ async function insertLines(
   // part of the line) matches the candidate patterns: only the lines that pass the same tests on
   // the whole line are parsed again, from the lines table, which DuckDB scans on both cores (the
   // rows just inserted sit in the transaction, read on one: 1.06 s → 0.3 s on the bench file).
-  const candidates = lines(` WHERE contains(line, 'kernel') AND (regexp_matches(line, '${CANDIDATE_RE}', 'i') OR contains(line, 'suppressed'))`);
+  const candidates = lines(`contains(line, 'kernel') AND (regexp_matches(line, '${CANDIDATE_RE}', 'i') OR contains(line, 'suppressed'))`);
   const overflow = await classifyLoaded(load, srcId, [], `(${select(candidates)})`);
   return { logEvents: n, overflowEvents: overflow, issues: [], skipped: 0, noHost: nullHosts ?? 0 };
 }
-
-const formsOf = (s: Omit<SyslogScan, 'sha256'>): SyslogForms => ({ rfc3164: s.digitStarts < s.lines, rfc3339: s.digitStarts > 0 });
 
 /**
  * Loads the lines `readSyslogLines` read into log_events (and overflow_events) inside `load`'s
@@ -395,8 +427,7 @@ export async function loadSyslogFast(
   if (lo == null || hi == null || cnt !== scanned.lines || hi - lo + 1 !== cnt) {
     throw new Error(`read_csv gave ${cnt} rows for ${scanned.lines} lines`);
   }
-  const lines = (where: string) => `(SELECT line, rowid - ${lo} + 1 AS n FROM ${LINES_TABLE}${where})`;
-  const r = await insertLines(load, srcId, ctx, host, lines, scanned.lines, formsOf(scanned));
+  const r = await insertLines(load, srcId, ctx, host, LINES_TABLE, `rowid - ${lo} + 1`, scanned);
   syslogFastStats.files++;
   return r;
 }
@@ -449,9 +480,8 @@ export async function prepareSyslogMember(
 export async function loadSyslogMember(
   load: Load, srcId: number, ctx: ParseContext, host: FastHost, table: string, scanned: Omit<SyslogScan, 'sha256'>,
 ): Promise<FastResult | null> {
-  const lines = (where: string) => `(SELECT line, n FROM temp.${table}${where})`;
   try {
-    const r = await insertLines(load, srcId, ctx, host, lines, scanned.lines, formsOf(scanned));
+    const r = await insertLines(load, srcId, ctx, host, `temp.${table}`, 'n', scanned);
     syslogFastStats.members++;
     return r;
   } catch (e) {

@@ -148,7 +148,7 @@ describe('plain syslog through read_csv', () => {
       ['fraction', [...base, 'Jan  1 00:00:20.123 web01 app: fraction']],
       ['bad time', [...base, 'Jan  1 25:00:00 web01 app: hour 25']],
       ['OpenWrt', [...base, 'Jan  1 00:00:20 kern.warn kernel: facility.level token']],
-      ['journal separator', ['-- Logs begin at Mon 2026-01-01 --', ...base]],
+      ['not a journal separator', ['-- Logs begin at Mon 2026-01-01', ...base]],
       ['unix stamp', [...base, '1773061331.204511 web01 app: unix']],
       ['CRLF', base.map((l) => l + '\r')],
       ['NUL', [...base, 'Jan  1 00:00:20 web01 app: a\u0000b']],
@@ -177,11 +177,27 @@ describe('plain syslog through read_csv', () => {
     await both(bad, {}, false);
   });
 
+  it('reads journalctl text: separators give no row, `-- Boot <id> --` sets the boot of the rows after it', async () => {
+    const boot1 = '0123456789abcdef0123456789abcdef';
+    const boot2 = 'fedcba9876543210fedcba9876543210';
+    const base = ODD_3164.slice(0, 8);
+    const text = ['-- Logs begin at Fri 2022-02-04 09:34:04 UTC, end at Thu 2022-02-10 16:19:19 UTC. --', ...base,
+      `-- Boot ${boot1} --`, ...base, '-- Reboot --', ...base, `-- Boot ${boot2} --`, '-- No entries --', ...base].join('\n') + '\n';
+    const { ta } = await both(text, {}, true);
+    expect(ta.log_events!.map((r) => r[3])).toEqual([...base.map(() => null), ...base.map(() => boot1), ...base.map(() => null), ...base.map(() => boot2)]);
+    const four = (b: string | null) => [b, b, b, b];
+    expect(ta.overflow_events!.map((r) => r[9])).toEqual([...four(null), ...four(boot1), ...four(null), ...four(boot2)]);
+    // Any other line starting with '-' is not read by the SQL: the line parser reads the file.
+    await both(text + '- a dash line\n', {}, false);
+    await both(text.replace('-- Reboot --', '-- Reboot --\n-- ' + 'x'.repeat(1100000) + ' --'), {}, false);
+  });
+
   it('gives the JavaScript parser\'s tables on the real files it takes, and falls back on the others', async () => {
     for (const [file, fast, rows] of [
       ['hotsos/kubernetes/var/log/kern.log', true, 757],
       ['hotsos/openstack/var/log/kern.log', true, 2831],
       ['hotsos/openstack/var/log/syslog', true, 1406],
+      ['hotsos/openstack/sos_commands/logs/journalctl_--no-pager.excerpt', true, 2999],
       ['logs/issues/asuswrt-merlin.ng-136_tw_bucket_overflow.log', true, 11],
       ['logs/issues/lede-10770_orphaned_sockets_openwrt_logread.log', false, 10],
       ['logs/loghub/Linux_2k.log', false, 2000],
@@ -209,8 +225,11 @@ describe('plain syslog through read_csv', () => {
       fc.constantFrom('TCP: time wait bucket table overflow', 'net_ratelimit: 17 callbacks suppressed', 'nf_conntrack: table full, dropping packet',
         '[ 8123.456789] TCP: time wait bucket table overflow', '[12.5]x', 'TCP: too many orphaned sockets', ''),
       fc.array(word, { maxLength: 6 }).map((ws) => ws.join(' ')));
-    const line = fc.tuple(fc.oneof(stamp3164, stamp3339), host, fc.constantFrom(' ', '  '), tag, fc.constantFrom(' ', ''), msg)
-      .map(([st, h, sp, tg, sp2, m]) => `${st} ${h}${h ? sp : ''}${tg}${sp2}${m}`);
+    const separator = fc.constantFrom('-- Logs begin at Fri 2022-02-04 09:34:04 UTC, end at Thu 2022-02-10 16:19:19 UTC. --',
+      '-- Boot 0123456789abcdef0123456789abcdef --', '-- Boot fedcba9876543210fedcba9876543210 --', '-- Reboot --', '-- No entries --',
+      '-- Boot 0123 --', '--', '- a dash line');
+    const line = fc.oneof({ weight: 6, arbitrary: fc.tuple(fc.oneof(stamp3164, stamp3339), host, fc.constantFrom(' ', '  '), tag, fc.constantFrom(' ', ''), msg)
+      .map(([st, h, sp, tg, sp2, m]) => `${st} ${h}${h ? sp : ''}${tg}${sp2}${m}`) }, { weight: 1, arbitrary: separator });
     await fc.assert(fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 25 }), fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York'),
       async (lines, tz) => {
         // both() compares every stored table of the plain file (fast path, or its fallback) with the gzip'd one.
