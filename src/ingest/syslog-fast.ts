@@ -47,13 +47,15 @@ export interface SyslogScan {
   digitStarts: number;
   /** Lines starting with '-' (journalctl separators `-- … --`; any other such line is not read by the SQL). */
   dashStarts: number;
+  /** Lines starting with a space or a tab (continuation lines), or empty. */
+  contStarts: number;
 }
 
 const MAX_CARRY = 4 * MAX_LOG_LINE;
 const DAY_MS = 86_400_000;
 
 function lineStart(b: number): boolean {
-  return (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b === 45;
+  return (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b === 45 || b === 32 || b === 9 || b === 10;
 }
 
 const isDigit = (b: number) => b >= 48 && b <= 57;
@@ -74,6 +76,7 @@ class LineCheck {
   lines = 0;
   digitStarts = 0;
   dashStarts = 0;
+  contStarts = 0;
   private atStart = true; // the next byte begins a line
   private lastByte = 10;
   private carry: Buffer | null = null; // bytes after the last newline seen (checked for UTF-8 once the line ends)
@@ -114,13 +117,14 @@ class LineCheck {
   private countStart(b: number): void {
     if (isDigit(b)) this.digitStarts++;
     else if (b === 45) this.dashStarts++;
+    else if (b === 32 || b === 9 || b === 10) this.contStarts++;
   }
 
   finish(): Omit<SyslogScan, 'sha256'> {
     if (this.carry && !isUtf8(this.carry)) this.fits = false;
     if (this.lastByte !== 10) this.lines++;
     if (this.lines === 0) this.fits = false;
-    return { fits: this.fits, lines: this.lines, digitStarts: this.digitStarts, dashStarts: this.dashStarts };
+    return { fits: this.fits, lines: this.lines, digitStarts: this.digitStarts, dashStarts: this.dashStarts, contStarts: this.contStarts };
   }
 }
 
@@ -206,6 +210,8 @@ const micros = (f: string) => `coalesce(TRY_CAST(rpad(left(${f}, 6), 6, '0') AS 
 export interface SyslogForms {
   rfc3164: boolean;
   rfc3339: boolean;
+  /** `src` has columns extra (continuation text to append, or NULL) and extra_len (its bytes). */
+  continuations?: boolean;
 }
 
 /**
@@ -228,15 +234,16 @@ export function syslogSelectSql(
     : `CASE WHEN host_tok AND tok1 <> '' THEN (CASE WHEN contains(tok1, '.') OR contains(tok1, ':') THEN ${shortHostSql('tok1')} ELSE tok1 END) ELSE ${host.fallback != null ? q(host.fallback) : 'NULL'} END`;
   const a = forms.rfc3164;
   const b = forms.rfc3339;
+  const c = forms.continuations === true;
   // Stamp fields: RFC 3164 (kind 1) by position, RFC 3339 (kind 2) by one regexp.
   const l0 = [
-    'n', 'line', 'boot',
+    'n', 'line', 'boot', c && 'extra, extra_len',
     a && `coalesce(list_position(${list(MONTHS)}, substr(line, 1, 3)), 0) AS mon`,
     a && `TRY_CAST(replace(substr(line, 8, 8), ':', '') AS BIGINT) AS hms`,
     b && `CASE WHEN substr(line, 1, 1) BETWEEN '0' AND '9' THEN regexp_extract(line, '${ISO_RE}', ${list(ISO_NAMES)}) END AS iso`,
   ];
   const l1 = [
-    'n', 'line', 'boot', b && 'iso',
+    'n', 'line', 'boot', c && 'extra, extra_len', b && 'iso',
     `CASE ${a ? `WHEN mon > 0 AND regexp_full_match(substr(line, 1, 16), '[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} ') THEN 1` : ''}
       ${b ? `WHEN iso.stamp <> '' THEN 2` : ''} ELSE 0 END AS kind`,
     a && 'TRY_CAST(trim(substr(line, 5, 2)) AS BIGINT) AS day, hms // 10000 AS hh, hms // 100 % 100 AS mi, hms % 100 AS ss, mon',
@@ -258,8 +265,9 @@ export function syslogSelectSql(
       boot AS boot_id, CASE WHEN kernel THEN mono END AS mono_us, ident, CASE WHEN NOT kernel THEN pid END AS pid,
       NULL::VARCHAR AS unit, NULL::TINYINT AS priority, NULL::TINYINT AS facility,
       CASE WHEN kernel THEN 'kernel' ELSE 'syslog' END AS transport,
-      CASE WHEN kernel AND mono IS NOT NULL THEN substr(msg, length(pk.whole) + 1) ELSE msg END AS message,
-      CASE WHEN ok THEN ${srcId} ELSE ${oddSrc} END AS source_id, n AS line_no
+      CASE WHEN kernel AND mono IS NOT NULL THEN substr(msg, length(pk.whole) + 1) ELSE msg END${c ? ` || coalesce(extra, '')` : ''} AS message,
+      -- (with continuation lines: at most MAX_LOG_LINE bytes in all, which the line parser's limit in UTF-16 units never cuts)
+      CASE WHEN ok${c ? ` AND (extra_len IS NULL OR strlen(msg) + extra_len <= ${MAX_LOG_LINE})` : ''} THEN ${srcId} ELSE ${oddSrc} END AS source_id, n AS line_no
     FROM (
       SELECT *, CASE WHEN pk.s <> '' THEN CAST(pk.s AS BIGINT) * 1000000 + ${micros('pk.f')} END AS mono
       FROM (
@@ -293,7 +301,7 @@ export function syslogSelectSql(
                 FROM (
                 SELECT *, strpos(rest, ' ') AS sp1
                 FROM (
-                  SELECT n, boot, kind, ${us} AS us, ${rest} AS rest, ${ok0} AS ok0
+                  SELECT n, boot, ${c ? 'extra, extra_len, ' : ''}kind, ${us} AS us, ${rest} AS rest, ${ok0} AS ok0
                   FROM (
                     SELECT *${a ? `, ${local} AS loc` : ''}
                     FROM (
@@ -326,6 +334,7 @@ const LINES_TABLE = 'temp.syslog_fast_lines';
  * Returns false when the file does not fit; `dropSyslogLines` removes the table.
  */
 export async function readSyslogLines(conn: DuckDBConnection, path: string, scan: Promise<SyslogScan>, gzip = false): Promise<boolean> {
+  // read_csv reads an empty line as NULL: it is ''.
   // Line numbers: DuckDB keeps insertion order by default, so the row ids of this table are the
   // lines in file order. Reading straight from read_csv WITH ORDINALITY makes the whole INSERT
   // single-threaded, and numbering afterwards by UPDATE rewrites the column (both measured
@@ -337,7 +346,7 @@ export async function readSyslogLines(conn: DuckDBConnection, path: string, scan
   // A gzip file only once the scan has seen all of it within the size limit (a bomb is never
   // handed to DuckDB).
   if (gzip && !(await scan.then((x) => x.fits, () => false))) return false;
-  const read = conn.run(`CREATE OR REPLACE TEMP TABLE syslog_fast_lines AS SELECT line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
+  const read = conn.run(`CREATE OR REPLACE TEMP TABLE syslog_fast_lines AS SELECT coalesce(line, '') AS line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
     header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LOG_LINE},
     compression = '${gzip ? 'gzip' : 'none'}')`)
     .then(() => true, () => false);
@@ -356,22 +365,57 @@ class NotFast extends Error {}
 
 /** A journalctl separator line (`-- Logs begin at … --`, `-- Boot <id> --`, `-- Reboot --`): no row. */
 const SEPARATOR = `(prefix(line, '-- ') AND suffix(line, ' --') AND strlen(line) <= ${MAX_LOG_LINE})`;
+/** Empty or only spaces and tabs: the line parser ignores it. */
+const BLANK = `(regexp_full_match(line, '[ \t]*') AND strlen(line) <= ${MAX_LOG_LINE})`;
+/**
+ * An indented line the line parser appends to the row before it (' ' + the line trimmed): spaces
+ * or tabs, then text that starts and ends with a printable ASCII character (so that JavaScript's
+ * trim and SQL's agree). Any other indented line is left to the SQL, which does not read it.
+ */
+const CONT = `(regexp_full_match(line, '[ \t]+[!-~](.*[!-~])?') AND strlen(line) <= ${MAX_LOG_LINE})`;
+/** The lines that are not rows of their own. */
+const MARK = `CASE WHEN ${SEPARATOR} THEN (CASE WHEN line = '-- Reboot --' THEN 'reboot'
+    WHEN regexp_full_match(line, '-- Boot [0-9a-f]{32} --') THEN 'boot' ELSE 'sep' END)
+  WHEN ${BLANK} THEN 'blank' WHEN ${CONT} THEN 'cont' END`;
+const MARKS_TABLE = 'temp.syslog_fast_marks';
 
 /**
- * The lines to parse as a relation (line, n, boot) over `from` (a table; `n` the expression that
- * numbers its rows), filtered by `cond` (SQL on `line`) when given. A file with lines starting with
- * '-' (journalctl text): separators give no row, and each row's boot is that of the last
- * `-- Boot <id> --` before it (none after `-- Reboot --`), as the line parser keeps it; any other
- * line starting with '-' is left to the SQL, which does not read it.
+ * The lines to parse as a relation (line, n, boot[, extra, extra_len]) over `from` (a table; `nExpr`
+ * numbers its rows), filtered by `cond` (SQL on `line`) when given. Most files: every line. A file
+ * with lines that start with '-', a space or a tab, or are empty (journalctl text, wrapped
+ * messages): those that are separators, blank or continuation lines are put in a temporary table
+ * of marks first (they are few) and give no row; each row gets the boot of the last
+ * `-- Boot <id> --` before it (none after `-- Reboot --`) and its continuation lines (the marks
+ * right after it) as `extra`, as the line parser keeps them. Any other line starting with one of
+ * those is left to the SQL, which does not read it.
  */
-function linesRelation(from: string, n: string, dashes: boolean): (cond?: string) => string {
-  const base = `SELECT line, ${n} AS n FROM ${from}`;
+async function linesRelation(
+  conn: DuckDBConnection, from: string, nExpr: string, scanned: Omit<SyslogScan, 'sha256'>,
+): Promise<{ lines: (cond?: string) => string; rows: number; orphans: number; continuations: boolean }> {
+  const base = `SELECT line, ${nExpr} AS n FROM ${from}`;
   const where = (cond?: string) => (cond ? ` WHERE ${cond}` : '');
-  if (!dashes) return (cond) => `(SELECT line, n, NULL::VARCHAR AS boot FROM (${base})${where(cond)})`;
-  const boots = `SELECT n, CASE WHEN line = '-- Reboot --' THEN NULL ELSE substr(line, 9, 32) END AS boot FROM (${base})
-    WHERE line = '-- Reboot --' OR regexp_full_match(line, '-- Boot [0-9a-f]{32} --')`;
-  return (cond) => `(SELECT * FROM (SELECT l.line, l.n, b.boot FROM (${base}) l ASOF LEFT JOIN (${boots}) b ON l.n > b.n
-    WHERE NOT ${SEPARATOR.replaceAll('line', 'l.line')})${where(cond)})`;
+  if (scanned.dashStarts === 0 && scanned.contStarts === 0) {
+    return { lines: (cond) => `(SELECT line, n, NULL::VARCHAR AS boot FROM (${base})${where(cond)})`, rows: scanned.lines, orphans: 0, continuations: false };
+  }
+  const maybe = `(prefix(line, '-') OR prefix(line, ' ') OR prefix(line, chr(9)) OR line = '')`;
+  // A run of consecutive marks belongs to the line before the run (gaps and islands).
+  await conn.run(`CREATE OR REPLACE TEMP TABLE syslog_fast_marks AS
+    SELECT n, kind, boot, text, min(n) OVER (PARTITION BY run) - 1 AS head_n
+    FROM (SELECT *, n - row_number() OVER (ORDER BY n) AS run
+      FROM (SELECT n, kind, CASE WHEN kind = 'boot' THEN substr(line, 9, 32) END AS boot, CASE WHEN kind = 'cont' THEN line END AS text
+        FROM (SELECT n, line, ${MARK} AS kind FROM (${base}) WHERE ${maybe})
+        WHERE kind IS NOT NULL))`);
+  const stats = (await conn.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE kind = 'cont'), count(*) FILTER (WHERE kind = 'cont' AND head_n = 0)
+    FROM ${MARKS_TABLE}`)).getRows()[0]!.map(Number) as [number, number, number];
+  const [marks, conts, orphans] = stats;
+  const head = `NOT coalesce(${maybe} AND ${MARK} IS NOT NULL, false)`;
+  const boots = `SELECT n, boot FROM ${MARKS_TABLE} WHERE kind IN ('boot', 'reboot')`;
+  const extra = conts === 0 ? '' : `, e.extra, e.extra_len`;
+  const extraJoin = conts === 0 ? '' : ` LEFT JOIN (SELECT head_n, string_agg(' ' || ltrim(text, ' ' || chr(9)), '' ORDER BY n) AS extra,
+      sum(strlen(text) + 1) AS extra_len FROM ${MARKS_TABLE} WHERE kind = 'cont' GROUP BY head_n) e ON e.head_n = l.n`;
+  const lines = (cond?: string) => `(SELECT * FROM (SELECT l.line, l.n, b.boot${extra}
+      FROM (SELECT * FROM (${base}) WHERE ${head}) l ASOF LEFT JOIN (${boots}) b ON l.n > b.n${extraJoin})${where(cond)})`;
+  return { lines, rows: scanned.lines - marks, orphans, continuations: conts > 0 };
 }
 
 /**
@@ -384,14 +428,24 @@ async function insertLines(
 ): Promise<FastResult> {
   const conn = load.conn;
   const oddSrc = -1 - srcId;
-  const forms = { rfc3164: scanned.digitStarts < scanned.lines, rfc3339: scanned.digitStarts > 0 };
-  const lines = linesRelation(from, nExpr, scanned.dashStarts > 0);
-  let count = scanned.lines;
-  if (scanned.dashStarts > 0) {
-    const seps = await conn.runAndReadAll(`SELECT count(*) FROM ${from} WHERE ${SEPARATOR}`);
-    count -= Number(seps.getRows()[0]![0]);
+  try {
+    const { lines, rows: count, orphans, continuations } = await linesRelation(conn, from, nExpr, scanned);
+    // An indented line with no row before it: the line parser reports it.
+    if (orphans > 0) throw new NotFast(`${orphans} continuation lines before the first row`);
+    const forms = { rfc3164: scanned.digitStarts < scanned.lines, rfc3339: scanned.digitStarts > 0, continuations };
+    const select = (src: string) => syslogSelectSql(src, srcId, oddSrc, ctx, host, forms);
+    return await insertRows(load, srcId, count, continuations, lines, select);
+  } finally {
+    // (In a transaction a failed statement aborted, the table goes with the rollback.)
+    await conn.run(`DROP TABLE IF EXISTS ${MARKS_TABLE}`).catch(() => {});
   }
-  const select = (src: string) => syslogSelectSql(src, srcId, oddSrc, ctx, host, forms);
+}
+
+async function insertRows(
+  load: Load, srcId: number, count: number, continuations: boolean, lines: (cond?: string) => string, select: (src: string) => string,
+): Promise<FastResult> {
+  const conn = load.conn;
+  const oddSrc = -1 - srcId;
   await conn.run(`INSERT INTO log_events ${select(lines())}`);
   const agg = await conn.runAndReadAll(`
     SELECT count(*) FILTER (WHERE source_id = ${srcId}), count(*) FILTER (WHERE source_id = ${oddSrc}),
@@ -406,8 +460,9 @@ async function insertLines(
   // part of the line) matches the candidate patterns: only the lines that pass the same tests on
   // the whole line are parsed again, from the lines table, which DuckDB scans on both cores (the
   // rows just inserted sit in the transaction, read on one: 1.06 s → 0.3 s on the bench file).
+  // (With continuation lines a message is more than its line: the rows just inserted are read.)
   const candidates = lines(`contains(line, 'kernel') AND (regexp_matches(line, '${CANDIDATE_RE}', 'i') OR contains(line, 'suppressed'))`);
-  const overflow = await classifyLoaded(load, srcId, [], `(${select(candidates)})`);
+  const overflow = await classifyLoaded(load, srcId, [], continuations ? undefined : `(${select(candidates)})`);
   return { logEvents: n, overflowEvents: overflow, issues: [], skipped: 0, noHost: nullHosts ?? 0 };
 }
 

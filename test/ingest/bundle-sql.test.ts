@@ -77,6 +77,15 @@ describe('large syslog members of a bundle through SQL', () => {
     }
   });
 
+  it('take wrapped lines, blank lines and journalctl separators', async () => {
+    const extra = [...shapes.slice(0, 6), '  wrapped onto the next line', '', '-- Boot 0123456789abcdef0123456789abcdef --', '\tand a tab one',
+      ...shapes.slice(6), '-- Reboot --', ...shapes.slice(0, 3)];
+    const { ta, took } = await both(await bundle(web01, extra));
+    expect(took).toEqual([1, 0]);
+    expect(ta.log_events!.find((r) => String(r[11]).endsWith('wrapped onto the next line and a tab one'))?.[3]).toBeNull();
+    expect(ta.log_events!.filter((r) => r[3] === '0123456789abcdef0123456789abcdef').length).toBe(shapes.length - 6);
+  });
+
   it('fall back to the line parser, inside the bundle, when a line is not read by the SQL', async () => {
     // An OpenWrt facility.level token and a local time the zone skips (web01: America/Chicago).
     const { spec } = web01();
@@ -113,12 +122,12 @@ describe('large syslog members of a bundle through SQL', () => {
       for (const [text, pieceBytes] of [[lines.join('\n') + '\n', 100], [lines.join('\n'), 37], [lines.join('\n'), 1], [lines[0]!, 5]] as const) {
         const scan = await prepareSyslogMember(s.conn, 'pieces_test', Buffer.from(text), ctx, pieceBytes);
         const want = text.replace(/\n$/, '').split('\n');
-        expect(scan).toEqual({ fits: true, lines: want.length, digitStarts: 0, dashStarts: 0 });
+        expect(scan).toEqual({ fits: true, lines: want.length, digitStarts: 0, dashStarts: 0, contStarts: 0 });
         const got = (await s.conn.runAndReadAll('SELECT n, line FROM temp.pieces_test ORDER BY n')).getRows();
         expect(got).toEqual(want.map((l, i) => [BigInt(i + 1), l]));
       }
       // Bytes that do not fit prepare nothing.
-      expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n  indented\n'), ctx)).toBeNull();
+      expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n<4>a PRI\n'), ctx)).toBeNull();
       expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n'), { ...ctx, referenceTimeMs: null })).toBeNull();
     } finally {
       s.close();

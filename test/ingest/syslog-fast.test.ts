@@ -141,8 +141,11 @@ describe('plain syslog through read_csv', () => {
   it('falls back to the JavaScript parser for what it does not cover, leaving nothing behind', async () => {
     const base = ODD_3164.slice(0, 8);
     for (const [why, lines] of [
-      ['wrapped line', [...base, '  continued on the next line']],
-      ['blank line', [...base, '', 'Jan  1 00:00:20 web01 app: after a blank line']],
+      ['wrapped line first', ['  continued from nothing', ...base]],
+      ['wrapped line ending in a tab', [...base, '  continued\t']],
+      ['wrapped line ending in a no-break space', [...base, '  continued\u00a0']],
+      ['wrapped line with a vertical tab', [...base, '\u000b continued']],
+      ['blank line of a no-break space', [...base, '\u00a0', 'Jan  1 00:00:20 web01 app: after it']],
       ['PRI prefix', [...base, '<4>Jan  1 00:00:20 web01 kernel: with a PRI']],
       ['unpadded day', [...base, 'Jan 1 00:00:20 web01 app: single-digit day without padding']],
       ['fraction', [...base, 'Jan  1 00:00:20.123 web01 app: fraction']],
@@ -175,6 +178,19 @@ describe('plain syslog through read_csv', () => {
     // Invalid UTF-8 is replaced by the JavaScript decoder, not by read_csv.
     const bad = Buffer.concat([Buffer.from(base.join('\n') + '\nJan  1 00:00:20 web01 app: '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
     await both(bad, {}, false);
+  });
+
+  it('appends wrapped (indented) lines to the row before them and skips blank lines, as the line parser does', async () => {
+    const base = ODD_3164.slice(0, 8);
+    const text = [...base.slice(0, 5), '  continued on the next line', '\tand a tab one', '', '    ', 'Jan  1 00:00:20 web01 app: after blank lines',
+      '-- Boot 0123456789abcdef0123456789abcdef --', '  after a separator: still the row before', ...base.slice(5), ' x', '   a ünïcödé ✓ inside is fine ✓ x'].join('\n') + '\n';
+    const { ta } = await both(text, {}, true);
+    const messages = ta.log_events!.map((r) => r[11]);
+    expect(messages[4]).toBe('TCP: time wait bucket table overflow continued on the next line and a tab one');
+    expect(messages[5]).toBe('after blank lines after a separator: still the row before');
+    expect(messages.at(-1)).toMatch(/ x a ünïcödé ✓ inside is fine ✓ x$/);
+    expect(ta.log_events!.length).toBe(base.length + 1);
+    // Bundle members (no read_csv) take the SQL path with them: bundle-sql.test.ts.
   });
 
   it('reads journalctl text: separators give no row, `-- Boot <id> --` sets the boot of the rows after it', async () => {
@@ -227,7 +243,7 @@ describe('plain syslog through read_csv', () => {
       fc.array(word, { maxLength: 6 }).map((ws) => ws.join(' ')));
     const separator = fc.constantFrom('-- Logs begin at Fri 2022-02-04 09:34:04 UTC, end at Thu 2022-02-10 16:19:19 UTC. --',
       '-- Boot 0123456789abcdef0123456789abcdef --', '-- Boot fedcba9876543210fedcba9876543210 --', '-- Reboot --', '-- No entries --',
-      '-- Boot 0123 --', '--', '- a dash line');
+      '-- Boot 0123 --', '--', '- a dash line', '', '   ', '  wrapped', '\tx', ' x ', ' ✓');
     const line = fc.oneof({ weight: 6, arbitrary: fc.tuple(fc.oneof(stamp3164, stamp3339), host, fc.constantFrom(' ', '  '), tag, fc.constantFrom(' ', ''), msg)
       .map(([st, h, sp, tg, sp2, m]) => `${st} ${h}${h ? sp : ''}${tg}${sp2}${m}`) }, { weight: 1, arbitrary: separator });
     await fc.assert(fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 25 }), fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York'),
