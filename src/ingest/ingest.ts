@@ -460,8 +460,10 @@ async function ingestBundle(
         ? await loadSyslogMember(load, srcId, ctx, { fixed: plan.facts.host, fallback: plan.facts.host }, prepared.table, prepared.scan)
         : null;
       if (fast) {
-        countRows(sum, 'log_events', fast.logEvents);
-        countRows(sum, 'overflow_events', fast.overflowEvents);
+        if (fast.logEvents > 0) {
+          countRows(sum, 'overflow_events', fast.overflowEvents);
+          countRows(sum, 'log_events', fast.logEvents);
+        }
         continue;
       }
       const r = await loadParsed(load, sum, fmt, ctx, srcId, it.data, (rows) => forceHost(rows, plan.facts.host));
@@ -600,8 +602,11 @@ async function ingestFast(
     await addBareHosts(load, 'log_events', srcId);
     await load.commit();
     sum.sources++;
-    countRows(sum, 'overflow_events', result.overflowEvents);
-    countRows(sum, 'log_events', result.logEvents);
+    // (As the line parsers count: a file with no rows — journalctl separators only — counts none.)
+    if (result.logEvents > 0) {
+      countRows(sum, 'overflow_events', result.overflowEvents);
+      countRows(sum, 'log_events', result.logEvents);
+    }
     sum.issues.push(...issues);
     sum.skipped += result.skipped;
   } catch (e) {

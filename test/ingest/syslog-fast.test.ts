@@ -203,6 +203,8 @@ describe('plain syslog through read_csv', () => {
     expect(ta.log_events!.map((r) => r[3])).toEqual([...base.map(() => null), ...base.map(() => boot1), ...base.map(() => null), ...base.map(() => boot2)]);
     const four = (b: string | null) => [b, b, b, b];
     expect(ta.overflow_events!.map((r) => r[9])).toEqual([...four(null), ...four(boot1), ...four(null), ...four(boot2)]);
+    // Separators only: no row, and the summary counts none, as the line parser's.
+    await both('-- Logs begin at Fri 2022-02-04 09:34:04 UTC, end at Thu 2022-02-10 16:19:19 UTC. --\n', { as: 'syslog' }, true);
     // Any other line starting with '-' is not read by the SQL: the line parser reads the file.
     await both(text + '- a dash line\n', {}, false);
     await both(text.replace('-- Reboot --', '-- Reboot --\n-- ' + 'x'.repeat(1100000) + ' --'), {}, false);
