@@ -444,6 +444,11 @@ async function insertLines(
     if (orphans > 0) throw new NotFast(`${orphans} continuation lines before the first row`);
     const forms = { rfc3164: scanned.digitStarts < scanned.lines, rfc3339: scanned.digitStarts > 0, continuations };
     const select = (src: string) => syslogSelectSql(src, srcId, oddSrc, ctx, host, forms);
+    try {
+      select('t'); // (what the SQL cannot be written for — no reference time — is the line parser's; nothing is inserted yet)
+    } catch (e) {
+      throw new NotFast((e as Error).message);
+    }
     return await insertRows(load, srcId, count, continuations, lines, select);
   } finally {
     // (In a transaction a failed statement aborted, the table goes with the rollback.)
