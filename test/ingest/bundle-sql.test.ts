@@ -5,6 +5,7 @@
  * same bundle transaction with nothing of the attempt left.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
@@ -14,7 +15,7 @@ import { app02, db01, web01 } from '../../src/samples/generate.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { makeTarball } from '../../src/samples/tarball.js';
 import { storedTables, tempDir } from '../helpers.js';
-import { ODD_3164 } from './syslog-shapes.js';
+import { ODD_3164, syslogLine } from './syslog-shapes.js';
 
 const t = tempDir('bundlescope-bsql-');
 afterAll(() => t.cleanup());
@@ -96,6 +97,18 @@ describe('large syslog members of a bundle through SQL', () => {
       expect(ta.log_events!.some((r) => String(r[11]).includes(odd.slice(-12)))).toBe(true);
     }
   });
+
+  it('give the line parser\'s tables on generated messages, in the bundle\'s own zone (property)', async () => {
+    // web01 is in America/Chicago, app02 and db01 in other zones: local times across DST, the
+    // RFC 3164 year from the bundle's collection date, the bundle's host on every row.
+    let members = 0;
+    await fc.assert(fc.asyncProperty(fc.array(syslogLine, { minLength: 1, maxLength: 20 }), fc.constantFrom(web01, app02, db01),
+      async (lines, make) => {
+        const { took } = await both(await bundle(make, lines));
+        members += took[0]!;
+      }), { numRuns: 12, seed: 2026 });
+    expect(members).toBeGreaterThan(0); // (some runs fall back: that the fallback gives the same tables is checked too)
+  }, 120_000);
 
   it('leave small members and grouped bundles to the line parser', async () => {
     const files = [await bundle(web01, shapes), await bundle(app02, shapes)];
