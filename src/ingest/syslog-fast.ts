@@ -1,31 +1,38 @@
 /**
- * Fast path for uncompressed syslog files whose every line is a plain RFC 3164 file line
- * (`Mar  9 14:02:11 web01 sshd[812]: …`) or an RFC 3339 one (`2026-03-09T14:02:11.204511+01:00
- * web01 kernel: …`, rsyslog's RSYSLOG_FileFormat, Debian 12's default), in any mix: DuckDB reads
- * the file with `read_csv` (one VARCHAR per line) into a temporary table, outside the input's
- * transaction, whose row ids number the lines; then one INSERT parses the lines into log_events
- * exactly as the JavaScript parser (syslog.ts) and the side-file host rules (ingest.ts hostFixer)
- * would, on both cores, with no row crossing into JavaScript (the SQL for a stamp form no line
- * has is left out). Overflow classification then reads the candidate kernel rows back a page at a
- * time (fast-common.ts classifyLoaded). Measurements behind these choices: BENCHMARKS.md.
+ * Fast path for syslog files (plain or gzip'd side files, and large syslog members of a bundle)
+ * whose lines are plain RFC 3164 file lines (`Mar  9 14:02:11 web01 sshd[812]: …`) or RFC 3339
+ * ones (`2026-03-09T14:02:11.204511+01:00 web01 kernel: …`, rsyslog's RSYSLOG_FileFormat, Debian
+ * 12's default), in any mix, with journalctl's `-- … --` separators, wrapped (indented) lines and
+ * blank lines among them. DuckDB reads a side file with `read_csv` (one VARCHAR per line) into a
+ * temporary table whose row ids number the lines; a bundle member's lines come from memory
+ * (prepareSyslogMember). Either table is filled outside the input's transaction (DuckDB scans a
+ * table filled inside it on one core). Then one INSERT parses the lines into log_events exactly as
+ * the JavaScript parser (syslog.ts) and the host rules (side file: ingest.ts hostFixer; bundle:
+ * the bundle's host) would, on both cores, with no row crossing into JavaScript (the SQL for a
+ * stamp form no line has is left out). Overflow candidates are parsed again from the lines that can
+ * hold one and classified in JavaScript a page at a time (fast-common.ts classifyLoaded).
+ * Measurements behind these choices: BENCHMARKS.md.
  *
  * The rules reproduced in SQL, line by line: the RFC 3164 year from the reference time (the month
  * and day more than one day after the reference date → the year before), local time in ctx.tz
  * (zone transitions of the two years around the reference as a CASE over local time; the first
  * one of them the file could touch decides the offset), RFC 3339 offsets, `host tag[pid]: message`
  * with a token ending in `:` taken as the tag (no host), pid of 1–10 digits (NULL when it does not
- * fit an INTEGER), `kernel` lines as transport kernel with the printk stamp moved to mono_us.
+ * fit an INTEGER), `kernel` lines as transport kernel with the printk stamp moved to mono_us;
+ * separators and blank lines give no row, `-- Boot <id> --` sets the boot of the rows after it,
+ * a wrapped line is appended to the row before it (linesRelation).
  *
- * Everything else goes to the JavaScript parser, for the whole file, before or after trying:
- * - the one JavaScript read that computes the sha256 also checks that every line starts with
- *   an upper-case letter or a digit (so no blank, indented or wrapped continuation line, no
- *   journalctl separator, no PRI prefix), that there is no NUL, CR or \x1f (read_csv's delimiter),
- *   that the bytes are valid UTF-8, and counts the lines;
+ * Everything else goes to the JavaScript parser, for the whole file (member), before or after trying:
+ * - the one JavaScript read that computes the sha256 also checks that every line starts with an
+ *   upper-case letter, a digit, '-', a space or a tab or is empty (so no PRI prefix), that there is
+ *   no NUL, CR or \x1f (read_csv's delimiter), that the bytes are valid UTF-8, and counts the lines;
  * - lines the SQL does not read (another stamp form, an impossible date, an OpenWrt
  *   `facility.level` token, a local time in a DST gap or a repeated hour — the JavaScript clock
- *   reads those in file order —, a line longer than MAX_LOG_LINE) are inserted with a placeholder
- *   source id; when there is any, or the row count differs from the line count, the caller rolls
- *   back and the JavaScript parser reads the file.
+ *   reads those in file order —, a line longer than MAX_LOG_LINE, a line starting with '-' that is
+ *   no separator, indented text that does not start and end with printable ASCII, a wrapped line
+ *   before the first row) are inserted with a placeholder source id; when there is any, or the
+ *   row count differs from the count of lines that give rows, the caller rolls back (a member's
+ *   rows are deleted) and the JavaScript parser reads the file.
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
