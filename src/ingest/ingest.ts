@@ -13,8 +13,10 @@ import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
 import { OverflowClassifier } from './overflow.js';
 import { loadJournalJsonFast, scanJournalJson, type JournalScan } from './journal-fast.js';
 import {
-  dropSyslogLines, loadSyslogFast, loadSyslogMember, prepareSyslogMember, readSyslogLines, scanSyslog, syslogFastStats, type SyslogScan,
+  dropSyslogLines, loadSyslogFast, loadSyslogMember, prepareSyslogMember, readSyslogLines, scanSyslog, syslogFastStats, type LineStats,
+  type SyslogScan,
 } from './syslog-fast.js';
+import type { FastResult } from './fast-common.js';
 import { feedBuffer, feedChunks, feedStream } from './run.js';
 import { issue } from './lines.js';
 import { isValidZone } from '../time.js';
@@ -336,6 +338,13 @@ function countRows(sum: InputSummary, table: TableName, n: number) {
   sum.rows[table] = (sum.rows[table] ?? 0) + n;
 }
 
+/** Rows a SQL load path stored, counted as the line parsers count them (a file with no rows — journalctl separators only — counts none). */
+function countFastRows(sum: InputSummary, r: FastResult) {
+  if (r.logEvents === 0) return;
+  countRows(sum, 'overflow_events', r.overflowEvents);
+  countRows(sum, 'log_events', r.logEvents);
+}
+
 /** Parse one file's bytes with a format, appending rows (and classified overflow events) to the load. */
 async function loadParsed(
   load: Load, sum: InputSummary, fmt: Format, ctx: ParseContext, srcId: number,
@@ -422,16 +431,14 @@ async function ingestBundle(
   // Large syslog members go through the SQL of the syslog fast path: their lines are put into
   // temporary tables now, before the transaction (a bundle in a group has one open already and
   // takes the line parser; grouped bundles are small).
-  const sqlMembers = new Map<PlanItem, { table: string; scan: Omit<SyslogScan, 'sha256'> }>();
+  const sqlMembers = new Map<PlanItem, { table: string; scan: LineStats }>();
   try {
     if (!batch) {
       for (const it of plan.items) {
         if (it.kind !== 'syslog' || it.data.length < memberSql.minBytes) continue;
         const table = `bundle_syslog_${sqlMembers.size}`;
-        // Any failure here only means the line parser reads the member.
-        const scan = await prepareSyslogMember(store.conn, table, it.data, itemContext(plan, it, `${name}/${it.path}`)).catch(() => null);
+        const scan = await prepareSyslogMember(store.conn, table, it.data, itemContext(plan, it, `${name}/${it.path}`));
         if (scan) sqlMembers.set(it, { table, scan });
-        else await store.conn.run(`DROP TABLE IF EXISTS temp.${table}`);
       }
       await load.begin();
     }
@@ -460,10 +467,7 @@ async function ingestBundle(
         ? await loadSyslogMember(load, srcId, ctx, { fixed: plan.facts.host, fallback: plan.facts.host }, prepared.table, prepared.scan)
         : null;
       if (fast) {
-        if (fast.logEvents > 0) {
-          countRows(sum, 'overflow_events', fast.overflowEvents);
-          countRows(sum, 'log_events', fast.logEvents);
-        }
+        countFastRows(sum, fast);
         continue;
       }
       const r = await loadParsed(load, sum, fmt, ctx, srcId, it.data, (rows) => forceHost(rows, plan.facts.host));
@@ -602,11 +606,7 @@ async function ingestFast(
     await addBareHosts(load, 'log_events', srcId);
     await load.commit();
     sum.sources++;
-    // (As the line parsers count: a file with no rows — journalctl separators only — counts none.)
-    if (result.logEvents > 0) {
-      countRows(sum, 'overflow_events', result.overflowEvents);
-      countRows(sum, 'log_events', result.logEvents);
-    }
+    countFastRows(sum, result);
     sum.issues.push(...issues);
     sum.skipped += result.skipped;
   } catch (e) {

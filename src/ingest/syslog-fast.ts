@@ -45,9 +45,9 @@ import { localFields, offsetMinutesAt } from '../time.js';
 import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from './dmesg.js';
 import { CANDIDATE_RE, classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
 
-export interface SyslogScan {
-  sha256: string;
-  /** Every line starts with [A-Z0-9]; no NUL, CR or \x1f; valid UTF-8; at least one line. */
+/** What the line checks found (LineCheck). */
+export interface LineStats {
+  /** Every line starts with [A-Z0-9], '-', a space or a tab, or is empty; no NUL, CR or \x1f; valid UTF-8; at least one line. */
   fits: boolean;
   lines: number;
   /** Lines starting with a digit (RFC 3339 candidates); the others start with a capital (RFC 3164). */
@@ -56,6 +56,10 @@ export interface SyslogScan {
   dashStarts: number;
   /** Lines starting with a space or a tab (continuation lines), or empty. */
   contStarts: number;
+}
+
+export interface SyslogScan extends LineStats {
+  sha256: string;
 }
 
 const MAX_CARRY = 4 * MAX_LOG_LINE;
@@ -75,8 +79,8 @@ export interface ScanOptions {
 }
 
 /**
- * The line checks of the fast path over a file's bytes, chunk by chunk: every line starts with
- * [A-Z0-9], no NUL, CR or \x1f, valid UTF-8 (checked a whole line at a time), at least one line.
+ * The line checks of the fast path over a file's bytes, chunk by chunk (see LineStats; UTF-8 is
+ * checked a whole line at a time).
  */
 class LineCheck {
   fits = true;
@@ -127,7 +131,7 @@ class LineCheck {
     else if (b === 32 || b === 9 || b === 10) this.contStarts++;
   }
 
-  finish(): Omit<SyslogScan, 'sha256'> {
+  finish(): LineStats {
     if (this.carry && !isUtf8(this.carry)) this.fits = false;
     if (this.lastByte !== 10) this.lines++;
     if (this.lines === 0) this.fits = false;
@@ -163,7 +167,7 @@ export async function scanSyslog(path: string, onBytes?: (bytes: number) => void
 }
 
 /** Whether a bundle member's bytes can take the fast path (the same checks as scanSyslog). */
-export function scanSyslogBuffer(data: Buffer): Omit<SyslogScan, 'sha256'> {
+function scanSyslogBuffer(data: Buffer): LineStats {
   const check = new LineCheck();
   check.push(data);
   return check.finish();
@@ -363,7 +367,7 @@ export async function readSyslogLines(conn: DuckDBConnection, path: string, scan
   // A gzip file only once the scan has seen all of it within the size limit (a bomb is never
   // handed to DuckDB).
   if (gzip && !(await scan.then((x) => x.fits, () => false))) return false;
-  const read = conn.run(`CREATE OR REPLACE TEMP TABLE syslog_fast_lines AS SELECT coalesce(line, '') AS line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
+  const read = conn.run(`CREATE OR REPLACE TEMP TABLE ${LINES_TABLE} AS SELECT coalesce(line, '') AS line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
     header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LOG_LINE},
     compression = '${gzip ? 'gzip' : 'none'}')`)
     .then(() => true, () => false);
@@ -407,7 +411,7 @@ const MARKS_TABLE = 'temp.syslog_fast_marks';
  * those is left to the SQL, which does not read it.
  */
 async function linesRelation(
-  conn: DuckDBConnection, from: string, nExpr: string, scanned: Omit<SyslogScan, 'sha256'>,
+  conn: DuckDBConnection, from: string, nExpr: string, scanned: LineStats,
 ): Promise<{ lines: (cond?: string) => string; rows: number; orphans: number; continuations: boolean }> {
   const base = `SELECT line, ${nExpr} AS n FROM ${from}`;
   const where = (cond?: string) => (cond ? ` WHERE ${cond}` : '');
@@ -416,7 +420,7 @@ async function linesRelation(
   }
   const maybe = `(prefix(line, '-') OR prefix(line, ' ') OR prefix(line, chr(9)) OR line = '')`;
   // A run of consecutive marks belongs to the line before the run (gaps and islands).
-  await conn.run(`CREATE OR REPLACE TEMP TABLE syslog_fast_marks AS
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${MARKS_TABLE} AS
     SELECT n, kind, boot, text, min(n) OVER (PARTITION BY run) - 1 AS head_n
     FROM (SELECT *, n - row_number() OVER (ORDER BY n) AS run
       FROM (SELECT n, kind, CASE WHEN kind = 'boot' THEN substr(line, 9, 32) END AS boot, CASE WHEN kind = 'cont' THEN line END AS text
@@ -441,7 +445,7 @@ async function linesRelation(
  * is not the count of lines that are not separators.
  */
 async function insertLines(
-  load: Load, srcId: number, ctx: ParseContext, host: FastHost, from: string, nExpr: string, scanned: Omit<SyslogScan, 'sha256'>,
+  load: Load, srcId: number, ctx: ParseContext, host: FastHost, from: string, nExpr: string, scanned: LineStats,
 ): Promise<FastResult> {
   const conn = load.conn;
   const oddSrc = -1 - srcId;
@@ -451,11 +455,6 @@ async function insertLines(
     if (orphans > 0) throw new NotFast(`${orphans} continuation lines before the first row`);
     const forms = { rfc3164: scanned.digitStarts < scanned.lines, rfc3339: scanned.digitStarts > 0, continuations };
     const select = (src: string) => syslogSelectSql(src, srcId, oddSrc, ctx, host, forms);
-    try {
-      select('t'); // (what the SQL cannot be written for — no reference time — is the line parser's; nothing is inserted yet)
-    } catch (e) {
-      throw new NotFast((e as Error).message);
-    }
     return await insertRows(load, srcId, count, continuations, lines, select);
   } finally {
     // (In a transaction a failed statement aborted, the table goes with the rollback.)
@@ -523,31 +522,31 @@ const PIECE_BYTES = 16 << 20;
  */
 export async function prepareSyslogMember(
   conn: DuckDBConnection, table: string, data: Buffer, ctx: ParseContext, pieceBytes = PIECE_BYTES,
-): Promise<Omit<SyslogScan, 'sha256'> | null> {
+): Promise<LineStats | null> {
   if (ctx.referenceTimeMs == null || !Number.isFinite(ctx.referenceTimeMs)) return null;
   const scanned = scanSyslogBuffer(data);
   if (!scanned.fits) return null;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (line VARCHAR, n BIGINT)`);
-  let base = 0;
-  for (let a = 0; a < data.length;) {
-    let b = Math.min(data.length, a + pieceBytes);
-    if (b < data.length) {
-      const nl = data.lastIndexOf(10, b - 1);
-      b = nl >= a ? nl + 1 : data.indexOf(10, b) + 1 || data.length;
+  try {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (line VARCHAR, n BIGINT)`);
+    let base = 0;
+    for (let a = 0; a < data.length;) {
+      let b = Math.min(data.length, a + pieceBytes);
+      if (b < data.length) {
+        const nl = data.lastIndexOf(10, b - 1);
+        b = nl >= a ? nl + 1 : data.indexOf(10, b) + 1 || data.length;
+      }
+      const end = data[b - 1] === 10 ? b - 1 : b; // the piece without its last newline: one element per line
+      const r = await conn.run(`INSERT INTO temp.${table} SELECT unnest(l), ${base} + unnest(range(1, len(l) + 1))
+        FROM (SELECT string_split($1, chr(10)) AS l)`, [data.toString('utf8', a, end)]);
+      base += r.rowsChanged;
+      a = b;
     }
-    const end = data[b - 1] === 10 ? b - 1 : b; // the piece without its last newline: one element per line
-    let count = 1;
-    for (let nl = data.indexOf(10, a); nl >= 0 && nl < end; nl = data.indexOf(10, nl + 1)) count++;
-    await conn.run(`INSERT INTO temp.${table} SELECT unnest(l), ${base} + unnest(range(1, len(l) + 1))
-      FROM (SELECT string_split($1, chr(10)) AS l)`, [data.toString('utf8', a, end)]);
-    base += count;
-    a = b;
+    if (base === scanned.lines) return scanned;
+  } catch {
+    // (any failure here only means the line parser reads the member)
   }
-  if (base !== scanned.lines) {
-    await conn.run(`DROP TABLE IF EXISTS temp.${table}`);
-    return null;
-  }
-  return scanned;
+  await conn.run(`DROP TABLE IF EXISTS temp.${table}`);
+  return null;
 }
 
 /**
@@ -556,7 +555,7 @@ export async function prepareSyslogMember(
  * parser for the member (the rest of the bundle's transaction stays).
  */
 export async function loadSyslogMember(
-  load: Load, srcId: number, ctx: ParseContext, host: FastHost, table: string, scanned: Omit<SyslogScan, 'sha256'>,
+  load: Load, srcId: number, ctx: ParseContext, host: FastHost, table: string, scanned: LineStats,
 ): Promise<FastResult | null> {
   try {
     const r = await insertLines(load, srcId, ctx, host, `temp.${table}`, 'n', scanned);
