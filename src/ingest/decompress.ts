@@ -43,14 +43,18 @@ function zstdTransform(): Transform {
   return out;
 }
 
-/** A decompressing stream for the given compression (identity for 'none'). */
-export function decompressor(kind: Compression): Transform {
+/**
+ * A decompressing stream for the given compression (identity for 'none'). `synchronous`: xz is
+ * decompressed on the calling thread instead of lzma-native's own (for small archives the
+ * hand-over to its thread and back costs more than decompressing).
+ */
+export function decompressor(kind: Compression, synchronous = false): Transform {
   switch (kind) {
     case 'gzip':
       return createGunzip();
     case 'xz': {
-      const lzma = require('lzma-native') as { createDecompressor: () => Transform };
-      return lzma.createDecompressor();
+      const lzma = require('lzma-native') as { createDecompressor: (o?: { synchronous?: boolean }) => Transform };
+      return lzma.createDecompressor(synchronous ? { synchronous: true } : undefined);
     }
     case 'bzip2': {
       const bz = require('unbzip2-stream') as () => Transform;
@@ -68,6 +72,8 @@ export interface DecompressOptions {
   maxBytes?: number;
   /** The option that sets maxBytes, named in the error (e.g. '--max-total-bytes'). */
   limitName?: string;
+  /** Decompress on this thread where the library can (see decompressor). */
+  synchronous?: boolean;
 }
 
 export interface Decompressed {
@@ -107,7 +113,7 @@ export async function autoDecompress(src: Readable, opts: DecompressOptions = {}
   src.unshift(first);
   const compression = sniffCompression(first);
   if (compression === 'none') return { stream: src, compression, damage };
-  const d = decompressor(compression);
+  const d = decompressor(compression, opts.synchronous);
   // A counting pass-through: it also re-streams unbzip2-stream (an old-style `through` stream)
   // so that the result is async-iterable and errors propagate.
   let total = 0;
