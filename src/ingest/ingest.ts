@@ -514,7 +514,7 @@ function hostFixer(opts: IngestOptions, fallbackHost: string | null): { fix: (ro
  */
 async function ingestFast(
   store: Store, kind: 'journal-json' | 'syslog', path: string, bytes: number, ctx: ParseContext, sum: InputSummary,
-  opts: IngestOptions, fallbackHost: string | null, knownSha: string | null, gzip = false,
+  opts: IngestOptions, fallbackHost: string | null, knownSha: string | null, compression: 'none' | 'gzip' | 'zstd' = 'none',
 ): Promise<'unchanged' | { done: boolean; sha: string }> {
   let shown = 0;
   const onBytes = opts.progress
@@ -524,10 +524,10 @@ async function ingestFast(
       opts.progress!(`${basename(path)}: ${(seen / 1e6).toFixed(0)} MB of ${(bytes / 1e6).toFixed(0)} MB read`);
     }
     : undefined;
-  // A gzip file is hashed before (knownSha, of its compressed bytes); the scan then checks its lines,
+  // A gzip or zstd file is hashed before (knownSha, of its compressed bytes); the scan then checks its lines,
   // under the same limit as the line parser puts on decompressed side files.
   const maxBytes = { ...DEFAULT_LIMITS, ...opts.limits }.maxTotalBytes;
-  const scan: Promise<{ sha256: string }> = kind === 'journal-json' ? scanJournalJson(path) : scanSyslog(path, onBytes, gzip ? { gzip, maxBytes } : {});
+  const scan: Promise<{ sha256: string }> = kind === 'journal-json' ? scanJournalJson(path) : scanSyslog(path, onBytes, compression !== 'none' ? { compression, maxBytes } : {});
   scan.catch(() => {}); // a damaged file can fail the scan before anything awaits it (handled below)
   const hosts = hostFixer(opts, fallbackHost);
   const load = new Load(store.conn);
@@ -535,7 +535,7 @@ async function ingestFast(
   let srcId = -1;
   let linesRead = false;
   try {
-    if (kind === 'syslog') linesRead = await readSyslogLines(store.conn, path, scan as Promise<SyslogScan>, gzip);
+    if (kind === 'syslog') linesRead = await readSyslogLines(store.conn, path, scan as Promise<SyslogScan>, compression);
     await load.begin();
     srcId = await load.newSource({ parent_id: null, host: sum.host, kind, path, sha256: knownSha, bytes });
     if (kind === 'journal-json') {
@@ -692,9 +692,10 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   };
   sum.host = fallbackHost ?? dataHost;
   // DuckDB's readers take a path as a glob pattern: a name with glob characters is read line by line.
-  // (A gzip'd syslog file too: DuckDB reads gzip itself; other compressions take the line parser.)
-  if ((comp === 'none' ? fmt.kind === 'journal-json' || fmt.kind === 'syslog' : comp === 'gzip' && fmt.kind === 'syslog') && !/[*?[\]{}]/.test(path)) {
-    const fast = await ingestFast(store, fmt.kind as 'syslog' | 'journal-json', path, st.size, ctx, sum, opts, fallbackHost, sha, comp === 'gzip');
+  // (A gzip'd or zstd'd syslog file too: DuckDB reads both itself; xz and bzip2 take the line parser.)
+  const sqlComp = comp === 'gzip' || comp === 'zstd' ? comp : null;
+  if ((comp === 'none' ? fmt.kind === 'journal-json' || fmt.kind === 'syslog' : sqlComp != null && fmt.kind === 'syslog') && !/[*?[\]{}]/.test(path)) {
+    const fast = await ingestFast(store, fmt.kind as 'syslog' | 'journal-json', path, st.size, ctx, sum, opts, fallbackHost, sha, sqlComp ?? 'none');
     if (fast === 'unchanged') return unchanged();
     if (fast.done) return sum;
     // DuckDB could not take it as it is: the JavaScript parser, with the sha256 already known.

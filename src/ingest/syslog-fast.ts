@@ -1,5 +1,5 @@
 /**
- * Fast path for syslog files (plain or gzip'd side files, and large syslog members of a bundle)
+ * Fast path for syslog files (plain, gzip'd or zstd'd side files, and large syslog members of a bundle)
  * whose lines are plain RFC 3164 file lines (`Mar  9 14:02:11 web01 sshd[812]: …`) or RFC 3339
  * ones (`2026-03-09T14:02:11.204511+01:00 web01 kernel: …`, rsyslog's RSYSLOG_FileFormat, Debian
  * 12's default), in any mix, with journalctl's `-- … --` separators, wrapped (indented) lines and
@@ -44,6 +44,7 @@ import type { Load } from '../store/load.js';
 import { localFields, offsetMinutesAt } from '../time.js';
 import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from './dmesg.js';
 import { CANDIDATE_RE, classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
+import { decompressor } from './decompress.js';
 
 /** What the line checks found (LineCheck). */
 export interface LineStats {
@@ -72,8 +73,11 @@ function lineStart(b: number): boolean {
 const isDigit = (b: number) => b >= 48 && b <= 57;
 
 export interface ScanOptions {
-  /** The file is gzip: the lines are checked after gunzip (the sha256 is of the decompressed bytes). */
-  gzip?: boolean;
+  /**
+   * The file is gzip or zstd (both DuckDB reads itself): the lines are checked after decompression
+   * (the sha256 is of the decompressed bytes).
+   */
+  compression?: 'gzip' | 'zstd';
   /** More decompressed bytes than this: does not fit (the line parser reports the limit). */
   maxBytes?: number;
 }
@@ -145,8 +149,8 @@ export async function scanSyslog(path: string, onBytes?: (bytes: number) => void
   const check = new LineCheck();
   let bytes = 0;
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const input = opts.gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  if (opts.gzip) {
+  const input = opts.compression ? raw.pipe(opts.compression === 'gzip' ? createGunzip({ chunkSize: 1 << 20 }) : decompressor('zstd')) : raw;
+  if (opts.compression) {
     raw.on('error', (e) => input.destroy(e));
     input.on('error', () => {}); // (the loop below gets it; no late event goes unhandled)
   }
@@ -354,7 +358,9 @@ const LINES_TABLE = 'temp.syslog_fast_lines';
  * scans a table created inside the open transaction on one thread only (measured 2× slower).
  * Returns false when the file does not fit; `dropSyslogLines` removes the table.
  */
-export async function readSyslogLines(conn: DuckDBConnection, path: string, scan: Promise<SyslogScan>, gzip = false): Promise<boolean> {
+export async function readSyslogLines(
+  conn: DuckDBConnection, path: string, scan: Promise<SyslogScan>, compression: 'none' | 'gzip' | 'zstd' = 'none',
+): Promise<boolean> {
   // read_csv reads an empty line as NULL: it is ''.
   // Line numbers: DuckDB keeps insertion order by default, so the row ids of this table are the
   // lines in file order. Reading straight from read_csv WITH ORDINALITY makes the whole INSERT
@@ -364,12 +370,12 @@ export async function readSyslogLines(conn: DuckDBConnection, path: string, scan
   if (pio.getRows()[0]![0] !== true) return false;
   // Read while the scan hashes and checks the file (it needs little of the two cores); a file the
   // scan turns down is dropped again. An error (say, a line longer than max_line_size) is a no.
-  // A gzip file only once the scan has seen all of it within the size limit (a bomb is never
-  // handed to DuckDB).
-  if (gzip && !(await scan.then((x) => x.fits, () => false))) return false;
+  // A compressed file only once the scan has seen all of it within the size limit (a bomb is
+  // never handed to DuckDB).
+  if (compression !== 'none' && !(await scan.then((x) => x.fits, () => false))) return false;
   const read = conn.run(`CREATE OR REPLACE TEMP TABLE ${LINES_TABLE} AS SELECT coalesce(line, '') AS line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
     header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LOG_LINE},
-    compression = '${gzip ? 'gzip' : 'none'}')`)
+    compression = '${compression}')`)
     .then(() => true, () => false);
   const [fits, ok] = await Promise.all([scan.then((s) => s.fits, () => false), read]);
   if (fits && ok) return true;

@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -271,6 +272,75 @@ describe('plain syslog through read_csv', () => {
     } finally {
       g.close();
       x.close();
+    }
+  });
+
+  it('takes zstd files as it takes gzip ones: the same tables as the line parser, damage and the size limit alike', async () => {
+    // Wrapped lines, a journalctl separator and an overflow burst, so the SQL does more than the plain header.
+    const text = [
+      '-- Logs begin at Mon 2026-01-05 10:00:00 UTC, end at Mon 2026-01-05 12:00:00 UTC. --',
+      ...ODD_3164.slice(0, 12),
+      'Jan  5 11:00:00 web01 kernel: [ 100.000001] TCP: time wait bucket table overflow',
+      '    (continued text)',
+      'Jan  5 11:00:01 web01 kernel: net_ratelimit: 12 callbacks suppressed',
+    ].join('\n') + '\n';
+    // 400 copies: ~0.5 MB, several zstd blocks (a cut inside the first one leaves nothing to keep).
+    const { plain, xz } = await writeCopies(text.repeat(400));
+    const zst = plain + '.zst';
+    execFileSync('zstd', ['-q', '-f', plain, '-o', zst]);
+    utimesSync(zst, MTIME, MTIME);
+    const z = await openStore(join(t.dir, 'zst.duckdb'));
+    const x = await openStore(join(t.dir, 'zst-ref.duckdb'));
+    try {
+      const before = syslogFastStats.files;
+      const [sz, sx] = [await ingestPaths(z, [zst]), await ingestPaths(x, [xz])];
+      expect(syslogFastStats.files - before).toBe(1); // the zstd file; the xz one takes the line parser
+      expect(strip(sz)).toEqual(strip(sx));
+      expect(sz[0]!.rows).toMatchObject({ log_events: 14 * 400 });
+      expect(await storedTables(z, true)).toEqual(await storedTables(x, true));
+      // The same file again is unchanged (its sha256 is of the compressed bytes, like gzip's).
+      expect((await ingestPaths(z, [zst])).map((r) => r.status)).toEqual(['unchanged']);
+    } finally {
+      z.close();
+      x.close();
+    }
+    // Cut short: the scan fails, the line parser keeps what it could read and says so. (Two frames,
+    // the second cut: fzstd gives nothing of a frame until it is whole, and a file with nothing
+    // readable fails before any parser.)
+    const frame = (part: string) => {
+      const f = join(t.dir, 'frame.log');
+      writeFileSync(f, part);
+      execFileSync('zstd', ['-q', '-f', f, '-o', f + '.zst']);
+      return readFileSync(f + '.zst');
+    };
+    const second = frame(text.repeat(100));
+    const cut = join(t.dir, 'cut.log.zst');
+    writeFileSync(cut, Buffer.concat([frame(text.repeat(100)), second.subarray(0, Math.floor(second.length / 2))]));
+    utimesSync(cut, MTIME, MTIME);
+    const c = await openStore(join(t.dir, 'cut-zst.duckdb'));
+    try {
+      const [files, fallbacks] = [syslogFastStats.files, syslogFastStats.fallbacks];
+      const [sum] = await ingestPaths(c, [cut]);
+      expect([sum!.status, sum!.issues.map((i) => i.code).filter((k) => k !== 'no-host')]).toEqual(['loaded', ['truncated-input']]);
+      expect([syslogFastStats.files - files, syslogFastStats.fallbacks - fallbacks]).toEqual([0, 1]);
+      // At least the whole first frame, not all of the second (how much of it depends on the zstd's blocks).
+      expect((await c.conn.runAndReadAll(`SELECT partial, rows BETWEEN ${14 * 100} AND ${14 * 200 - 1} FROM sources`)).getRows()).toEqual([[true, true]]);
+    } finally {
+      c.close();
+    }
+    // Over the limit once decompressed: the same outcome as the xz'd copy.
+    const lz = await openStore(join(t.dir, 'limit-zst.duckdb'));
+    const lx = await openStore(join(t.dir, 'limit-zst-xz.duckdb'));
+    try {
+      const opts = { limits: { maxTotalBytes: 1000 } };
+      const [a, b] = [await ingestPaths(lz, [zst], opts), await ingestPaths(lx, [xz], opts)];
+      const outcome = (r: typeof a) => r.map((y) => [y.status, (y.error as { code?: string } | null)?.code ?? null, y.error?.message.replace(/^\w+ data/, '')]);
+      expect(outcome(a)).toEqual([['failed', 'too-large', ' expands to more than 1000 bytes (limit --max-total-bytes)']]);
+      expect(outcome(a)).toEqual(outcome(b));
+      expect(await storedTables(lz, true)).toEqual(await storedTables(lx, true));
+    } finally {
+      lz.close();
+      lx.close();
     }
   });
 
