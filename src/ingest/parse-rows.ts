@@ -1,19 +1,14 @@
 /**
- * Parsing an input's bytes into rows, apart from the store: the rows go to a sink (the database
- * load appends them as they come). Nothing here loads DuckDB.
+ * Parsing an input's bytes into rows, appended to the input's load as they come (shared by
+ * bundle members and side files).
  */
 import type { Readable } from 'node:stream';
 import type { ChunkParser, Issue, LineParser, LogEventRow, ParseContext } from '../model.js';
-import type { TableName } from '../store/load.js';
+import type { Load, TableName } from '../store/load.js';
 import type { Format } from './formats.js';
 import { issue } from './lines.js';
 import { OverflowClassifier } from './overflow.js';
 import { feedBuffer, feedChunks, feedStream } from './run.js';
-
-/** Where parsed rows go (a Load appends them). */
-export interface RowSink {
-  add(table: TableName, src: number, rows: never[]): Promise<void>;
-}
 
 export interface Parsed {
   issues: Issue[];
@@ -22,11 +17,11 @@ export interface Parsed {
 }
 
 /**
- * Parse one file's bytes with a format into the sink (log rows also as classified overflow
+ * Parse one file's bytes with a format into the load (log rows also as classified overflow
  * events); `count` is told every batch's rows per table, in the order they are added.
  */
 export async function parseInto(
-  sink: RowSink, count: (table: TableName, n: number) => void, fmt: Format, ctx: ParseContext, srcId: number,
+  load: Load, count: (table: TableName, n: number) => void, fmt: Format, ctx: ParseContext, srcId: number,
   data: Uint8Array | Readable, fixHost: (rows: LogEventRow[]) => void, onChunk?: (chunk: Buffer) => void,
 ): Promise<Parsed> {
   const parser = fmt.create(ctx);
@@ -36,10 +31,10 @@ export async function parseInto(
       const events = rows as LogEventRow[];
       fixHost(events);
       const ov = classifier.classify(events);
-      await sink.add('overflow_events', srcId, ov as never[]);
+      await load.add('overflow_events', srcId, ov as never[]);
       count('overflow_events', ov.length);
     }
-    await sink.add(fmt.table, srcId, rows as never[]);
+    await load.add(fmt.table, srcId, rows as never[]);
     count(fmt.table, rows.length);
   };
   let bytes = 0;

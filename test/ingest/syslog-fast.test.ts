@@ -10,7 +10,7 @@ import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import lzma from 'lzma-native';
-import { openStore } from '../../src/store/db.js';
+import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { scanSyslog, syslogFastStats, zoneOffsetSql } from '../../src/ingest/syslog-fast.js';
 import { REALWORLD, storedTables, tempDir } from '../helpers.js';
@@ -40,6 +40,42 @@ async function writeCopies(text: string | Buffer): Promise<{ plain: string; gz: 
 }
 
 const strip = (s: Awaited<ReturnType<typeof ingestPaths>>) => s.map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
+
+/**
+ * A compressed file cut short: the scan fails, the line parser keeps what it could read and says
+ * so (one fallback, no fast load, the source partial); `check` looks further at the store.
+ */
+async function expectCutKept(cut: string, db: string, check: (s: Store) => Promise<void>): Promise<void> {
+  const s = await openStore(join(t.dir, db));
+  try {
+    const [files, fallbacks] = [syslogFastStats.files, syslogFastStats.fallbacks];
+    const [sum] = await ingestPaths(s, [cut]);
+    expect([sum!.status, sum!.issues.map((i) => i.code).filter((c) => c !== 'no-host')]).toEqual(['loaded', ['truncated-input']]);
+    expect([syslogFastStats.files - files, syslogFastStats.fallbacks - fallbacks]).toEqual([0, 1]);
+    await check(s);
+  } finally {
+    s.close();
+  }
+}
+
+/** A compressed file over --max-total-bytes once decompressed fails as its xz'd copy does (nothing loaded fast). */
+async function expectLimitLikeXz(file: string, xz: string, label: string): Promise<void> {
+  const f = await openStore(join(t.dir, `limit-${label}.duckdb`));
+  const x = await openStore(join(t.dir, `limit-${label}-xz.duckdb`));
+  try {
+    const before = syslogFastStats.files;
+    const opts = { limits: { maxTotalBytes: 1000 } };
+    const [sf, sx] = [await ingestPaths(f, [file], opts), await ingestPaths(x, [xz], opts)];
+    expect(syslogFastStats.files).toBe(before);
+    const outcome = (r: typeof sf) => r.map((y) => [y.status, (y.error as { code?: string } | null)?.code ?? null, y.error?.message.replace(/^\w+ data/, '')]);
+    expect(outcome(sf)).toEqual(outcome(sx));
+    expect(outcome(sf)).toEqual([['failed', 'too-large', ' expands to more than 1000 bytes (limit --max-total-bytes)']]);
+    expect(await storedTables(f, true)).toEqual(await storedTables(x, true));
+  } finally {
+    f.close();
+    x.close();
+  }
+}
 
 /**
  * Ingests the three copies and compares everything stored; `fast`: whether the plain and the
@@ -245,34 +281,13 @@ describe('plain syslog through read_csv', () => {
     const cut = join(t.dir, 'cut.log.gz');
     const whole = gzipSync(Buffer.from(text.repeat(50)));
     writeFileSync(cut, whole.subarray(0, whole.length - 40));
-    const s = await openStore(join(t.dir, 'cut.duckdb'));
-    try {
-      const [files, fallbacks] = [syslogFastStats.files, syslogFastStats.fallbacks];
-      const [sum] = await ingestPaths(s, [cut]);
-      expect([sum!.status, sum!.issues.map((i) => i.code).filter((c) => c !== 'no-host')]).toEqual(['loaded', ['truncated-input']]);
-      expect([syslogFastStats.files - files, syslogFastStats.fallbacks - fallbacks]).toEqual([0, 1]);
+    await expectCutKept(cut, 'cut.duckdb', async (s) => {
       expect((await s.conn.runAndReadAll('SELECT partial FROM sources')).getRows()).toEqual([[true]]);
-    } finally {
-      s.close();
-    }
+    });
     // Over the limit once decompressed: the same outcome as the xz'd copy through the line parser
     // (plain files have no such limit).
     const { gz, xz } = await writeCopies(text.repeat(20));
-    const g = await openStore(join(t.dir, 'limit-gz.duckdb'));
-    const x = await openStore(join(t.dir, 'limit-xz.duckdb'));
-    try {
-      const before = syslogFastStats.files;
-      const opts = { limits: { maxTotalBytes: 1000 } };
-      const [sg, sx] = [await ingestPaths(g, [gz], opts), await ingestPaths(x, [xz], opts)];
-      expect(syslogFastStats.files).toBe(before);
-      const outcome = (r: typeof sg) => r.map((y) => [y.status, (y.error as { code?: string } | null)?.code ?? null, y.error?.message.replace(/^\w+ data/, '')]);
-      expect(outcome(sg)).toEqual(outcome(sx));
-      expect(outcome(sg)).toEqual([['failed', 'too-large', ' expands to more than 1000 bytes (limit --max-total-bytes)']]);
-      expect(await storedTables(g, true)).toEqual(await storedTables(x, true));
-    } finally {
-      g.close();
-      x.close();
-    }
+    await expectLimitLikeXz(gz, xz, 'gz');
   });
 
   it('takes zstd files as it takes gzip ones: the same tables as the line parser, damage and the size limit alike', async () => {
@@ -305,8 +320,7 @@ describe('plain syslog through read_csv', () => {
       x.close();
     }
     // Cut short: the scan fails, the line parser keeps what it could read and says so. (Two frames,
-    // the second cut: fzstd gives nothing of a frame until it is whole, and a file with nothing
-    // readable fails before any parser.)
+    // the second cut: a cut that leaves no whole block to decompress fails before any parser.)
     const frame = (part: string) => {
       const f = join(t.dir, 'frame.log');
       writeFileSync(f, part);
@@ -317,31 +331,12 @@ describe('plain syslog through read_csv', () => {
     const cut = join(t.dir, 'cut.log.zst');
     writeFileSync(cut, Buffer.concat([frame(text.repeat(100)), second.subarray(0, Math.floor(second.length / 2))]));
     utimesSync(cut, MTIME, MTIME);
-    const c = await openStore(join(t.dir, 'cut-zst.duckdb'));
-    try {
-      const [files, fallbacks] = [syslogFastStats.files, syslogFastStats.fallbacks];
-      const [sum] = await ingestPaths(c, [cut]);
-      expect([sum!.status, sum!.issues.map((i) => i.code).filter((k) => k !== 'no-host')]).toEqual(['loaded', ['truncated-input']]);
-      expect([syslogFastStats.files - files, syslogFastStats.fallbacks - fallbacks]).toEqual([0, 1]);
+    await expectCutKept(cut, 'cut-zst.duckdb', async (c) => {
       // At least the whole first frame, not all of the second (how much of it depends on the zstd's blocks).
       expect((await c.conn.runAndReadAll(`SELECT partial, rows BETWEEN ${14 * 100} AND ${14 * 200 - 1} FROM sources`)).getRows()).toEqual([[true, true]]);
-    } finally {
-      c.close();
-    }
+    });
     // Over the limit once decompressed: the same outcome as the xz'd copy.
-    const lz = await openStore(join(t.dir, 'limit-zst.duckdb'));
-    const lx = await openStore(join(t.dir, 'limit-zst-xz.duckdb'));
-    try {
-      const opts = { limits: { maxTotalBytes: 1000 } };
-      const [a, b] = [await ingestPaths(lz, [zst], opts), await ingestPaths(lx, [xz], opts)];
-      const outcome = (r: typeof a) => r.map((y) => [y.status, (y.error as { code?: string } | null)?.code ?? null, y.error?.message.replace(/^\w+ data/, '')]);
-      expect(outcome(a)).toEqual([['failed', 'too-large', ' expands to more than 1000 bytes (limit --max-total-bytes)']]);
-      expect(outcome(a)).toEqual(outcome(b));
-      expect(await storedTables(lz, true)).toEqual(await storedTables(lx, true));
-    } finally {
-      lz.close();
-      lx.close();
-    }
+    await expectLimitLikeXz(zst, xz, 'zst');
   });
 
   it('scans: counts lines, with and without a final newline, and checks every line start', async () => {
