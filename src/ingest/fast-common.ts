@@ -5,7 +5,7 @@
  */
 import type { Issue, LogEventRow } from '../model.js';
 import type { Load } from '../store/load.js';
-import { OverflowClassifier } from './overflow.js';
+import { OverflowClassifier, type OverflowEventRow } from './overflow.js';
 
 /** A SQL string literal. */
 export const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -39,49 +39,90 @@ export const CANDIDATE_RE = 'overflow|table full|orphaned|memory|SYN flooding';
  * Overflow classification of a source whose log_events rows were inserted by SQL: the kernel rows
  * that can match a signature or a ratelimit summary (a superset of what classifyMessage /
  * suppressedCount accept) are selected back, merged with `jsRows` (rows of the same source that
- * went through a JavaScript parser), and classified in line order; the overflow rows are loaded.
+ * went through a JavaScript parser), and classified in line order.
  * The candidates go through JavaScript a page at a time (memory stays bounded when a file holds
  * hundreds of thousands of overflow lines): they are first put in a temporary table, which is
- * then read by line number (no query result stays open while the overflow rows are appended).
+ * then read by line number (no query result stays open while rows are appended). Only what the
+ * classifier reads crosses into JavaScript (line, host, time, message), column by column, and only
+ * what it decides comes back (kind, count, variant, detail per line): the overflow rows are then
+ * one INSERT that joins the two (60,000 overflow lines: 1.1 s → ~0.3 s against row objects both
+ * ways). Rows of `jsRows` that are overflow rows are appended as they are.
  * `from` is where the source's rows are read: log_events, or a relation that yields the same rows
  * with log_events' column names (the syslog path re-parses only the lines that can be candidates).
  */
 export async function classifyLoaded(load: Load, srcId: number, jsRows: LogEventRow[], from = 'log_events'): Promise<number> {
   const conn = load.conn;
   await conn.run(`CREATE OR REPLACE TEMP TABLE classify_candidates AS
-    SELECT host, epoch_us(ts) AS us, ts_quality, boot_id, mono_us, ident, pid, unit, priority, facility, transport, message, line_no
+    SELECT host, epoch_us(ts) AS us, ts_quality, boot_id, mono_us, message, line_no
     FROM ${from}
     WHERE source_id = ${srcId}
       AND (ident = 'kernel' OR transport = 'kernel' OR (ident IS NULL AND transport IS NULL))
       AND ((length(message) <= 400 AND regexp_matches(message, '${CANDIDATE_RE}', 'i'))
            OR contains(message, 'suppressed'))`);
-  const num = (v: unknown) => (v == null ? null : Number(v));
-  const js = jsRows.length ? [...jsRows].sort((a, b) => a.line_no - b.line_no) : [];
-  let j = 0;
-  const classifier = new OverflowClassifier();
-  let total = 0;
-  let last = -Infinity;
-  for (;;) {
-    const page = await conn.runAndReadAll(`
-      SELECT * FROM temp.classify_candidates ${last === -Infinity ? '' : `WHERE line_no > ${last}`} ORDER BY line_no LIMIT ${CLASSIFY_PAGE}`);
-    const rows = page.getRows();
-    const batch: LogEventRow[] = [];
-    for (const r of rows) {
-      const row: LogEventRow = {
-        host: r[0] as string | null, ts: num(r[1]), ts_quality: r[2] as LogEventRow['ts_quality'], boot_id: r[3] as string | null,
-        mono_us: num(r[4]), ident: r[5] as string | null, pid: num(r[6]), unit: r[7] as string | null, priority: num(r[8]),
-        facility: num(r[9]), transport: r[10] as string | null, message: r[11] as string, line_no: Number(r[12]),
-      };
-      while (j < js.length && js[j]!.line_no < row.line_no) batch.push(js[j++]!);
-      batch.push(row);
-      last = row.line_no;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE classify_found (line_no BIGINT, kind VARCHAR, count BIGINT, suppressed BOOLEAN, variant VARCHAR, detail VARCHAR)`);
+  try {
+    const found = await conn.createAppender('classify_found', 'main', 'temp');
+    const num = (v: unknown) => (v == null ? null : Number(v));
+    const js = jsRows.length ? [...jsRows].sort((a, b) => a.line_no - b.line_no) : [];
+    let j = 0;
+    const classifier = new OverflowClassifier();
+    let total = 0;
+    let last = -Infinity;
+    const fromJs: OverflowEventRow[] = [];
+    const takeJs = (upTo: number) => {
+      for (; j < js.length && js[j]!.line_no < upTo; j++) {
+        const o = classifier.next(js[j]!);
+        if (o) fromJs.push(o);
+      }
+    };
+    for (;;) {
+      // (Row ids and times as DOUBLE: JavaScript numbers straight away, exact below 2^53.)
+      const page = await conn.runAndReadAll(`
+        SELECT line_no::DOUBLE, host, us::DOUBLE, mono_us::DOUBLE, message FROM temp.classify_candidates
+        ${last === -Infinity ? '' : `WHERE line_no > ${last}`} ORDER BY line_no LIMIT ${CLASSIFY_PAGE}`);
+      const n = page.currentRowCount;
+      const [lines, hosts, uss, monos, messages] = n ? page.getColumns() : [[], [], [], [], []];
+      // (ts_quality and boot_id do not change what the classifier decides: read back by the INSERT.)
+      const row = { host: null as string | null, ts: null as number | null, ts_quality: null, ident: 'kernel', transport: null, mono_us: null as number | null, boot_id: null, message: '', line_no: 0 };
+      for (let i = 0; i < n; i++) {
+        row.line_no = lines![i] as number;
+        takeJs(row.line_no);
+        row.host = hosts![i] as string | null;
+        row.ts = uss![i] as number | null;
+        row.mono_us = monos![i] as number | null;
+        row.message = messages![i] as string;
+        const o = classifier.next(row);
+        if (!o) continue;
+        found.appendBigInt(BigInt(row.line_no));
+        found.appendVarchar(o.kind);
+        found.appendBigInt(BigInt(o.count));
+        found.appendBoolean(o.suppressed);
+        if (o.variant == null) found.appendNull();
+        else found.appendVarchar(o.variant);
+        if (o.detail == null) found.appendNull();
+        else found.appendVarchar(o.detail);
+        found.endRow();
+        total++;
+      }
+      if (n > 0) last = lines![n - 1] as number;
+      if (n < CLASSIFY_PAGE) break;
     }
-    if (rows.length < CLASSIFY_PAGE) while (j < js.length) batch.push(js[j++]!);
-    const overflow = classifier.classify(batch);
-    await load.add('overflow_events', srcId, overflow);
-    total += overflow.length;
-    if (rows.length < CLASSIFY_PAGE) break;
+    takeJs(Infinity);
+    found.flushSync();
+    found.closeSync();
+    await load.add('overflow_events', srcId, fromJs);
+    if (total > 0) {
+      await conn.run(`INSERT INTO overflow_events
+        SELECT c.host, make_timestamptz(c.us), c.ts_quality, f.kind, f.count, f.suppressed, f.variant, f.detail, c.mono_us, c.boot_id, c.message, ${srcId}, c.line_no
+        FROM temp.classify_candidates c JOIN temp.classify_found f USING (line_no) ORDER BY c.line_no`);
+      const span = await conn.runAndReadAll(`SELECT min(us), max(us) FROM temp.classify_candidates WHERE line_no IN (SELECT line_no FROM temp.classify_found)`);
+      const [first, lastTs] = span.getRows()[0]!.map(num);
+      load.addTotals(srcId, total, first ?? null, lastTs ?? null);
+    }
+    return total + fromJs.length;
+  } finally {
+    // (After a failed statement the transaction is aborted and the tables go with its rollback.)
+    await conn.run('DROP TABLE IF EXISTS temp.classify_candidates').catch(() => {});
+    await conn.run('DROP TABLE IF EXISTS temp.classify_found').catch(() => {});
   }
-  await conn.run('DROP TABLE temp.classify_candidates');
-  return total;
 }

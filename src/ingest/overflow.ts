@@ -19,7 +19,7 @@ export interface OverflowEventRow {
 /** A ratelimit summary refers to the window that just ended (≥ message_cost = 5 s); allow slack. */
 const ATTRIBUTION_WINDOW_US = 10 * 60 * 1_000_000;
 
-function isKernelLine(e: LogEventRow): boolean {
+function isKernelLine(e: Pick<LogEventRow, 'ident' | 'transport'>): boolean {
   return e.ident === 'kernel' || e.transport === 'kernel' || (e.ident == null && e.transport == null);
 }
 
@@ -35,31 +35,36 @@ export class OverflowClassifier {
   classify(events: LogEventRow[]): OverflowEventRow[] {
     const out: OverflowEventRow[] = [];
     for (const e of events) {
-      if (!isKernelLine(e)) continue;
-      const hostKey = e.host ?? '';
-      const c = classifyMessage(e.message);
-      if (c) {
-        out.push({
-          host: e.host, ts: e.ts, ts_quality: e.ts_quality, kind: c.kind, count: 1, suppressed: false,
-          variant: c.variant, detail: c.detail, mono_us: e.mono_us, boot_id: e.boot_id, message: e.message, line_no: e.line_no,
-        });
-        if (c.netRatelimited) this.lastKind.set(hostKey, { kind: c.kind, ts: e.ts, mono: e.mono_us });
-        continue;
-      }
-      const n = suppressedCount(e.message);
-      if (n == null) continue;
-      const last = this.lastKind.get(hostKey);
-      let kind: OverflowKind | 'unattributed' = 'unattributed';
-      if (last) {
-        const dt = e.ts != null && last.ts != null ? e.ts - last.ts
-          : e.mono_us != null && last.mono != null ? e.mono_us - last.mono : 0;
-        if (dt >= 0 && dt <= ATTRIBUTION_WINDOW_US) kind = last.kind;
-      }
-      out.push({
-        host: e.host, ts: e.ts, ts_quality: e.ts_quality, kind, count: n, suppressed: true,
-        variant: 'ratelimit-summary', detail: null, mono_us: e.mono_us, boot_id: e.boot_id, message: e.message, line_no: e.line_no,
-      });
+      const o = this.next(e);
+      if (o) out.push(o);
     }
     return out;
+  }
+
+  /** The next event of the source in order: its overflow row, or null. */
+  next(e: Pick<LogEventRow, 'host' | 'ts' | 'ts_quality' | 'ident' | 'transport' | 'mono_us' | 'boot_id' | 'message' | 'line_no'>): OverflowEventRow | null {
+    if (!isKernelLine(e)) return null;
+    const hostKey = e.host ?? '';
+    const c = classifyMessage(e.message);
+    if (c) {
+      if (c.netRatelimited) this.lastKind.set(hostKey, { kind: c.kind, ts: e.ts, mono: e.mono_us });
+      return {
+        host: e.host, ts: e.ts, ts_quality: e.ts_quality, kind: c.kind, count: 1, suppressed: false,
+        variant: c.variant, detail: c.detail, mono_us: e.mono_us, boot_id: e.boot_id, message: e.message, line_no: e.line_no,
+      };
+    }
+    const n = suppressedCount(e.message);
+    if (n == null) return null;
+    const last = this.lastKind.get(hostKey);
+    let kind: OverflowKind | 'unattributed' = 'unattributed';
+    if (last) {
+      const dt = e.ts != null && last.ts != null ? e.ts - last.ts
+        : e.mono_us != null && last.mono != null ? e.mono_us - last.mono : 0;
+      if (dt >= 0 && dt <= ATTRIBUTION_WINDOW_US) kind = last.kind;
+    }
+    return {
+      host: e.host, ts: e.ts, ts_quality: e.ts_quality, kind, count: n, suppressed: true,
+      variant: 'ratelimit-summary', detail: null, mono_us: e.mono_us, boot_id: e.boot_id, message: e.message, line_no: e.line_no,
+    };
   }
 }
