@@ -240,6 +240,11 @@ function failed(path: string, kind: string, e: unknown): InputSummary {
   return s;
 }
 
+function readTree(path: string, size: number, opts: IngestOptions): Promise<Tree> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  return treeFromArchive(path, wantedMember, limits, { small: size <= SMALL_ARCHIVE_BYTES, inlineXz: size <= INLINE_XZ_BYTES });
+}
+
 async function ingestPath(
   store: Store, path: string, opts: IngestOptions, heads?: Map<string, Buffer>, batch?: BundleBatch,
 ): Promise<InputSummary[]> {
@@ -273,7 +278,7 @@ async function ingestPath(
   }
   if (opts.as === 'sosreport' || (!opts.as && isTar(head))) {
     try {
-      const tree = await treeFromArchive(path, wantedMember, limits, { small: st.size <= SMALL_ARCHIVE_BYTES });
+      const tree = await readTree(path, st.size, opts);
       return [await ingestBundle(store, path, tree, st.size, opts, batch)];
     } catch (e) {
       if (e instanceof BatchAbort) throw e;
@@ -295,7 +300,8 @@ async function readHead(path: string): Promise<Buffer> {
   }
   const first = raw.subarray(0, n);
   if (sniffCompression(first) === 'none') return first;
-  const { stream, damage, compression } = await autoDecompress(createReadStream(path, { highWaterMark: 64 * 1024 }));
+  // (The head only: decompressed on this thread, no xz process for a few kB.)
+  const { stream, damage, compression } = await autoDecompress(createReadStream(path, { highWaterMark: 64 * 1024 }), { synchronous: true });
   const chunks: Buffer[] = [];
   let got = 0;
   try {
@@ -373,8 +379,14 @@ const BATCH_MAX_BUNDLES = 256;
 const BATCH_MAX_BYTES = 16 * 1024 * 1024;
 /** A larger archive is loaded alone (it can hold large logs, which take the SQL path outside a group). */
 const BATCH_MAX_BUNDLE_BYTES = 1024 * 1024;
-/** Archives up to this size are read whole and decompressed on this thread (see treeFromArchive). */
+/** Archives up to this size are read whole (see treeFromArchive). */
 const SMALL_ARCHIVE_BYTES = 4 * 1024 * 1024;
+/**
+ * xz archives up to this size are decompressed on this thread (lzma-native); larger ones by the
+ * xz program beside it (decompress.ts xzProgram), whose start (~5 ms) is more than a small
+ * bundle's decompression takes.
+ */
+const INLINE_XZ_BYTES = 256 * 1024;
 
 async function ingestBundle(
   store: Store, path: string, tree: Tree, archiveBytes: number | null, opts: IngestOptions, batch?: BundleBatch,

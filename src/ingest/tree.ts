@@ -193,17 +193,17 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
  * members `wanted` selects and only the metadata of the rest. Nothing is written to disk.
  */
 export async function treeFromArchive(
-  file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS, opts: { small?: boolean } = {},
+  file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS, opts: { small?: boolean; inlineXz?: boolean } = {},
 ): Promise<Tree> {
   const tree = new Tree(file);
-  // `small`: an archive of at most a few MB, read whole and its xz decompressed on this thread:
-  // a stream bounces every chunk through the file system's and lzma's thread pools, which cost
-  // more than the work itself for a bundle of a few kB (200 of them: 4.3 → 3.2 s with the rest
-  // of session 4's changes).
+  // `small`: an archive of at most a few MB, read whole; `inlineXz`: its xz decompressed on this
+  // thread: a stream bounces every chunk through the file system's and lzma's thread pools (or
+  // starts an xz process), which cost more than the work itself for a bundle of a few kB (200 of
+  // them: 4.3 → 3.2 s with the rest of session 4's changes).
   const src = opts.small ? Readable.from([readFileSync(file)], { objectMode: false }) : createReadStream(file);
   // The decompressed stream carries the tar headers and padding besides the members' bytes.
   const { stream, damage } = await autoDecompress(src, {
-    maxBytes: limits.maxTotalBytes + Math.min(limits.maxTotalBytes, 1 << 30), limitName: '--max-total-bytes', synchronous: opts.small,
+    maxBytes: limits.maxTotalBytes + Math.min(limits.maxTotalBytes, 1 << 30), limitName: '--max-total-bytes', synchronous: opts.inlineXz,
   });
   // The content hash is of the uncompressed tar: the same bundle recompressed is the same input.
   const hash = createHash('sha256');
@@ -247,6 +247,8 @@ export async function treeFromArchive(
     stream.on('error', broken('compressed stream'));
     ex.on('error', broken('tar archive'));
     ex.on('entry', (header, body, next) => {
+      // A member cut short errors its body stream too; the extractor's error (above) reports it.
+      body.on('error', () => {});
       if (++count > limits.maxMembers) {
         fail(new SafetyError('too-many-members', `archive has more than ${limits.maxMembers} members`, file));
         return;
