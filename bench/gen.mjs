@@ -1,8 +1,12 @@
 // Deterministic generators of large bench inputs (issue 6). Plain ESM; the sosreport fleet uses
 // the sample generators of the built library (../dist/samples). Every generator returns its
 // "truth" (line/entry counts, overflow lines written) so the bench can check what was loaded.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 /** mulberry32: small, fast, seeded PRNG (same output on every machine). */
 export function rng(seed) {
@@ -341,6 +345,31 @@ export async function genBigFleet(dir, count, lines, distDir) {
   return { kind: 'sosreport', count, lines, files, bytes, overflow };
 }
 
+/**
+ * The large bundles again as .tar.xz (what sos writes): `xz -6 -T1` when the xz program is
+ * installed (single-threaded, so the bytes do not depend on the machine), else lzma-native's
+ * preset 6. Same truth as the .tar files.
+ */
+export async function genBigFleetXz(dir, big) {
+  mkdirSync(dir, { recursive: true });
+  const files = [];
+  let bytes = 0;
+  const xz = ['/usr/bin/xz', '/bin/xz'].find((p) => existsSync(p));
+  for (const tar of big.files) {
+    const file = join(dir, basename(tar) + '.xz');
+    if (!existsSync(file)) {
+      const data = xz
+        ? execFileSync(xz, ['-6', '-T1', '-c', tar], { maxBuffer: 1 << 30 })
+        : await new Promise((res) => require('lzma-native').compress(readFileSync(tar), { preset: 6 }, (r) => res(Buffer.from(r))));
+      writeFileSync(file + '.part', data);
+      renameSync(file + '.part', file);
+    }
+    bytes += statSync(file).size;
+    files.push(file);
+  }
+  return { ...big, files, bytes };
+}
+
 /** Generate (or reuse, when the manifest says the same parameters) every bench input. */
 export async function generateAll(dir, params, distDir, log = () => {}) {
   mkdirSync(dir, { recursive: true });
@@ -384,5 +413,10 @@ export async function generateAll(dir, params, distDir, log = () => {}) {
   const big = await genBigFleet(bigDir, params.bigFleet, params.bigLines, distDir);
   log(`bigfleet  ${big.count} sosreports × ${big.lines.toLocaleString('en')} more log lines in ${bigDir} (${(big.bytes / 1e6).toFixed(1)} MB, ${((performance.now() - t1) / 1000).toFixed(1)} s)`);
   out.bigfleet = { file: bigDir, ...big };
+  const xzDir = join(dir, 'bigfleet-xz');
+  const t2 = performance.now();
+  const bigXz = await genBigFleetXz(xzDir, big);
+  log(`bigfleet-xz ${bigXz.count} sosreports as .tar.xz in ${xzDir} (${(bigXz.bytes / 1e6).toFixed(1)} MB, ${((performance.now() - t2) / 1000).toFixed(1)} s)`);
+  out.bigfleetXz = { file: xzDir, ...bigXz };
   return out;
 }

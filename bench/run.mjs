@@ -329,6 +329,21 @@ async function main() {
     if (r.code === 0) check('bigfleet --jobs 2', 'generated log lines', (await query(two, apiSql))[0].n, apiLines);
     rmSync(two, { force: true });
   }
+  // --- the large bundles as .tar.xz: the xz program beside the parse, and lzma-native on the main thread
+  const bx = inputs.bigfleetXz;
+  if (bx) {
+    const apiLines = bx.count * bx.lines - bx.overflow;
+    const apiSql = "SELECT count(*) AS n FROM log_events WHERE contains(message, '/api/v1/items/')";
+    for (const [name, env] of [[`${bx.count} large bundles .tar.xz, 1 process (xz program)`, {}], [`${bx.count} large bundles .tar.xz, 1 process (BUNDLESCOPE_XZ=none: lzma-native)`, { BUNDLESCOPE_XZ: 'none' }]]) {
+      const db = freshDb('bigfleet-xz.duckdb');
+      r = await measure(node, [CLI, 'ingest', ...bx.files, '--db', db], { env });
+      const row = record('bigfleet-xz', name, r, { bundles: bx.count, mb: mb(bx.bytes) });
+      row.processes = 1;
+      row.xz = env.BUNDLESCOPE_XZ ? 'lzma-native' : 'program';
+      if (r.code === 0) check(`bigfleet-xz ${row.xz}`, 'generated log lines', (await query(db, apiSql))[0].n, apiLines);
+      rmSync(db, { force: true });
+    }
+  }
   if (!flag('--keep-db')) rmSync(syDb, { force: true });
 
   results.machine.loadavg_end = os.loadavg();
@@ -372,7 +387,7 @@ function targets(res) {
     const ratio = bj.wall_s / nj.wall_s;
     out.push({ target: 'journal JSON ingest within 1.5× of read_json time', value: `${ratio.toFixed(2)}× read_json`, met: ratio <= 1.5 });
   }
-  const bsRuns = res.steps.filter((s) => s.name.startsWith('bundlescope') || s.group === 'fleet' || s.group === 'bigfleet' || s.group === 'analysis');
+  const bsRuns = res.steps.filter((s) => s.name.startsWith('bundlescope') || s.group === 'fleet' || s.group === 'bigfleet' || s.group === 'bigfleet-xz' || s.group === 'analysis');
   const peak = Math.max(...bsRuns.map((s) => s.rss_mib ?? 0));
   const peakStep = bsRuns.find((s) => s.rss_mib === peak);
   out.push({ target: 'peak RSS < 1 GB (1000 MB) for every bundlescope run', value: `${(peak * 1.048576).toFixed(0)} MB (${peakStep?.group} ${peakStep?.name})`, met: peak * 1.048576 < 1000 });
@@ -447,6 +462,7 @@ function renderMarkdown(res) {
   L.push(`| slabinfo \`${i.slab.file}\` | ${f1(mb(i.slab.bytes))} MB | ${i.slab.lines.toLocaleString('en')} | ${i.slab.snapshots.toLocaleString('en')} snapshots × ${i.slab.caches} caches |`);
   L.push(`| fleet \`${i.fleet.file}/\` | ${f1(mb(i.fleet.bytes))} MB | ${i.fleet.count} bundles | .tar.xz from the web01/app02/db01 sample specs |`);
   if (i.bigfleet) L.push(`| large bundles \`${i.bigfleet.file}/\` | ${f1(mb(i.bigfleet.bytes))} MB | ${i.bigfleet.count} bundles | .tar, web01 spec + ${i.bigfleet.lines.toLocaleString('en')} messages lines each, ${i.bigfleet.overflow.toLocaleString('en')} overflow lines in all |`);
+  if (i.bigfleetXz) L.push(`| large bundles, xz \`${i.bigfleetXz.file}/\` | ${f1(mb(i.bigfleetXz.bytes))} MB | ${i.bigfleetXz.count} bundles | the same bundles as .tar.xz (xz -6) |`);
   L.push('');
   L.push('| step | what | wall s | CPU s | peak RSS MiB | MB/s | lines/s | vs reference | load |');
   L.push('|---|---|--:|--:|--:|--:|--:|---|--:|');
@@ -465,6 +481,9 @@ function renderMarkdown(res) {
     } else if (s.group === 'bigfleet') {
       const one = res.steps.find((x) => x.group === 'bigfleet' && x.processes === 1 && x.code === 0);
       vs = `${(s.wall_s / s.bundles).toFixed(2)} s/bundle${s.processes === 2 && one ? `; ${(one.wall_s / s.wall_s).toFixed(2)}× one process` : ''}`;
+    } else if (s.group === 'bigfleet-xz') {
+      const lib = res.steps.find((x) => x.group === 'bigfleet-xz' && x.xz === 'lzma-native' && x.code === 0);
+      vs = `${(s.wall_s / s.bundles).toFixed(2)} s/bundle${s.xz === 'program' && lib ? `; ${(lib.wall_s / s.wall_s).toFixed(2)}× lzma-native` : ''}`;
     } else if (s.group === 'fleet') {
       vs = `${(s.bundles / s.wall_s).toFixed(1)} bundles/s, ${(s.wall_s / s.bundles * 1000).toFixed(0)} ms/bundle${s.rss_sum_mib ? `; RSS of both ${s.rss_sum_mib.toFixed(0)} MiB` : ''}`;
     } else if (s.db_mb) vs = `database ${s.db_mb.toFixed(0)} MB`;
