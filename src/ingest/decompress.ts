@@ -1,7 +1,7 @@
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as fzstd from 'fzstd';
@@ -101,11 +101,14 @@ export function xzProgram(): string | null {
       const p = d ? join(d, name) : name;
       try {
         accessSync(p, fsConstants.X_OK);
-        path = p;
-        break;
       } catch {
-        /* not here */
+        continue; // not here
       }
+      // XZ Utils 5.2 or newer only (-T; BusyBox's xz takes other options): else lzma-native.
+      const v = spawnSync(p, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+      const m = /XZ Utils\)? (\d+)\.(\d+)/.exec(v.stdout ?? '');
+      if (m && (Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) >= 2))) path = p;
+      break;
     }
   }
   xzFound = { env, path };

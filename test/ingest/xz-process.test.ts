@@ -84,6 +84,13 @@ describe('xz archives through the xz program', () => {
     expect(xzProgram()).toBeNull();
     process.env.BUNDLESCOPE_XZ = join(t.dir, 'no-such-xz');
     expect(xzProgram()).toBeNull();
+    // Only XZ Utils 5.2 or newer (the options bundlescope passes): not BusyBox's xz, not 5.0.
+    for (const [name, version] of [['busybox-xz', 'BusyBox v1.36.1 (2024-06-10) multi-call binary.'], ['old-xz', 'xz (XZ Utils) 5.0.4'], ['new-xz', 'xz (XZ Utils) 5.6.2']]) {
+      const fake = join(t.dir, name);
+      writeFileSync(fake, `#!/bin/sh\necho '${version}'\n`, { mode: 0o755 });
+      process.env.BUNDLESCOPE_XZ = fake;
+      expect(xzProgram()).toBe(name === 'new-xz' ? fake : null);
+    }
   });
 
   it('stores the same tables as lzma-native for a bundle over 256 kB', async () => {
