@@ -63,9 +63,10 @@ const CLI_JS = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 export const JOBS_MIN_BYTES = 32 * 1024 * 1024;
 
 /**
- * `--jobs N`: bundles are spread over N worker processes; the first writes into --db, the others
- * each into a temporary database (DuckDB has one writer per file), merged into --db afterwards one
- * transaction each; side files follow in this process, so they see the bundles' host facts.
+ * `--jobs N`: bundles are spread over N groups; this process loads the first into --db while N−1
+ * worker processes load the others, each into a temporary database (DuckDB has one writer per
+ * file), merged into --db afterwards one transaction each; side files follow in this process, so
+ * they see the bundles' host facts.
  */
 async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.WritableStream): Promise<number | null> {
   const jobs = Math.max(1, Math.floor(o.jobs ?? 1));
@@ -95,14 +96,13 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
       ...(o.maxTotalBytes ? ['--max-total-bytes', String(o.maxTotalBytes)] : []), ...(o.maxMemberBytes ? ['--max-member-bytes', String(o.maxMemberBytes)] : []),
       ...(o.verbose ? ['--verbose'] : []),
     ];
-    const codes = await Promise.all(groups.map((g, i) => new Promise<number>((resolve) => {
+    const threads = String(Math.max(1, Math.floor(cpus().length / groups.length)));
+    // Workers for groups 1…N-1, each into a temporary database (DuckDB has one writer per file)…
+    const children = groups.slice(1).map((g, k) => new Promise<number>((resolve) => {
       // One DuckDB thread per worker: N workers with DuckDB's default of one thread per core each
       // fight over the cores (measured 1.5× slower at 200 bundles on 2 cores).
-      // The first worker writes into --db itself (this process does not open it until the workers
-      // are done): one merge fewer (a merge copies every row again: 1.4 s per 1.2M log lines).
-      const db = i === 0 ? o.db : join(tmp, `part-${i}.duckdb`);
-      const child = spawn(process.execPath, [CLI_JS, 'ingest', '--db', db, ...pass, ...g],
-        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BUNDLESCOPE_DUCKDB_THREADS: String(Math.max(1, Math.floor(cpus().length / groups.length))) } });
+      const child = spawn(process.execPath, [CLI_JS, 'ingest', '--db', join(tmp, `part-${k + 1}.duckdb`), ...pass, ...g],
+        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BUNDLESCOPE_DUCKDB_THREADS: threads } });
       let buf = '';
       child.stderr.on('data', (c: Buffer) => {
         buf += c.toString();
@@ -113,11 +113,22 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
           if (!line.startsWith('total: ')) out.write(line + '\n');
         }
       });
+      child.on('error', () => resolve(EXIT.unexpected));
       child.on('close', (code) => resolve(code ?? EXIT.unexpected));
-    })));
+    }));
+    // …while this process loads group 0 into --db itself (no process to start, and one merge
+    // fewer: a merge copies every row again, 1.4 s per 1.2M log lines), then merges the others.
     let merged = 0;
     let dupes = 0;
+    const codes: number[] = [];
+    const workersDone = Promise.all(children);
+    // (Should this process fail, its workers still finish before their folder is removed.)
     await withStore(o.db, async (store) => {
+      await store.conn.run(`SET threads = ${threads}`);
+      const own = await ingestPaths(store, groups[0]!, ingestOptions(o, out, false));
+      codes.push(reportSummaries(own, o, out, false));
+      codes.push(...await workersDone);
+      await store.conn.run('RESET threads');
       for (let i = 1; i < groups.length; i++) {
         const part = join(tmp, `part-${i}.duckdb`);
         if (!existsSync(part)) continue;
@@ -125,6 +136,9 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
         merged += r.sources;
         dupes += r.skippedInputs;
       }
+    }).catch(async (e) => {
+      await workersDone;
+      throw e;
     });
     let code: number = codes.every((c) => c === EXIT.ok) ? EXIT.ok : codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.someInputsFailed;
     out.write(`bundles: ${bundles.length} in ${groups.length} processes; ${merged} sources merged from ${groups.length - 1} worker database${groups.length > 2 ? 's' : ''}${dupes ? `, ${dupes} already ingested` : ''}\n`);
@@ -154,18 +168,28 @@ function safeSize(p: string): number {
   }
 }
 
-export async function cmdIngest(paths: string[], o: IngestCliOptions, out: NodeJS.WritableStream = process.stderr): Promise<number> {
-  const parallel = await ingestParallel(paths, o, out);
-  if (parallel != null) return parallel;
-  const tty = Boolean((out as NodeJS.WriteStream).isTTY);
+function ingestOptions(o: IngestCliOptions, out: NodeJS.WritableStream, progress = true) {
+  const tty = progress && Boolean((out as NodeJS.WriteStream).isTTY);
   const limits: Record<string, number> = {};
   if (o.maxTotalBytes) limits.maxTotalBytes = o.maxTotalBytes;
   if (o.maxMemberBytes) limits.maxMemberBytes = o.maxMemberBytes;
-  const summaries = await withStore(o.db, (store) => ingestPaths(store, paths, {
+  return {
     host: o.host, tz: o.tz, as: o.as, limits,
-    progress: tty ? (t) => out.write(`\r\x1b[K${t.slice(0, 120)}`) : undefined,
-  }));
-  if (tty) out.write('\r\x1b[K');
+    progress: tty ? (t: string) => out.write(`\r\x1b[K${t.slice(0, 120)}`) : undefined,
+  };
+}
+
+export async function cmdIngest(paths: string[], o: IngestCliOptions, out: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const parallel = await ingestParallel(paths, o, out);
+  if (parallel != null) return parallel;
+  const opts = ingestOptions(o, out);
+  const summaries = await withStore(o.db, (store) => ingestPaths(store, paths, opts));
+  if (opts.progress) out.write('\r\x1b[K');
+  return reportSummaries(summaries, o, out);
+}
+
+/** One line per input (and its issues with --verbose), the total line unless `total` is false; the exit code. */
+function reportSummaries(summaries: InputSummary[], o: IngestCliOptions, out: NodeJS.WritableStream, total = true): number {
   for (const s of summaries) {
     out.write(describe(s) + '\n');
     if (o.verbose) for (const i of s.issues) out.write(`  ${i.severity}[${i.code}] ${i.file}${i.line != null ? `:${i.line}` : ''}: ${i.text}${i.expected ? ` (expected ${i.expected})` : ''}\n`);
@@ -173,7 +197,7 @@ export async function cmdIngest(paths: string[], o: IngestCliOptions, out: NodeJ
   const ok = summaries.filter((s) => s.status !== 'failed');
   const rows = summaries.reduce((a, s) => a + Object.values(s.rows).reduce((x, y) => x + (y ?? 0), 0), 0);
   const skipped = summaries.reduce((a, s) => a + s.skipped, 0);
-  out.write(`total: ${summaries.length} inputs, ${ok.length} ok, ${summaries.length - ok.length} failed; ${rows} rows; ${skipped} lines skipped${skipped && !o.verbose ? ' (--verbose lists them; report sources shows them per file)' : ''}\n`);
+  if (total) out.write(`total: ${summaries.length} inputs, ${ok.length} ok, ${summaries.length - ok.length} failed; ${rows} rows; ${skipped} lines skipped${skipped && !o.verbose ? ' (--verbose lists them; report sources shows them per file)' : ''}\n`);
   if (ok.length === 0 && summaries.length > 0) return EXIT.usage;
   return ok.length < summaries.length ? EXIT.someInputsFailed : EXIT.ok;
 }
