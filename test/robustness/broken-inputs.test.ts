@@ -66,10 +66,14 @@ describe('truncated and corrupt compressed inputs', () => {
   execFileSync('xz', ['-kf', xzPath]);
   const xz = readFileSync(xzPath + '.xz');
   const truncatedXz = xz.subarray(0, Math.floor(xz.length / 2));
+  // bzip2 -1: 100 kB blocks, so that half the file holds whole blocks (decoded by the bzip2 program)
+  const bz2 = execFileSync('bzip2', ['-1', '-c'], { input: text });
+  const truncatedBz2 = bz2.subarray(0, Math.floor(bz2.length / 2));
 
   for (const [name, data, what] of [
     ['cut.log.gz', truncatedGz, 'gzip'],
     ['cut.log.xz', truncatedXz, 'xz'],
+    ['cut.log.bz2', truncatedBz2, 'bzip2'],
   ] as const) {
     it(`${name}: the lines before the damage are kept, the source is partial, one error names the file`, async () => {
       const path = put(name, data);
@@ -95,6 +99,25 @@ describe('truncated and corrupt compressed inputs', () => {
       }
     });
   }
+
+  it('cut.log.bz2 without the bzip2 program (unbzip2-stream): one error naming the file, no crash, the other input loads', async () => {
+    process.env.BUNDLESCOPE_BZIP2 = 'none';
+    try {
+      const path = put('cut-lib.log.bz2', truncatedBz2);
+      const good = put('good-lib.log', GOOD.replace(/web01/g, 'web02'));
+      const { store, sums } = await ingestInto(freshDb(), [path, good]);
+      try {
+        expect(sums[1]!.status).toBe('loaded');
+        const errors = sums[0]!.status === 'failed' ? [sums[0]!.error?.message] : sums[0]!.issues.filter((i) => i.severity === 'error').map((i) => i.text);
+        expect(errors).toEqual([expect.stringContaining('bzip2 data ends unexpectedly or a block is damaged')]);
+        expect(await rows(store, "SELECT count(*) FROM log_events WHERE host = 'web02'")).toEqual([[3]]);
+      } finally {
+        store.close();
+      }
+    } finally {
+      delete process.env.BUNDLESCOPE_BZIP2;
+    }
+  });
 
   it('corrupt.log.gz: deflate decodes garbage until the CRC check; the intact head is kept, the source partial', async () => {
     const path = put('corrupt.log.gz', corruptGz);

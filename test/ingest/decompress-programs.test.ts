@@ -1,17 +1,19 @@
 /**
- * xz archives over 256 kB are decompressed by the xz program in a child process (another core,
- * and a faster liblzma than lzma-native's); smaller ones, and every archive when
- * BUNDLESCOPE_XZ=none or no xz is installed, by lzma-native on this thread. Both must store the
- * same tables, keep the same members of a cut archive and say so, and stop at the size limit.
+ * xz and bzip2 archives over 256 kB (and xz / bzip2 side files) are decompressed by the xz and
+ * bzip2 programs in a child process (another core, and faster than the libraries); smaller
+ * archives, and everything when BUNDLESCOPE_XZ / BUNDLESCOPE_BZIP2 is 'none' or no program is
+ * installed, by lzma-native / unbzip2-stream on this thread. Both must store the same tables, keep
+ * what can be read of a cut archive and say so, and stop at the size limit.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
-import { autoDecompress, xzProgram, xzStats } from '../../src/ingest/decompress.js';
+import { autoDecompress, decompressProgram, xzProgram, xzStats } from '../../src/ingest/decompress.js';
 import { web01 } from '../../src/samples/generate.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { makeTarball } from '../../src/samples/tarball.js';
@@ -23,6 +25,7 @@ const t = tempDir('bundlescope-xz-');
 afterAll(() => t.cleanup());
 afterEach(() => {
   delete process.env.BUNDLESCOPE_XZ;
+  delete process.env.BUNDLESCOPE_BZIP2;
 });
 
 /** Bytes that do not compress (xorshift, seeded): makes the archive large enough for the xz process. */
@@ -43,10 +46,12 @@ function noise(bytes: number, seed = 2026): Buffer {
 const NAME = 'sosreport-web01-2026-03-12-xzproc1';
 
 /** web01's sosreport with 600 kB of noise in a member nobody reads, after the members that are read. */
-async function bigBundle(): Promise<Buffer> {
+async function bigBundle(compression: 'xz' | 'bzip2' = 'xz'): Promise<Buffer> {
   const entries = sosreportEntries(web01().spec, NAME);
   entries.push({ path: `${NAME}/sos_commands/junk/blob.bin`, content: noise(600_000) });
-  return makeTarball(entries, 'xz');
+  if (compression === 'xz') return makeTarball(entries, 'xz');
+  // bzip2 -1: 100 kB blocks, so that a cut keeps whole blocks before it
+  return execFileSync('bzip2', ['-1', '-c'], { input: await makeTarball(entries, 'none'), maxBuffer: 1 << 26 });
 }
 
 const TABLES = ['sources', 'hosts', 'log_events', 'overflow_events', 'slab_samples', 'counter_samples', 'sysctls', 'sockets', 'ingest_issues'];
@@ -62,10 +67,15 @@ async function dump(store: Store): Promise<Record<string, unknown[][]>> {
 }
 
 let dbs = 0;
-/** Ingest `file` into a fresh database, with the xz process or (none) lzma-native. */
+/** Ingest `file` into a fresh database, with the xz / bzip2 processes or (none) the libraries. */
 async function ingestWith(file: string, xz: 'process' | 'none') {
-  if (xz === 'none') process.env.BUNDLESCOPE_XZ = 'none';
-  else delete process.env.BUNDLESCOPE_XZ;
+  if (xz === 'none') {
+    process.env.BUNDLESCOPE_XZ = 'none';
+    process.env.BUNDLESCOPE_BZIP2 = 'none';
+  } else {
+    delete process.env.BUNDLESCOPE_XZ;
+    delete process.env.BUNDLESCOPE_BZIP2;
+  }
   const started = xzStats.started;
   const store = await openStore(join(t.dir, `db${++dbs}.duckdb`));
   try {
@@ -77,7 +87,7 @@ async function ingestWith(file: string, xz: 'process' | 'none') {
   }
 }
 
-describe('xz archives through the xz program', () => {
+describe('xz and bzip2 archives through their programs', () => {
   it('is installed here (CI installs xz-utils) and can be turned off', () => {
     expect(xzProgram()).toMatch(/\/xz$/);
     process.env.BUNDLESCOPE_XZ = 'none';
@@ -122,6 +132,39 @@ describe('xz archives through the xz program', () => {
     const withoutIssueText = (x: Record<string, unknown[][]>) => ({ ...x, ingest_issues: x.ingest_issues!.length });
     expect(withoutIssueText(a.tables)).toEqual(withoutIssueText(b.tables));
     expect(a.tables.log_events!.length).toBeGreaterThan(50);
+  });
+
+  it('bzip2: the program is found, is checked, and can be turned off', () => {
+    expect(decompressProgram('bzip2')).toMatch(/\/bzip2$/);
+    process.env.BUNDLESCOPE_BZIP2 = 'none';
+    expect(decompressProgram('bzip2')).toBeNull();
+    const fake = join(t.dir, 'busybox-bzip2');
+    writeFileSync(fake, `#!/bin/sh\necho 'BusyBox v1.36.1 multi-call binary.' >&2\n`, { mode: 0o755 });
+    process.env.BUNDLESCOPE_BZIP2 = fake;
+    expect(decompressProgram('bzip2')).toBeNull();
+  });
+
+  it('bzip2: the same tables as unbzip2-stream for a whole bundle; of a cut one, the program keeps at least as much', async () => {
+    const data = await bigBundle('bzip2');
+    expect(data.length).toBeGreaterThan(256 * 1024);
+    const file = join(t.dir, `${NAME}.tar.bz2`);
+    writeFileSync(file, data);
+    const a = await ingestWith(file, 'process');
+    const b = await ingestWith(file, 'none');
+    expect([a.processes, b.processes]).toEqual([1, 0]);
+    expect(a.sums.map((s) => [s.status, s.host])).toEqual([['loaded', 'web01']]);
+    expect(a.tables).toEqual(b.tables);
+    const cutFile = join(t.dir, `${NAME}-cut.tar.bz2`);
+    writeFileSync(cutFile, data.subarray(0, Math.floor(data.length * 0.8))); // inside the noise, after the members read
+    const c = await ingestWith(cutFile, 'process');
+    const d = await ingestWith(cutFile, 'none');
+    const issueOf = (r: typeof a) => r.sums[0]!.issues.filter((i) => i.code === 'truncated-archive').map((i) => [i.severity, i.text]);
+    expect(issueOf(c)).toEqual([['error', 'Compressed file ends unexpectedly']]);
+    // (unbzip2-stream fails with whatever its reader hit: said plainly instead)
+    expect(issueOf(d)).toEqual([['error', 'bzip2 data ends unexpectedly or a block is damaged']]);
+    expect([c.partial, d.partial]).toEqual([[true], [true]]);
+    expect(c.tables.log_events).toEqual(a.tables.log_events);
+    expect(d.tables.log_events!.length).toBeLessThanOrEqual(c.tables.log_events!.length);
   });
 
   it('stops the xz process at the size limit (a bomb never fills memory)', async () => {
