@@ -105,8 +105,6 @@ const found = new Map<Program, { env: string | undefined; path: string | null }>
 
 /** Child processes started by this process, and those still running (tests check both). */
 export const programStats = { started: 0, running: 0 };
-/** (The same, by its earlier name.) */
-export const xzStats = programStats;
 
 /**
  * The system's program for `kind` (XZ Utils `xz`, `bzip2`), or null: then the library decodes on
@@ -140,8 +138,6 @@ export function decompressProgram(kind: Program): string | null {
   found.set(kind, { env, path });
   return path;
 }
-
-export const xzProgram = () => decompressProgram('xz');
 
 /**
  * `src` decompressed by `program` into `out`, which ends once the program has exited: a damaged

@@ -382,9 +382,9 @@ const BATCH_MAX_BUNDLE_BYTES = 1024 * 1024;
 /** Archives up to this size are read whole (see treeFromArchive). */
 const SMALL_ARCHIVE_BYTES = 4 * 1024 * 1024;
 /**
- * xz archives up to this size are decompressed on this thread (lzma-native); larger ones by the
- * xz program beside it (decompress.ts xzProgram), whose start (~5 ms) is more than a small
- * bundle's decompression takes.
+ * xz and bzip2 archives up to this size are decompressed on this thread (lzma-native,
+ * unbzip2-stream); larger ones by the xz / bzip2 program beside it (decompress.ts
+ * decompressProgram), whose start (~5 ms) is more than a small bundle's decompression takes.
  */
 const INLINE_XZ_BYTES = 256 * 1024;
 

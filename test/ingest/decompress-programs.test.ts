@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
-import { autoDecompress, decompressProgram, xzProgram, xzStats } from '../../src/ingest/decompress.js';
+import { autoDecompress, decompressProgram, programStats } from '../../src/ingest/decompress.js';
 import { web01 } from '../../src/samples/generate.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { makeTarball } from '../../src/samples/tarball.js';
@@ -76,12 +76,12 @@ async function ingestWith(file: string, xz: 'process' | 'none') {
     delete process.env.BUNDLESCOPE_XZ;
     delete process.env.BUNDLESCOPE_BZIP2;
   }
-  const started = xzStats.started;
+  const started = programStats.started;
   const store = await openStore(join(t.dir, `db${++dbs}.duckdb`));
   try {
     const sums = await ingestPaths(store, [file]);
     const partial = (await store.conn.runAndReadAll('SELECT partial FROM sources WHERE parent_id IS NULL')).getRows().map(([p]) => p);
-    return { sums, tables: await dump(store), processes: xzStats.started - started, partial };
+    return { sums, tables: await dump(store), processes: programStats.started - started, partial };
   } finally {
     store.close();
   }
@@ -89,17 +89,17 @@ async function ingestWith(file: string, xz: 'process' | 'none') {
 
 describe('xz and bzip2 archives through their programs', () => {
   it('is installed here (CI installs xz-utils) and can be turned off', () => {
-    expect(xzProgram()).toMatch(/\/xz$/);
+    expect(decompressProgram('xz')).toMatch(/\/xz$/);
     process.env.BUNDLESCOPE_XZ = 'none';
-    expect(xzProgram()).toBeNull();
+    expect(decompressProgram('xz')).toBeNull();
     process.env.BUNDLESCOPE_XZ = join(t.dir, 'no-such-xz');
-    expect(xzProgram()).toBeNull();
+    expect(decompressProgram('xz')).toBeNull();
     // Only XZ Utils 5.2 or newer (the options bundlescope passes): not BusyBox's xz, not 5.0.
     for (const [name, version] of [['busybox-xz', 'BusyBox v1.36.1 (2024-06-10) multi-call binary.'], ['old-xz', 'xz (XZ Utils) 5.0.4'], ['new-xz', 'xz (XZ Utils) 5.6.2']]) {
       const fake = join(t.dir, name);
       writeFileSync(fake, `#!/bin/sh\necho '${version}'\n`, { mode: 0o755 });
       process.env.BUNDLESCOPE_XZ = fake;
-      expect(xzProgram()).toBe(name === 'new-xz' ? fake : null);
+      expect(decompressProgram('xz')).toBe(name === 'new-xz' ? fake : null);
     }
   });
 
@@ -178,7 +178,7 @@ describe('xz and bzip2 archives through their programs', () => {
     await expect(read).rejects.toThrow(SafetyError);
     await expect(read).rejects.toThrow('xz data expands to more than 1048576 bytes (limit --max-total-bytes)');
     expect(got).toBeLessThanOrEqual(1 << 20);
-    for (let i = 0; i < 50 && xzStats.running > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(xzStats.running).toBe(0);
+    for (let i = 0; i < 50 && programStats.running > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(programStats.running).toBe(0);
   });
 });
