@@ -196,10 +196,10 @@ export async function treeFromArchive(
   file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS, opts: { small?: boolean; inlineXz?: boolean } = {},
 ): Promise<Tree> {
   const tree = new Tree(file);
-  // `small`: an archive of at most a few MB, read whole; `inlineXz`: its xz decompressed on this
-  // thread: a stream bounces every chunk through the file system's and lzma's thread pools (or
-  // starts an xz process), which cost more than the work itself for a bundle of a few kB (200 of
-  // them: 4.3 → 3.2 s with the rest of session 4's changes).
+  // `small`: an archive of at most a few MB, read whole; `inlineXz`: its xz (or bzip2)
+  // decompressed on this thread: a stream bounces every chunk through the file system's and
+  // lzma's thread pools (or starts a program), which cost more than the work itself for a bundle
+  // of a few kB (200 of them: 4.3 → 3.2 s with the rest of session 4's changes).
   const src = opts.small ? Readable.from([readFileSync(file)], { objectMode: false }) : createReadStream(file);
   // The decompressed stream carries the tar headers and padding besides the members' bytes.
   const { stream, damage } = await autoDecompress(src, {
