@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
+import { bundleBytes } from '../../src/commands.js';
 import { openStore } from '../../src/store/db.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { buildRca } from '../../src/rca/findings.js';
@@ -46,7 +47,23 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('ingest --jobs', () =
     // Without the override the same command uses one process (and finds everything there).
     const text = await runCli(['ingest', '--db', par, '--jobs', '2', ...inputs]);
     expect(text.code).toBe(3);
-    expect(text.err).toMatch(/^--jobs 2: 7 bundles, 0\.0 MiB of archives: one process \(workers pay off from 32 MiB\)$/m);
+    expect(text.err).toMatch(/^--jobs 2: 7 bundles, 0\.0 MiB of archives \(~0\.\d MiB unpacked\): one process \(workers pay off from 32 MiB unpacked\)$/m);
     expect((await summary(par)).counts).toEqual(a.counts);
   }, 120_000);
+
+  it('weighs compressed archives by what they usually hold when deciding on workers', () => {
+    const put = (name: string, head: number[]) => {
+      const p = join(t.dir, name);
+      writeFileSync(p, Buffer.concat([Buffer.from(head), Buffer.alloc(1000 - head.length)]));
+      return p;
+    };
+    expect(bundleBytes(put('a.tar', [0x61]))).toBe(1000);
+    expect(bundleBytes(put('a.tar.gz', [0x1f, 0x8b]))).toBe(4000);
+    expect(bundleBytes(put('a.tar.xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]))).toBe(6000);
+    expect(bundleBytes(put('a.tar.bz2', [0x42, 0x5a, 0x68]))).toBe(6000);
+    expect(bundleBytes(put('a.tar.zst', [0x28, 0xb5, 0x2f, 0xfd]))).toBe(6000);
+    const dir = join(t.dir, 'extracted');
+    mkdirSync(dir);
+    expect(bundleBytes(dir)).toBe(Infinity);
+  });
 });
