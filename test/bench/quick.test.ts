@@ -20,7 +20,7 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
       expect(r.failures).toEqual([]);
       expect(r.steps.filter((s) => s.code !== 0)).toEqual([]);
       expect([...new Set(r.steps.map((s) => s.group))].sort()).toEqual(['analysis', 'bigfleet', 'bigfleet-xz', 'fleet', 'journal', 'slab', 'syslog']);
-      expect(r.checks.length).toBe(17);
+      expect(r.checks.length).toBe(18);
       expect(r.checks.filter((c) => !c.ok)).toEqual([]);
       // The tables go between the markers of a BENCHMARKS file, replacing the previous ones.
       const out = join(t.dir, 'BENCHMARKS.md');
