@@ -507,7 +507,7 @@ function renderMarkdown(res) {
     } else if (s.group === 'bigfleet-xz') {
       const lib = res.steps.find((x) => x.group === 'bigfleet-xz' && x.xz === 'lzma-native' && x.code === 0);
       const one = res.steps.find((x) => x.group === 'bigfleet-xz' && x.xz === 'program' && x.processes === 1 && x.code === 0);
-      vs = `${(s.wall_s / s.bundles).toFixed(2)} s/bundle${s.xz === 'program' && lib ? `; ${(lib.wall_s / s.wall_s).toFixed(2)}× lzma-native` : ''}${s.processes === 2 && one ? `, ${(one.wall_s / s.wall_s).toFixed(2)}× one process, ${(s.cpu_s / s.wall_s).toFixed(2)} cores busy` : ''}`;
+      vs = `${(s.wall_s / s.bundles).toFixed(2)} s/bundle${s.xz === 'program' && s.processes === 1 && lib ? `; ${(lib.wall_s / s.wall_s).toFixed(2)}× lzma-native` : ''}${s.processes === 2 && one ? `; ${(one.wall_s / s.wall_s).toFixed(2)}× one process, ${(s.cpu_s / s.wall_s).toFixed(2)} cores busy` : ''}`;
     } else if (s.group === 'fleet') {
       vs = `${(s.bundles / s.wall_s).toFixed(1)} bundles/s, ${(s.wall_s / s.bundles * 1000).toFixed(0)} ms/bundle${s.walls?.length > 1 ? `; median of ${s.walls.map((w) => w.toFixed(2)).join(' / ')} s` : ''}${s.rss_sum_mib ? `; RSS of both ${s.rss_sum_mib.toFixed(0)} MiB` : ''}`;
     } else if (s.db_mb) vs = `database ${s.db_mb.toFixed(0)} MB`;
