@@ -1,4 +1,5 @@
-import { createReadStream, openSync, readSync, closeSync, statSync, existsSync, readdirSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync, statSync, existsSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Issue, LogEventRow, ParseContext } from '../model.js';
@@ -242,11 +243,17 @@ function failed(path: string, kind: string, e: unknown): InputSummary {
 
 function readTree(path: string, size: number, opts: IngestOptions): Promise<Tree> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  return treeFromArchive(path, wantedMember, limits, { small: size <= SMALL_ARCHIVE_BYTES, inlineXz: size <= INLINE_XZ_BYTES });
+  return treeFromArchive(path, wantedMember, limits, treeFlags(size));
+}
+
+function treeFlags(size: number): { small: boolean; inlineXz: boolean } {
+  return { small: size <= SMALL_ARCHIVE_BYTES, inlineXz: size <= INLINE_XZ_BYTES };
 }
 
 async function ingestPath(
   store: Store, path: string, opts: IngestOptions, heads?: Map<string, Buffer>, batch?: BundleBatch,
+  /** A sosreport taken out of a `sos collect` archive into `path`: shown as `display`. */
+  inside?: { display: string },
 ): Promise<InputSummary[]> {
   let st;
   try {
@@ -279,13 +286,62 @@ async function ingestPath(
   if (opts.as === 'sosreport' || (!opts.as && isTar(head))) {
     try {
       const tree = await readTree(path, st.size, opts);
-      return [await ingestBundle(store, path, tree, st.size, opts, batch)];
+      if (!inside) {
+        const inner = innerSosreports(tree);
+        if (inner.length && findSosRoot(tree) == null) return await ingestCollected(store, path, st.size, tree, inner, opts, batch);
+      }
+      return [await ingestBundle(store, inside?.display ?? path, tree, st.size, opts, batch)];
     } catch (e) {
       if (e instanceof BatchAbort) throw e;
-      return [failed(path, 'sosreport', e)];
+      return [failed(inside?.display ?? path, 'sosreport', e)];
     }
   }
+  if (inside) {
+    return [failed(inside.display, 'sosreport', new InputError('not-a-sosreport', 'named like a sosreport archive but not a tar archive', inside.display))];
+  }
   return [await ingestSideFile(store, path, head, opts)];
+}
+
+/** An archive member named like a sosreport archive (what `sos collect` puts in its archive). */
+const INNER_SOSREPORT = /(?:^|\/)sosreport-[^/]+\.(?:tar(?:\.(?:xz|gz|bz2|zst))?|tgz|txz|tbz2?)$/;
+
+/** Members of an archive that are sosreport archives themselves (sorted), when it has no sosreport root of its own. */
+function innerSosreports(tree: Tree): string[] {
+  const out: string[] = [];
+  for (const [p, e] of tree.entries) if (e.type === 'file' && INNER_SOSREPORT.test(p)) out.push(p);
+  return out.sort();
+}
+
+/**
+ * A `sos collect` archive (`sos-collector-<label>-<date>-<rand>.tar.xz`: one sosreport archive per
+ * node, and sos's logs): each inner sosreport is written to a temporary file (never its member
+ * path: the name is ours) and ingested as a bundle of its own, shown as `<archive>/<member>`. Only
+ * one level: a collector inside a collector is not opened. A cut outer archive loses the inner
+ * archives it cut (and says so); the ones before it load.
+ */
+async function ingestCollected(
+  store: Store, path: string, size: number, listing: Tree, inner: string[], opts: IngestOptions, batch?: BundleBatch,
+): Promise<InputSummary[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bundlescope-collect-'));
+  try {
+    const dest = new Map(inner.map((p, i) => [p, join(dir, `${i}.archive`)] as const));
+    const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    const tree = await treeFromArchive(path, (p) => dest.has(p), limits, { ...treeFlags(size), spill: (p) => dest.get(p) ?? null });
+    const out: InputSummary[] = [];
+    for (const p of inner) {
+      const display = `${path}/${p}`;
+      const e = tree.entries.get(p);
+      if (e?.type === 'file' && e.diskPath) {
+        out.push(...await ingestPath(store, e.diskPath, opts, undefined, batch, { display }));
+      } else {
+        const why = tree.issues.find((i) => i.code === 'truncated-archive')?.text ?? (listing.issues[0]?.text ?? 'not read');
+        out.push(failed(display, 'sosreport', new SafetyError('truncated-archive', `cut short inside ${path} (${why})`, display)));
+      }
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** First bytes of a file after decompression. */

@@ -1,4 +1,4 @@
-import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, lstatSync, readdirSync, readFileSync, readlinkSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -193,7 +193,15 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
  * members `wanted` selects and only the metadata of the rest. Nothing is written to disk.
  */
 export async function treeFromArchive(
-  file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS, opts: { small?: boolean; inlineXz?: boolean } = {},
+  file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS,
+  opts: {
+    small?: boolean; inlineXz?: boolean;
+    /**
+     * A file to write a wanted member to instead of keeping it in memory (its entry then has
+     * diskPath), or null to keep it: the sosreports inside a `sos collect` archive.
+     */
+    spill?: (path: string) => string | null;
+  } = {},
 ): Promise<Tree> {
   const tree = new Tree(file);
   // `small`: an archive of at most a few MB, read whole; `inlineXz`: its xz (or bzip2)
@@ -213,9 +221,11 @@ export async function treeFromArchive(
   let count = 0;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
+    const writers = new Set<WriteStream>(); // spilled members being written
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
+      for (const w of writers) w.destroy();
       stream.unpipe(ex);
       stream.destroy();
       ex.destroy();
@@ -234,6 +244,7 @@ export async function treeFromArchive(
       }
       if (count > 0 && !failed) {
         failed = true;
+        for (const w of writers) w.destroy(); // (a member cut short is not kept)
         tree.truncated = true;
         tree.issues.push(issue('truncated-archive', file, null, e.message, `a complete ${what}; kept the ${count} members read before the damage`, 'error'));
         stream.unpipe(ex);
@@ -303,6 +314,24 @@ export async function treeFromArchive(
         tree.issues.push(issue('member-too-large', `${file}:${path}`, null, `${size} bytes`, `at most ${limits.maxMemberBytes} bytes (limit --max-member-bytes)`, 'warning'));
         tree.add(path, { type: 'file', size });
         drain();
+        return;
+      }
+      const dest = opts.spill?.(path) ?? null;
+      if (dest != null) {
+        const w = createWriteStream(dest);
+        writers.add(w);
+        w.on('error', (e) => fail(e));
+        body.on('data', (chunk: unknown) => {
+          if (!w.write(chunk as Buffer)) {
+            body.pause();
+            w.once('drain', () => body.resume());
+          }
+        });
+        body.on('end', () => w.end(() => {
+          writers.delete(w);
+          tree.add(path, { type: 'file', size, diskPath: dest });
+          next();
+        }));
         return;
       }
       const chunks: Buffer[] = [];
