@@ -713,6 +713,14 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   if (!fmt) {
     const bin = /[\x00-\x08\x0e-\x1a]/.test(head.slice(0, 4096));
     const journal = headBuf.length >= 8 && headBuf.toString('latin1', 0, 8) === 'LPKSHHRH';
+    // OpenPGP: an encrypted session key packet first (tag 1 or 3, old or new format), or armour.
+    // (sos --encrypt-key / --encrypt-pass writes `<archive>.gpg`)
+    const gpg = (/\.(?:gpg|pgp|asc)$/i.test(path) && [0x84, 0x85, 0x8c, 0xc1, 0xc3].includes(headBuf[0] ?? 0))
+      || head.startsWith('-----BEGIN PGP MESSAGE-----');
+    if (gpg) {
+      return failed(path, 'unknown', new InputError('encrypted',
+        `a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output '${basename(path).replace(/\.(?:gpg|pgp|asc)$/i, '')}' --decrypt '${basename(path)}', and ingest that`, path));
+    }
     return failed(path, 'unknown', new InputError('unknown-format',
       journal ? 'a binary systemd journal file: export it with `journalctl --file FILE -o export > FILE.export` and ingest that'
         : bin ? 'binary data of no known format (a sosreport must be a tar archive; --as KIND forces a format)'

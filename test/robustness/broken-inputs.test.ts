@@ -162,6 +162,21 @@ describe('junk, empty and odd bytes', () => {
     expect(q.out).toBe('sources\n1\n'); // nothing recorded for the failed inputs
   });
 
+  it('a GPG-encrypted sosreport (sos --encrypt-pass) fails with one line saying how to decrypt it; the good file loads', async () => {
+    // An OpenPGP symmetric-key session packet (tag 3) first, as gpg --symmetric writes, then noise.
+    const gpg = put('sosreport-web01-2026-03-12-kqwzmab.tar.xz.gpg',
+      Buffer.concat([Buffer.from([0x8c, 0x0d, 0x04, 0x09, 0x03, 0x02]), Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919 + 13) % 256))]));
+    const armoured = put('case.tar.xz.asc', '-----BEGIN PGP MESSAGE-----\n\njA0ECQMC\n-----END PGP MESSAGE-----\n');
+    const good = put('kern-gpg.log', GOOD);
+    const r = await runCli(['ingest', '--db', freshDb(), gpg, armoured, good]);
+    expect(r.code).toBe(3);
+    expect(r.err.split('\n').filter((l) => l.startsWith('error['))).toEqual([
+      `error[encrypted] ${gpg}: a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output 'sosreport-web01-2026-03-12-kqwzmab.tar.xz' --decrypt 'sosreport-web01-2026-03-12-kqwzmab.tar.xz.gpg', and ingest that`,
+      `error[encrypted] ${armoured}: a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output 'case.tar.xz' --decrypt 'case.tar.xz.asc', and ingest that`,
+    ]);
+    expect(r.err).toMatch(/^total: 3 inputs, 1 ok, 2 failed; 3 rows; 0 lines skipped$/m);
+  });
+
   it('binary junk forced with --as syslog: every junk line is an issue with its line number, nothing stored', async () => {
     const junk = put('junk-as.log', Buffer.from('\x01\x02\x03 not a log\n\xff\xfe\xfd\n', 'latin1'));
     const { store, sums } = await ingestInto(freshDb(), [junk], { as: 'syslog', host: 'web01' });
