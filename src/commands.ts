@@ -1,5 +1,5 @@
-import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, existsSync, statSync } from 'node:fs';
-import { sniffCompression, type Compression } from './ingest/decompress.js';
+import { mkdtempSync, readdirSync, rmSync, existsSync, statSync } from 'node:fs';
+import { fileCompression, type Compression } from './ingest/decompress.js';
 import { spawn } from 'node:child_process';
 import { mergeDatabase } from './ingest/merge.js';
 import { cpus, tmpdir } from 'node:os';
@@ -73,13 +73,7 @@ export function bundleBytes(p: string): number {
   if (isDirectory(p)) return Infinity;
   let kind: Compression = 'none';
   try {
-    const fd = openSync(p, 'r');
-    try {
-      const head = Buffer.alloc(6);
-      kind = sniffCompression(head.subarray(0, readSync(fd, head, 0, 6, 0)));
-    } finally {
-      closeSync(fd);
-    }
+    kind = fileCompression(p);
   } catch {
     /* unreadable: counted by its size (it fails when ingested) */
   }

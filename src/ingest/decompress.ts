@@ -2,7 +2,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, openSync, readSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as fzstd from 'fzstd';
 import { SafetyError } from '../errors.js';
@@ -18,6 +18,17 @@ export function sniffCompression(head: Uint8Array): Compression {
   if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
   if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
   return 'none';
+}
+
+/** Compression of a file by its first bytes (as it is on disk). */
+export function fileCompression(path: string): Compression {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(6);
+    return sniffCompression(b.subarray(0, readSync(fd, b, 0, 6, 0)));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function zstdTransform(): Transform {

@@ -62,11 +62,12 @@ export async function classifyLoaded(load: Load, srcId: number, jsRows: LogEvent
   await conn.run(`CREATE OR REPLACE TEMP TABLE classify_found (line_no BIGINT, kind VARCHAR, count BIGINT, suppressed BOOLEAN, variant VARCHAR, detail VARCHAR)`);
   try {
     const found = await conn.createAppender('classify_found', 'main', 'temp');
-    const num = (v: unknown) => (v == null ? null : Number(v));
     const js = jsRows.length ? [...jsRows].sort((a, b) => a.line_no - b.line_no) : [];
     let j = 0;
     const classifier = new OverflowClassifier();
     let total = 0;
+    let first: number | null = null; // times of the overflow rows found here (the source's totals)
+    let lastTs: number | null = null;
     let last = -Infinity;
     const fromJs: OverflowEventRow[] = [];
     const takeJs = (upTo: number) => {
@@ -103,6 +104,10 @@ export async function classifyLoaded(load: Load, srcId: number, jsRows: LogEvent
         else found.appendVarchar(o.detail);
         found.endRow();
         total++;
+        if (row.ts != null) {
+          if (first == null || row.ts < first) first = row.ts;
+          if (lastTs == null || row.ts > lastTs) lastTs = row.ts;
+        }
       }
       if (n > 0) last = lines![n - 1] as number;
       if (n < CLASSIFY_PAGE) break;
@@ -115,9 +120,7 @@ export async function classifyLoaded(load: Load, srcId: number, jsRows: LogEvent
       await conn.run(`INSERT INTO overflow_events
         SELECT c.host, make_timestamptz(c.us), c.ts_quality, f.kind, f.count, f.suppressed, f.variant, f.detail, c.mono_us, c.boot_id, c.message, ${srcId}, c.line_no
         FROM temp.classify_candidates c JOIN temp.classify_found f USING (line_no) ORDER BY c.line_no`);
-      const span = await conn.runAndReadAll(`SELECT min(us), max(us) FROM temp.classify_candidates WHERE line_no IN (SELECT line_no FROM temp.classify_found)`);
-      const [first, lastTs] = span.getRows()[0]!.map(num);
-      load.addTotals(srcId, total, first ?? null, lastTs ?? null);
+      load.addTotals(srcId, total, first, lastTs);
     }
     return total + fromJs.length;
   } finally {

@@ -6,7 +6,7 @@ import type { Issue, LogEventRow, ParseContext } from '../model.js';
 import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { forgetKnownHosts, forgetKnownInputs, knownInputs, Load, type TableName } from '../store/load.js';
-import { autoDecompress, sniffCompression } from './decompress.js';
+import { autoDecompress, fileCompression, sniffCompression } from './decompress.js';
 import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember, type PlanItem } from './sosreport.js';
 import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
@@ -45,18 +45,6 @@ export interface InputSummary {
 const HEAD_BYTES = 64 * 1024;
 /** Side files up to this size are hashed before they are read (a rerun is then a quick no-op). */
 const HASH_FIRST_MAX_BYTES = 16 * 1024 * 1024;
-
-/** Compression of a file by its first bytes. */
-function rawCompression(path: string): ReturnType<typeof sniffCompression> {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(6);
-    const n = readSync(fd, b, 0, 6, 0);
-    return sniffCompression(b.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Ingest every input path; a failing input never stops the others. */
 export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions = {}): Promise<InputSummary[]> {
@@ -241,9 +229,15 @@ function failed(path: string, kind: string, e: unknown): InputSummary {
   return s;
 }
 
-function readTree(path: string, size: number, opts: IngestOptions): Promise<Tree> {
+/**
+ * An archive's tree of wanted members. With `spill`, members named like sosreport archives (a
+ * `sos collect` archive's node bundles) are written to the files it gives instead of being kept.
+ */
+function readTree(path: string, size: number, opts: IngestOptions, spill?: (path: string) => string): Promise<Tree> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  return treeFromArchive(path, wantedMember, limits, treeFlags(size));
+  if (!spill) return treeFromArchive(path, wantedMember, limits, treeFlags(size));
+  return treeFromArchive(path, (p) => wantedMember(p) || INNER_SOSREPORT.test(p), limits,
+    { ...treeFlags(size), spill: (p) => (INNER_SOSREPORT.test(p) ? spill(p) : null) });
 }
 
 function treeFlags(size: number): { small: boolean; inlineXz: boolean } {
@@ -284,16 +278,21 @@ async function ingestPath(
     return [failed(path, 'unknown', e instanceof BundlescopeError ? e : new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
   }
   if (opts.as === 'sosreport' || (!opts.as && isTar(head))) {
+    // Members named like sosreport archives go to files as they are read (one read of the
+    // archive), used when it turns out to be a `sos collect` archive (no sosreport root of its own).
+    let spillDir: string | null = null;
+    let spilled = 0;
+    const spill = inside ? undefined : () => join(spillDir ??= mkdtempSync(join(tmpdir(), 'bundlescope-collect-')), `${spilled++}.archive`);
     try {
-      const tree = await readTree(path, st.size, opts);
-      if (!inside) {
-        const inner = innerSosreports(tree);
-        if (inner.length && findSosRoot(tree) == null) return await ingestCollected(store, path, st.size, tree, inner, opts, batch);
-      }
+      const tree = await readTree(path, st.size, opts, spill);
+      const inner = inside ? [] : innerSosreports(tree);
+      if (inner.length && findSosRoot(tree) == null) return await ingestCollected(store, path, tree, inner, opts, batch);
       return [await ingestBundle(store, inside?.display ?? path, tree, st.size, opts, batch)];
     } catch (e) {
       if (e instanceof BatchAbort) throw e;
       return [failed(inside?.display ?? path, 'sosreport', e)];
+    } finally {
+      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
     }
   }
   if (inside) {
@@ -314,34 +313,26 @@ function innerSosreports(tree: Tree): string[] {
 
 /**
  * A `sos collect` archive (`sos-collector-<label>-<date>-<rand>.tar.xz`: one sosreport archive per
- * node, and sos's logs): each inner sosreport is written to a temporary file (never its member
- * path: the name is ours) and ingested as a bundle of its own, shown as `<archive>/<member>`. Only
- * one level: a collector inside a collector is not opened. A cut outer archive loses the inner
- * archives it cut (and says so); the ones before it load.
+ * node, and sos's logs): each inner sosreport, which readTree wrote to a temporary file (never its
+ * member path: the name is ours), is ingested as a bundle of its own, shown as
+ * `<archive>/<member>`. Only one level: a collector inside a collector is not opened. A cut outer
+ * archive loses the inner archive it cut (and says so); the ones before it load.
  */
 async function ingestCollected(
-  store: Store, path: string, size: number, listing: Tree, inner: string[], opts: IngestOptions, batch?: BundleBatch,
+  store: Store, path: string, tree: Tree, inner: string[], opts: IngestOptions, batch?: BundleBatch,
 ): Promise<InputSummary[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'bundlescope-collect-'));
-  try {
-    const dest = new Map(inner.map((p, i) => [p, join(dir, `${i}.archive`)] as const));
-    const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    const tree = await treeFromArchive(path, (p) => dest.has(p), limits, { ...treeFlags(size), spill: (p) => dest.get(p) ?? null });
-    const out: InputSummary[] = [];
-    for (const p of inner) {
-      const display = `${path}/${p}`;
-      const e = tree.entries.get(p);
-      if (e?.type === 'file' && e.diskPath) {
-        out.push(...await ingestPath(store, e.diskPath, opts, undefined, batch, { display }));
-      } else {
-        const why = tree.issues.find((i) => i.code === 'truncated-archive')?.text ?? (listing.issues[0]?.text ?? 'not read');
-        out.push(failed(display, 'sosreport', new SafetyError('truncated-archive', `cut short inside ${path} (${why})`, display)));
-      }
+  const out: InputSummary[] = [];
+  for (const p of inner) {
+    const display = `${path}/${p}`;
+    const e = tree.entries.get(p);
+    if (e?.type === 'file' && e.diskPath) {
+      out.push(...await ingestPath(store, e.diskPath, opts, undefined, batch, { display }));
+    } else {
+      const why = tree.issues.find((i) => i.code === 'truncated-archive')?.text ?? 'not read';
+      out.push(failed(display, 'sosreport', new SafetyError('truncated-archive', `cut short inside ${path} (${why})`, display)));
     }
-    return out;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
+  return out;
 }
 
 /** First bytes of a file after decompression. */
@@ -745,7 +736,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   // as the parse (and the load rolled back when the hash was already there); small or compressed
   // files are hashed first, which is cheap next to decompressing them.
   // (A file of the same size as one already loaded is hashed first: most likely a rerun.)
-  const comp = rawCompression(path);
+  const comp = fileCompression(path);
   let hashInRead = st.size > HASH_FIRST_MAX_BYTES && comp === 'none' && !(await sameSizeLoaded(store, st.size));
   let sha: string | null = null;
   if (!hashInRead) {

@@ -190,7 +190,8 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
 
 /**
  * Stream an archive (.tar, .tar.gz/.xz/.bz2/.zst by magic) into a Tree, keeping the bytes of
- * members `wanted` selects and only the metadata of the rest. Nothing is written to disk.
+ * members `wanted` selects and only the metadata of the rest. Nothing is written to disk but what
+ * `opts.spill` asks for, to files it names.
  */
 export async function treeFromArchive(
   file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS,
@@ -318,6 +319,8 @@ export async function treeFromArchive(
       }
       const dest = opts.spill?.(path) ?? null;
       if (dest != null) {
+        // (listed at once: a member the archive cuts short is seen, without its file)
+        tree.add(path, { type: 'file', size });
         const w = createWriteStream(dest);
         writers.add(w);
         w.on('error', (e) => fail(e));
