@@ -14,7 +14,7 @@
 // and slab databases under DIR/db/)  --render results.json (print the Markdown of an earlier run)
 // --no-update (a full run writes its tables into BENCHMARKS.md between the bench:latest markers
 // unless told not to)  --benchmarks FILE (write there instead)
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -48,7 +48,8 @@ const fail = (step, why) => {
 // ---------------------------------------------------------------------------------------------
 // Measuring a child process
 
-const TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)) ?? null;
+// (looked up again after scripts/bench-deps.sh may have installed it)
+let TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)) ?? null;
 
 function loadavg() {
   return os.loadavg()[0];
@@ -203,6 +204,13 @@ async function main() {
   if (!existsSync(CLI)) {
     log(`no ${relative(ROOT, CLI)}: run npm run build first`);
     process.exit(2);
+  }
+  // A full run compares with lnav and measures peak RSS with GNU time: install them when missing
+  // (scripts/bench-deps.sh; a machine where that fails still benchmarks, lnav skipped by name).
+  if (!QUICK && !flag('--no-lnav')) {
+    const deps = spawnSync('bash', [join(ROOT, 'scripts', 'bench-deps.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (deps.status !== 0) log('bench-deps: could not install lnav / GNU time; going on without what is missing');
+    TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)) ?? null;
   }
   results.machine = await machine();
   const m = results.machine;
