@@ -51,19 +51,19 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('ingest --jobs', () =
     expect((await summary(par)).counts).toEqual(a.counts);
   }, 120_000);
 
-  it('weighs compressed archives by what they usually hold when deciding on workers', () => {
+  it('weighs compressed archives by what they usually hold when deciding on workers', async () => {
     const put = (name: string, head: number[]) => {
       const p = join(t.dir, name);
       writeFileSync(p, Buffer.concat([Buffer.from(head), Buffer.alloc(1000 - head.length)]));
       return p;
     };
-    expect(bundleBytes(put('a.tar', [0x61]))).toBe(1000);
-    expect(bundleBytes(put('a.tar.gz', [0x1f, 0x8b]))).toBe(4000);
-    expect(bundleBytes(put('a.tar.xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]))).toBe(6000);
-    expect(bundleBytes(put('a.tar.bz2', [0x42, 0x5a, 0x68]))).toBe(6000);
-    expect(bundleBytes(put('a.tar.zst', [0x28, 0xb5, 0x2f, 0xfd]))).toBe(6000);
+    expect(await bundleBytes(put('a.tar', [0x61]))).toBe(1000);
+    expect(await bundleBytes(put('a.tar.gz', [0x1f, 0x8b]))).toBe(4000);
+    expect(await bundleBytes(put('a.tar.xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]))).toBe(6000);
+    expect(await bundleBytes(put('a.tar.bz2', [0x42, 0x5a, 0x68]))).toBe(6000);
+    expect(await bundleBytes(put('a.tar.zst', [0x28, 0xb5, 0x2f, 0xfd]))).toBe(6000);
     const dir = join(t.dir, 'extracted');
     mkdirSync(dir);
-    expect(bundleBytes(dir)).toBe(Infinity);
+    expect(await bundleBytes(dir)).toBe(Infinity);
   });
 });
