@@ -155,13 +155,20 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
       codes.push(reportSummaries(own, o, out, false));
       codes.push(...await workersDone);
       await store.conn.run('RESET threads');
-      for (let i = 1; i < groups.length; i++) {
-        const part = join(tmp, `part-${i}.duckdb`);
-        if (!existsSync(part)) continue;
-        const { mergeDatabase } = await import('./ingest/merge.js');
-        const r = await mergeDatabase(store, part);
-        merged += r.sources;
-        dupes += r.skippedInputs;
+      // (each merge is a transaction of its own, like an input: no vacuum of its partial row groups)
+      const { mergeDatabase } = await import('./ingest/merge.js');
+      const { deferVacuum } = await ingestModule();
+      const restoreVacuum = await deferVacuum(store);
+      try {
+        for (let i = 1; i < groups.length; i++) {
+          const part = join(tmp, `part-${i}.duckdb`);
+          if (!existsSync(part)) continue;
+          const r = await mergeDatabase(store, part);
+          merged += r.sources;
+          dupes += r.skippedInputs;
+        }
+      } finally {
+        await restoreVacuum();
       }
     }).catch(async (e) => {
       await workersDone;
