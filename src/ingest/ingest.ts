@@ -727,6 +727,24 @@ async function addBareHosts(load: Load, table: TableName, srcId: number): Promis
      ON CONFLICT (host) DO NOTHING`, [srcId]);
 }
 
+/** A file name as one shell word, in single quotes (a quote inside closed, escaped, reopened). */
+function shq(name: string): string {
+  return `'${name.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * A binary sa file (sysstat's sadc: `/var/log/sa/saDD`, `/var/log/sysstat/saDD`): SYSSTAT_MAGIC
+ * 0xd596 and a format magic 0x2170–0x217f in the machine's byte order, then the version of the
+ * sysstat that wrote it (major, minor, patch bytes). Seen in sysstat 9.1 to 12.7 files, x86 and ppc.
+ */
+export function sysstatBinary(head: Buffer): { version: string; bigEndian: boolean } | null {
+  if (head.length < 8) return null;
+  const le = head[0] === 0x96 && head[1] === 0xd5 && head[3] === 0x21 && (head[2]! & 0xf0) === 0x70;
+  const be = head[0] === 0xd5 && head[1] === 0x96 && head[2] === 0x21 && (head[3]! & 0xf0) === 0x70;
+  if (!le && !be) return null;
+  return { version: `${head[4]}.${head[5]}.${head[6]}`, bigEndian: be };
+}
+
 async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts: IngestOptions): Promise<InputSummary> {
   const head = headBuf.toString('utf8');
   if (headBuf.length === 0 && !opts.as) {
@@ -742,9 +760,16 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     // (sos --encrypt-key / --encrypt-pass writes `<archive>.gpg`)
     const gpg = (/\.(?:gpg|pgp|asc)$/i.test(path) && [0x84, 0x85, 0x8c, 0xc1, 0xc3].includes(headBuf[0] ?? 0))
       || head.startsWith('-----BEGIN PGP MESSAGE-----');
+    const sa = sysstatBinary(headBuf);
+    if (sa) {
+      const name = basename(path);
+      return failed(path, 'unknown', new InputError('unknown-format',
+        `a binary sysstat file (saDD; its header names sysstat ${sa.version}${sa.bigEndian ? ', big-endian' : ''}), whose layout depends on the version: `
+        + `export it with \`sadf -d ${shq(name)} -- -A > ${shq(name + '.csv')}\` using that sysstat (a newer one may first need \`sadf -c ${shq(name)} > ${shq(name + '.new')}\`) and ingest the .csv`, path));
+    }
     if (gpg) {
       return failed(path, 'unknown', new InputError('encrypted',
-        `a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output '${basename(path).replace(/\.(?:gpg|pgp|asc)$/i, '')}' --decrypt '${basename(path)}', and ingest that`, path));
+        `a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output ${shq(basename(path).replace(/\.(?:gpg|pgp|asc)$/i, ''))} --decrypt ${shq(basename(path))}, and ingest that`, path));
     }
     return failed(path, 'unknown', new InputError('unknown-format',
       journal ? 'a binary systemd journal file: export it with `journalctl --file FILE -o export > FILE.export` and ingest that'

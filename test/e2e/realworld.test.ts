@@ -102,4 +102,24 @@ describe.skipIf(!hasRealworld)('realworld corpus', () => {
       store.close();
     }
   });
+
+  it('refuses binary sa files (x86 and ppc, sysstat 9.1 to 12.7, damaged ones too) with the sadf command that exports them', async () => {
+    const store = await openStore(join(t.dir, 'sa.duckdb'));
+    try {
+      const dirs = ['bin', 'bin-malformed'].map((d) => join(REALWORLD, 'sysstat', d));
+      const res = await ingestPaths(store, dirs, { host: 'rw' });
+      expect(res.length).toBe(14);
+      const said = res.map((r) => [r.status, (r.error as BundlescopeError).code, /its header names sysstat ([\d.]+(?:, big-endian)?)\)/.exec(r.error!.message)?.[1]]);
+      expect(said).toEqual([
+        ...['10.3.1', '11.6.5', '12.0.0', '12.5.6', '9.1.6', '11.5.5, big-endian'],
+        ...['12.6.0', '12.6.0', '12.6.0', '12.7.1', '9.1.5', '12.2.0', '12.1.5', '12.1.7'],
+      ].map((v) => ['failed', 'unknown-format', v]));
+      expect((res[2]!.error as BundlescopeError).format()).toBe(`error[unknown-format] ${join(dirs[0]!, 'data-12.0.0')}: a binary sysstat file (saDD; `
+        + "its header names sysstat 12.0.0), whose layout depends on the version: export it with `sadf -d 'data-12.0.0' -- -A > 'data-12.0.0.csv'` "
+        + "using that sysstat (a newer one may first need `sadf -c 'data-12.0.0' > 'data-12.0.0.new'`) and ingest the .csv");
+      expect(Number((await store.conn.runAndReadAll('SELECT count(*) FROM sources')).getRows()[0]![0])).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
 });
