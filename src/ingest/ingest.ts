@@ -6,7 +6,7 @@ import type { Issue, LogEventRow, ParseContext } from '../model.js';
 import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { forgetKnownHosts, forgetKnownInputs, knownInputs, Load, type TableName } from '../store/load.js';
-import { autoDecompress, fileCompression, sniffCompression } from './decompress.js';
+import { autoDecompress, fileCompression, sniffCompression, type Compression } from './decompress.js';
 import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember, type PlanItem } from './sosreport.js';
 import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
@@ -727,6 +727,29 @@ async function addBareHosts(load: Load, table: TableName, srcId: number): Promis
      ON CONFLICT (host) DO NOTHING`, [srcId]);
 }
 
+const UNPACK: Record<Exclude<Compression, 'none'>, { tool: string; ext: RegExp }> = {
+  gzip: { tool: 'gzip', ext: /\.gz$/i }, xz: { tool: 'xz', ext: /\.xz$/i }, bzip2: { tool: 'bzip2', ext: /\.bz2$/i }, zstd: { tool: 'zstd', ext: /\.zst$/i },
+};
+
+/**
+ * For a message that says what to run on a file: its name once decompressed, and the command that
+ * decompresses it first (`zstd -dc 'system.journal.zst' > 'system.journal'`, then ) when it is
+ * compressed; for a plain file its own name and nothing first.
+ */
+function unpackAdvice(path: string): { first: string; name: string } {
+  const file = basename(path);
+  let c: Compression = 'none';
+  try {
+    c = fileCompression(path);
+  } catch {
+    /* unreadable now: advise as for a plain file */
+  }
+  if (c === 'none') return { first: '', name: file };
+  const u = UNPACK[c];
+  const name = u.ext.test(file) ? file.replace(u.ext, '') : `${file}.out`;
+  return { first: `decompress it (\`${u.tool} -dc ${shq(file)} > ${shq(name)}\`), then `, name };
+}
+
 /** A file name as one shell word, in single quotes (a quote inside closed, escaped, reopened). */
 function shq(name: string): string {
   return `'${name.replace(/'/g, "'\\''")}'`;
@@ -761,18 +784,18 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     const gpg = (/\.(?:gpg|pgp|asc)$/i.test(path) && [0x84, 0x85, 0x8c, 0xc1, 0xc3].includes(headBuf[0] ?? 0))
       || head.startsWith('-----BEGIN PGP MESSAGE-----');
     const sa = sysstatBinary(headBuf);
+    const { first, name } = unpackAdvice(path);
     if (sa) {
-      const name = basename(path);
       return failed(path, 'unknown', new InputError('unknown-format',
         `a binary sysstat file (saDD; its header names sysstat ${sa.version}${sa.bigEndian ? ', big-endian' : ''}), whose layout depends on the version: `
-        + `export it with \`sadf -d ${shq(name)} -- -A > ${shq(name + '.csv')}\` using that sysstat (a newer one may first need \`sadf -c ${shq(name)} > ${shq(name + '.new')}\`) and ingest the .csv`, path));
+        + `${first}export it with \`sadf -d ${shq(name)} -- -A > ${shq(name + '.csv')}\` using that sysstat (a newer one may first need \`sadf -c ${shq(name)} > ${shq(name + '.new')}\`) and ingest the .csv`, path));
     }
     if (gpg) {
       return failed(path, 'unknown', new InputError('encrypted',
         `a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output ${shq(basename(path).replace(/\.(?:gpg|pgp|asc)$/i, ''))} --decrypt ${shq(basename(path))}, and ingest that`, path));
     }
     return failed(path, 'unknown', new InputError('unknown-format',
-      journal ? 'a binary systemd journal file: export it with `journalctl --file FILE -o export > FILE.export` and ingest that'
+      journal ? `a binary systemd journal file: ${first}export it with \`journalctl --file ${shq(name)} -o export > ${shq(name + '.export')}\` and ingest that`
         : bin ? 'binary data of no known format (a sosreport must be a tar archive; --as KIND forces a format)'
         : 'not a format bundlescope knows (--as KIND forces one; README lists the kinds)', path));
   }

@@ -122,4 +122,17 @@ describe.skipIf(!hasRealworld)('realworld corpus', () => {
       store.close();
     }
   });
+
+  it('refuses a binary journal file with the commands that decompress and export it', async () => {
+    const store = await openStore(join(t.dir, 'journal.duckdb'));
+    try {
+      const file = join(REALWORLD, 'systemd', 'test', 'test-journals', 'no-rtc', 'system.journal.zst');
+      const [r] = await ingestPaths(store, [file], { host: 'rw' });
+      expect((r!.error as BundlescopeError).format()).toBe(`error[unknown-format] ${file}: a binary systemd journal file: `
+        + "decompress it (`zstd -dc 'system.journal.zst' > 'system.journal'`), then export it with "
+        + "`journalctl --file 'system.journal' -o export > 'system.journal.export'` and ingest that");
+    } finally {
+      store.close();
+    }
+  });
 });
