@@ -233,7 +233,8 @@ const SHORT_MONOTONIC = /^\[ *\d+\.\d+\] (\S*[^\s:]) [^ :[]+(?:\[\d+\])?: /;
 
 /**
  * True when most of the first lines carry dmesg stamps. `journalctl -o short-monotonic` also
- * starts with `[ secs]`, but then every line names the same host and a tag: that is not dmesg.
+ * starts with `[ secs]`, but then every line names the same host and a tag: that is not dmesg
+ * (three such lines, or fewer after a journalctl separator line).
  */
 export function looksLikeDmesg(head: string): boolean {
   const lines = head.split('\n', 41).slice(0, 40).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
@@ -253,7 +254,10 @@ export function looksLikeDmesg(head: string): boolean {
     }
     if (RAW_LINE.test(l) || CTIME_LINE.test(l) || ISO_LINE.test(l) || DECODED_LINE.test(l)) stamped++;
   }
-  if (raw >= 3 && tagged === raw && hosts.size === 1) return false;
+  // (Fewer lines than three decide only with a journalctl separator, `-- Logs begin at … --`,
+  // which dmesg never prints: `[ 5.1] usb 1-1: …` alone could be either.)
+  const separator = lines.some((l) => l.startsWith('-- ') && l.endsWith(' --'));
+  if (raw >= 1 && tagged === raw && hosts.size === 1 && (raw >= 3 || separator)) return false;
   // A pasted excerpt may start mid-line: allow a stray first line.
   return stamped >= Math.max(1, Math.ceil(lines.length * 0.6));
 }

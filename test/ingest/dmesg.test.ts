@@ -104,6 +104,10 @@ describe('looksLikeDmesg', () => {
     expect(looksLikeDmesg('2026-03-09T14:02:11,456789+01:00 TCP: x\n')).toBe(true);
     expect(looksLikeDmesg('kern  :info  : [ 8123.456789] TCP: x\n')).toBe(true);
     expect(looksLikeDmesg('[ 1.000001] web01 kernel: a\n[ 2.000001] web01 systemd[1]: b\n[ 3.000001] web01 kernel: c\n')).toBe(false);
+    // two lines: only journalctl's header line tells them from dmesg's `usb 1-1: …`
+    expect(looksLikeDmesg('-- Logs begin at Mon 2026-03-09 10:00:00 UTC, end at Mon 2026-03-09 15:00:00 UTC. --\n'
+      + '[ 8123.456789] web01 kernel: TCP: time wait bucket table overflow\n[ 8124.000001] web01 sshd[812]: Accepted publickey\n')).toBe(false);
+    expect(looksLikeDmesg('[ 5.100000] usb 1-1: new high-speed USB device\n[ 5.200000] usb 1-1: New USB device found\n')).toBe(true);
     expect(looksLikeDmesg('Mar  9 14:02:11 web01 kernel: [ 8123.456789] TCP: x\n')).toBe(false);
   });
 });
