@@ -49,7 +49,8 @@ const fail = (step, why) => {
 // Measuring a child process
 
 // (looked up again after scripts/bench-deps.sh may have installed it)
-let TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)) ?? null;
+const findTime = () => ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)) ?? null;
+let TIME = findTime();
 
 function loadavg() {
   return os.loadavg()[0];
@@ -210,7 +211,7 @@ async function main() {
   if (!QUICK && !flag('--no-lnav')) {
     const deps = spawnSync('bash', [join(ROOT, 'scripts', 'bench-deps.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
     if (deps.status !== 0) log('bench-deps: could not install lnav / GNU time; going on without what is missing');
-    TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)) ?? null;
+    TIME = findTime();
   }
   results.machine = await machine();
   const m = results.machine;

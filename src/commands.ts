@@ -75,8 +75,8 @@ const ARCHIVE_EXPANSION: Record<Compression, number> = { none: 1, gzip: 4, xz: 6
 
 /** Bytes a bundle archive holds, estimated from its size and compression (directories: infinite, not known cheaply). */
 export async function bundleBytes(p: string): Promise<number> {
-  const { fileCompression } = await import('./ingest/decompress.js');
   if (isDirectory(p)) return Infinity;
+  const { fileCompression } = await import('./ingest/decompress.js');
   let kind: Compression = 'none';
   try {
     kind = fileCompression(p);

@@ -147,9 +147,14 @@ export const INGEST_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
  * setting (max_vacuum_tasks, DuckDB's own) is put back afterwards; a failed checkpoint (another
  * connection in a transaction) leaves it to DuckDB's next one.
  */
+/** An in-memory store: nothing to evict to, nothing to checkpoint. */
+function inMemory(store: Store): boolean {
+  return !store.path || store.path.startsWith(':memory:');
+}
+
 export async function deferVacuum(store: Store): Promise<() => Promise<void>> {
   const none = async () => {};
-  if (!store.path || store.path === ':memory:' || store.path.startsWith(':memory:')) return none;
+  if (inMemory(store)) return none;
   try {
     const prev = String((await store.conn.runAndReadAll("SELECT current_setting('max_vacuum_tasks')")).getRows()[0]![0]);
     if (!/^\d+$/.test(prev) || prev === '0') return none;
@@ -169,7 +174,7 @@ export async function deferVacuum(store: Store): Promise<() => Promise<void>> {
 
 async function boundMemory(store: Store): Promise<() => Promise<void>> {
   const none = async () => {};
-  if (!store.path || store.path === ':memory:' || store.path.startsWith(':memory:')) return none;
+  if (inMemory(store)) return none;
   try {
     const setting = async () => String((await store.conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]![0]);
     const prev = await setting();
@@ -784,8 +789,8 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     const gpg = (/\.(?:gpg|pgp|asc)$/i.test(path) && [0x84, 0x85, 0x8c, 0xc1, 0xc3].includes(headBuf[0] ?? 0))
       || head.startsWith('-----BEGIN PGP MESSAGE-----');
     const sa = sysstatBinary(headBuf);
-    const { first, name } = unpackAdvice(path);
     if (sa) {
+      const { first, name } = unpackAdvice(path);
       return failed(path, 'unknown', new InputError('unknown-format',
         `a binary sysstat file (saDD; its header names sysstat ${sa.version}${sa.bigEndian ? ', big-endian' : ''}), whose layout depends on the version: `
         + `${first}export it with \`sadf -d ${shq(name)} -- -A > ${shq(name + '.csv')}\` using that sysstat (a newer one may first need \`sadf -c ${shq(name)} > ${shq(name + '.new')}\`) and ingest the .csv`, path));
@@ -794,8 +799,12 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
       return failed(path, 'unknown', new InputError('encrypted',
         `a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output ${shq(basename(path).replace(/\.(?:gpg|pgp|asc)$/i, ''))} --decrypt ${shq(basename(path))}, and ingest that`, path));
     }
+    const journalAdvice = () => {
+      const { first, name } = unpackAdvice(path);
+      return `${first}export it with \`journalctl --file ${shq(name)} -o export > ${shq(name + '.export')}\` and ingest that`;
+    };
     return failed(path, 'unknown', new InputError('unknown-format',
-      journal ? `a binary systemd journal file: ${first}export it with \`journalctl --file ${shq(name)} -o export > ${shq(name + '.export')}\` and ingest that`
+      journal ? `a binary systemd journal file: ${journalAdvice()}`
         : bin ? 'binary data of no known format (a sosreport must be a tar archive; --as KIND forces a format)'
         : 'not a format bundlescope knows (--as KIND forces one; README lists the kinds)', path));
   }
