@@ -55,7 +55,7 @@ export function parseTimeOption(name: string, v: string | undefined): string | u
   return new Date(ms).toISOString();
 }
 
-type IngestCliOptions = { db: string; host?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean; jobs?: number };
+type IngestCliOptions = { db: string; host?: string; netns?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean; jobs?: number };
 
 /** The built CLI (from src/ under tests and from dist/ alike). */
 const CLI_JS = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -118,7 +118,7 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
   const tmp = mkdtempSync(join(tmpdir(), 'bundlescope-jobs-'));
   try {
     const pass = [
-      ...(o.host ? ['--host', o.host] : []), ...(o.tz ? ['--tz', o.tz] : []), ...(o.as ? ['--as', o.as] : []),
+      ...(o.host ? ['--host', o.host] : []), ...(o.netns ? ['--netns', o.netns] : []), ...(o.tz ? ['--tz', o.tz] : []), ...(o.as ? ['--as', o.as] : []),
       ...(o.maxTotalBytes ? ['--max-total-bytes', String(o.maxTotalBytes)] : []), ...(o.maxMemberBytes ? ['--max-member-bytes', String(o.maxMemberBytes)] : []),
       ...(o.verbose ? ['--verbose'] : []),
     ];
@@ -208,7 +208,7 @@ function ingestOptions(o: IngestCliOptions, out: NodeJS.WritableStream, progress
   if (o.maxTotalBytes) limits.maxTotalBytes = o.maxTotalBytes;
   if (o.maxMemberBytes) limits.maxMemberBytes = o.maxMemberBytes;
   return {
-    host: o.host, tz: o.tz, as: o.as, limits,
+    host: o.host, netns: o.netns, tz: o.tz, as: o.as, limits,
     progress: tty ? (t: string) => out.write(`\r\x1b[K${t.slice(0, 120)}`) : undefined,
   };
 }
@@ -237,11 +237,11 @@ function reportSummaries(summaries: InputSummary[], o: IngestCliOptions, out: No
   return ok.length < summaries.length ? EXIT.someInputsFailed : EXIT.ok;
 }
 
-export async function cmdRca(o: { db: string; host?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {
+export async function cmdRca(o: { db: string; host?: string; netns?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const from = parseTimeOption('from', o.from);
   const to = parseTimeOption('to', o.to);
-  const report = await withStore(o.db, (s) => buildRca(s, { host: o.host, from, to }), true);
+  const report = await withStore(o.db, (s) => buildRca(s, { host: o.host, netns: o.netns, from, to }), true);
   const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? await withStore(o.db, (s) => renderHtml(s, report), true) : renderMarkdown(report);
   writeOut(o.out, text);
   return EXIT.ok;

@@ -144,6 +144,29 @@ export const KINDS: Record<OverflowKind, OverflowKindInfo> = {
   },
 };
 
+/**
+ * The counters that, on their own, say an overflow happened, and the kinds each can count
+ * (domain.md §1–2). One stream per entry; `counters` are alternatives, best first (a host that
+ * shows ListenOverflows is counted by it, one whose netstat -s hid the zero line by
+ * ListenDrops). TCPAbortOnMemory counts the aborts of both "too many orphaned sockets" and
+ * "out of memory -- consider tuning tcp_mem" (tcp_check_oom): a rise goes to whichever of the
+ * two was logged at that time, else to the first kind named here.
+ */
+export interface EvidenceStream {
+  id: string;
+  counters: string[];
+  kinds: OverflowKind[];
+}
+
+export const EVIDENCE_STREAMS: readonly EvidenceStream[] = [
+  { id: 'timewait', counters: ['TcpExtTCPTimeWaitOverflow'], kinds: ['tcp_timewait_overflow'] },
+  { id: 'conntrack', counters: ['nf_conntrack.drop'], kinds: ['conntrack_table_full'] },
+  { id: 'listen', counters: ['TcpExtListenOverflows', 'TcpExtListenDrops'], kinds: ['tcp_listen_overflow'] },
+  { id: 'abort-on-memory', counters: ['TcpExtTCPAbortOnMemory'], kinds: ['tcp_socket_memory', 'tcp_orphan_overflow'] },
+  { id: 'arp', counters: ['arp_cache.table_fulls'], kinds: ['neighbour_table_overflow'] },
+  { id: 'ndisc', counters: ['ndisc_cache.table_fulls'], kinds: ['neighbour_table_overflow'] },
+];
+
 export interface Classified {
   kind: OverflowKind;
   variant: string;
@@ -158,7 +181,11 @@ export function classifyMessage(message: string): Classified | null {
   for (const s of SIGNATURES) {
     const m = s.pattern.exec(message);
     if (m) {
-      const detail = s.detailGroup ? m.groups?.[s.detailGroup] ?? null : null;
+      let detail = s.detailGroup ? m.groups?.[s.detailGroup] ?? null : null;
+      // A 6.x SYN-flood line names the listener (ADDR:PORT): keep the address, it says which
+      // namespace's listener overflowed.
+      const addr = m.groups?.addr;
+      if (s.kind === 'tcp_listen_overflow' && addr && detail) detail = `${addr.includes(':') ? `[${addr}]` : addr}:${detail}`;
       return { kind: s.kind, variant: s.variant, detail, netRatelimited: s.netRatelimited };
     }
   }

@@ -1,7 +1,7 @@
 -- name: fleet_summary
 -- question: Per host, how many overflow incidents were there (logged episodes and counter-only overflows), which was the worst, and what are the limits?
 -- params: $host VARCHAR
--- reads: hosts, overflow_episodes, counter_deltas, population_samples, overflow_limits
+-- reads: hosts, overflow_episodes, counter_deltas, overflow_counters, population_samples, overflow_limits
 -- returns: one row per host: kernel, incidents (= episodes + counter_only), episodes, counter_only (kinds whose overflow counter rose or is non-zero with no logged episode), kinds, worst episode (kind, start, estimated_total), peak population / limit ratio and its kind, tcp_max_tw_buckets, nf_conntrack_max; by incidents desc, host
 with h as (
   select host, kernel
@@ -16,14 +16,10 @@ with h as (
     max(estimated_total) as worst_estimated_total
   from overflow_episodes
   group by host
-), evidence_counters(kind, name) as (
-  -- the counter that, on its own, says the overflow happened (as the rca uses them)
-  VALUES
-    ('tcp_timewait_overflow', 'TcpExtTCPTimeWaitOverflow'),
-    ('conntrack_table_full', 'nf_conntrack.drop'),
-    ('tcp_listen_overflow', 'TcpExtListenOverflows'),
-    ('tcp_socket_memory', 'TcpExtTCPMemoryPressures'),
-    ('neighbour_table_overflow', 'arp_cache.table_fulls')
+), evidence_counters as (
+  -- the counters that, on their own, say the overflow happened (as the rca uses them), each
+  -- under the kind a rise goes to when nothing logged says otherwise
+  select name, kind from overflow_counters where kind_rank = 1
 ), counted as (
   select distinct d.host, e.kind
   from counter_deltas d

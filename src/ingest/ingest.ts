@@ -20,9 +20,12 @@ import { parseInto } from './parse-rows.js';
 import { issue } from './lines.js';
 import { isValidZone } from '../time.js';
 import { parseSarHeader } from './sar.js';
+import { unifyNamespaceViews } from './netns.js';
 
 export interface IngestOptions {
   host?: string | null;
+  /** Network namespace of the side files (captured with `ip netns exec NAME …`); '' or absent = the host's own. */
+  netns?: string | null;
   tz?: string | null;
   as?: string | null;
   limits?: Partial<Limits>;
@@ -554,6 +557,11 @@ async function ingestBundle(
         countRows(sum, 'counter_samples', 1);
       }
     }
+    const view = await unifyNamespaceViews(load, bundleId);
+    if (view) {
+      bundleIssues.push(issue('note', path, null,
+        `the root view of this sosreport is network namespace ${view.netns}: ${view.counters} cumulative counters equal those of its \`ip netns exec ${view.netns}\` outputs (sos ran inside it), so its counters, settings and sockets are that namespace's`, '', 'warning'));
+    }
     load.addIssues(bundleId, bundleIssues, 0);
     sum.issues.push(...bundleIssues);
     if (batch) batch.shas.add(sha);
@@ -846,7 +854,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     // else the file's modification time (marked so; a customer's copy may have touched it).
     snapshotTs: info.collected ?? Math.round(st.mtimeMs * 1000),
     snapshotQuality: info.collected != null ? 'collection-time' : 'file-mtime',
-    netns: null,
+    netns: opts.netns || null,
   };
   sum.host = fallbackHost ?? dataHost;
   // DuckDB's readers take a path as a glob pattern: a name with glob characters is read line by line.
@@ -864,7 +872,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   const load = new Load(store.conn);
   await load.begin();
   try {
-    const srcId = await load.newSource({ parent_id: null, host: sum.host, kind: fmt.kind, path, sha256: sha, bytes: st.size });
+    const srcId = await load.newSource({ parent_id: null, host: sum.host, kind: fmt.kind, path, sha256: sha, bytes: st.size, netns: opts.netns || null });
     sum.sources++;
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     // A compressed side file is capped like an archive: a small .gz must not expand without end.

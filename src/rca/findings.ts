@@ -2,6 +2,7 @@ import type { Store } from '../store/db.js';
 import { runSql } from '../report/catalogue.js';
 import { KINDS, type OverflowKind } from '../signatures.js';
 import { recommend, type Recommendation } from './recommend.js';
+import { reconcile, type CounterBurst, type CounterRemainder, type LoggedEpisode, type Reconciled, type UndatedLogged } from './reconcile.js';
 
 /** The root-cause JSON contract (design.md); extra fields are additions, never renames. */
 export interface Finding {
@@ -10,8 +11,22 @@ export interface Finding {
   netns: string | null;
   start: string | null;
   end: string | null;
-  events: { logged: number; suppressed: number; estimated_total: number; counter_delta: number | null; counter: string | null };
-  limit: { name: string | null; value: number | null; peak: number | null; peak_at: string | null; peak_metric: string | null; ratio: number | null };
+  /** What dates start and end: the log lines, the counter snapshots, both, or nothing (null: undated). */
+  dated_by: 'log' | 'counter' | 'log+counter' | null;
+  /** ± seconds of start and end (log time uncertainty, or the snapshot interval). */
+  time_uncertainty_s: number | null;
+  events: {
+    logged: number; suppressed: number; estimated_total: number; counter_delta: number | null; counter: string | null;
+    /** The series the counter delta was read from (origin, cadence, files). */
+    counter_series: string | null;
+  };
+  limit: {
+    name: string | null; value: number | null; peak: number | null; peak_at: string | null; peak_metric: string | null; ratio: number | null;
+    /** Why the limit is unknown or where it comes from, when that is not plain. */
+    note: string | null;
+  };
+  /** tcp_listen_overflow: the listening socket whose accept queue overflowed. */
+  listener: Listener | null;
   trigger: {
     metric: string; baseline: number | null; peak: number | null; start: string | null; lead_seconds: number | null;
     spiked: boolean; peak_at: string | null; origin: string | null; note: string;
@@ -25,8 +40,28 @@ export interface Finding {
   summary: string;
 }
 
+export interface Listener {
+  address: string;
+  port: number;
+  process: string | null;
+  /** The accept queue's limit: min(listen() backlog, net.core.somaxconn) (ss Send-Q of the LISTEN socket). */
+  backlog: number | null;
+  /** Which of the two set it: the application's listen() argument, or somaxconn capping it. */
+  backlog_set_by: 'application' | 'net.core.somaxconn' | null;
+  somaxconn: number | null;
+  /** Longest accept queue seen (ss Recv-Q): backlog + 1 means full (the kernel's test is queue > backlog). */
+  peak_queue: number | null;
+  peak_queue_at: string | null;
+  /** Snapshots around the finding in which the queue was full, of all that showed the listener. */
+  full_snapshots: number;
+  snapshots: number;
+  source: string | null;
+}
+
 export interface RcaOptions {
   host?: string | null;
+  /** Only findings of this network namespace ('' = the host's own). */
+  netns?: string | null;
   from?: string | null;
   to?: string | null;
 }
@@ -60,38 +95,40 @@ const iso = (v: unknown): string | null => {
 };
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 
-/** Counters that say, on their own, that an overflow of the kind happened (domain.md §1–2). */
-const EVIDENCE_COUNTER: Partial<Record<OverflowKind, string>> = {
-  tcp_timewait_overflow: 'TcpExtTCPTimeWaitOverflow',
-  conntrack_table_full: 'nf_conntrack.drop',
-  tcp_listen_overflow: 'TcpExtListenOverflows',
-  tcp_socket_memory: 'TcpExtTCPMemoryPressures',
-  neighbour_table_overflow: 'arp_cache.table_fulls',
-};
-
 const ORIGIN_PREFERENCE = `CASE origin WHEN 'proc' THEN 1 WHEN 'nstat' THEN 2 WHEN 'netstat-s' THEN 3 ELSE 4 END`;
+
+/**
+ * ± seconds of a log line's time when its source does not say (sources.time_uncertainty_s):
+ * µs-stamped journal entries are exact, whole-second syslog stamps ±1 s, kernel lines placed by
+ * a boot time of unknown precision up to a minute (uptime's minutes).
+ */
+const LOG_UNCERTAINTY = `CASE o.ts_quality WHEN 'exact' THEN 0.001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END`;
 
 /** A finding under construction: its window, and evidence that goes before / after the shared facts. */
 interface Draft {
   f: Finding;
-  episode: boolean;
+  r: Reconciled;
   head: Finding['evidence'];
   tail: Finding['evidence'];
 }
 
-function emptyFinding(host: string, kind: OverflowKind, netns: string, start: string | null, end: string | null): Finding {
+function emptyFinding(host: string, kind: OverflowKind, netns: string | null, start: string | null, end: string | null): Finding {
   return {
-    host, kind, netns: netns || null, start, end,
-    events: { logged: 0, suppressed: 0, estimated_total: 0, counter_delta: null, counter: null },
-    limit: { name: KINDS[kind].limitSysctls[0] ?? null, value: null, peak: null, peak_at: null, peak_metric: null, ratio: null },
+    host, kind, netns: netns || null, start, end, dated_by: null, time_uncertainty_s: null,
+    events: { logged: 0, suppressed: 0, estimated_total: 0, counter_delta: null, counter: null, counter_series: null },
+    limit: { name: KINDS[kind].limitSysctls[0] ?? null, value: null, peak: null, peak_at: null, peak_metric: null, ratio: null, note: null },
+    listener: null,
     trigger: null, trigger_note: null, top_peers: [], evidence: [], recommendations: [], risks: [], summary: '',
   };
 }
 
+const fmtS = (s: number | null) => (s == null ? '?' : s >= 10 ? `${Math.round(s)} s` : `${Math.round(s * 100) / 100} s`);
+
 /**
- * Findings are built in two passes so that the cost does not grow with the number of episodes:
- * first the episodes and counter-only overflows (a handful of queries), then every fact for all of
- * them at once, each a set-based query joined to a temporary table of their time windows.
+ * Findings are built in three steps so that the cost does not grow with the number of episodes:
+ * the evidence (logged episodes, counter bursts, remainders: a handful of set-based queries), its
+ * reconciliation in time (reconcile.ts, no database), then every fact for all findings at once,
+ * each a set-based query joined to a temporary table of their time windows.
  */
 export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<RcaReport> {
   const p = { host: opts.host ?? null, from: opts.from ?? null, to: opts.to ?? null };
@@ -101,105 +138,193 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
      FROM hosts WHERE ${hostFilter} ORDER BY host`, { host: p.host })).rows.map((h) => ({
     ...h, collected_at: iso(h.collected_at), boot_time: iso(h.boot_time),
   })) as unknown as HostRow[];
+  const netnsFilter = opts.netns != null ? { netns: opts.netns } : null;
 
-  const episodes = (await runSql(store,
-    `SELECT host, kind, episode, start_ts::VARCHAR AS start_ts, end_ts::VARCHAR AS end_ts, logged, suppressed, estimated_total
-     FROM overflow_episodes
-     WHERE ${hostFilter}
-       AND ($from::TIMESTAMPTZ IS NULL OR end_ts >= $from::TIMESTAMPTZ)
-       AND ($to::TIMESTAMPTZ IS NULL OR start_ts <= $to::TIMESTAMPTZ)
-     ORDER BY host, start_ts`, p)).rows;
-
-  const drafts: Draft[] = [];
-  for (const e of episodes) {
-    const f = emptyFinding(String(e.host), e.kind as OverflowKind, '', iso(e.start_ts), iso(e.end_ts));
-    f.events.logged = Number(e.logged);
-    f.events.suppressed = Number(e.suppressed);
-    f.events.estimated_total = Number(e.estimated_total);
-    drafts.push({ f, episode: true, head: [], tail: [] });
-  }
-
-  // Logged overflows whose time is unknown (dmesg without a boot time, pasted fragments): a
-  // finding of their own, counted once (the most complete source), unless dated ones exist.
-  if (!p.from && !p.to) {
-    const undated = (await runSql(store,
-      `WITH per_source AS (
-         SELECT o.host, o.kind, o.source_id, s.path, count(*) FILTER (WHERE NOT o.suppressed) AS lines,
-           coalesce(sum(o.count) FILTER (WHERE o.suppressed), 0) AS supp
-         FROM overflow_events o LEFT JOIN sources s USING (source_id)
-         WHERE o.ts IS NULL AND o.kind <> 'unattributed' AND o.host IS NOT NULL AND ($host::VARCHAR IS NULL OR o.host = $host::VARCHAR)
-         GROUP BY ALL)
-       SELECT host, kind, max(lines) AS logged, max(supp) AS suppressed, string_agg(path, ', ' ORDER BY path) AS paths
-       FROM per_source GROUP BY host, kind ORDER BY host, kind`, { host: p.host })).rows;
-    for (const u of undated) {
-      if (drafts.some((d) => d.episode && d.f.host === u.host && d.f.kind === u.kind)) continue;
-      const f = emptyFinding(String(u.host), u.kind as OverflowKind, '', null, null);
-      f.events.logged = Number(u.logged);
-      f.events.suppressed = Number(u.suppressed);
-      f.events.estimated_total = f.events.logged + f.events.suppressed;
-      drafts.push({ f, episode: false, head: [{ source: String(u.paths), detail: `${u.logged} '${KINDS[f.kind].title}' lines with no usable time (kernel lines without a boot time to place them: ingest the host's sosreport too, or a dmesg -T / syslog copy)` }], tail: [] });
-    }
-  }
-
-  // Overflows found from counters alone (modern kernels log no TIME_WAIT overflow at all).
-  const counterRows = (await runSql(store,
-    `WITH names(kind, name) AS (VALUES ${Object.entries(EVIDENCE_COUNTER).map(([k, c]) => `('${k}', '${c}')`).join(', ')}),
-     d AS (
-       SELECT c.*, n.kind, row_number() OVER (PARTITION BY c.host, c.netns, c.name ORDER BY c.samples DESC, ${ORIGIN_PREFERENCE}) AS rn
-       FROM counter_deltas c JOIN names n USING (name) WHERE ($host::VARCHAR IS NULL OR c.host = $host::VARCHAR))
-     SELECT host, netns, kind, name, origin, samples, first_ts::VARCHAR AS first_ts, last_ts::VARCHAR AS last_ts, first_value, last_value, increase
-     FROM d WHERE rn = 1 AND (last_value > 0 OR increase > 0) ORDER BY host, netns, kind`, { host: p.host })).rows;
-  const risingSteps = counterRows.some((r) => Number(r.samples) >= 2 && Number(r.increase) > 0)
-    ? (await runSql(store,
-      `SELECT host, netns, name, origin, from_ts::VARCHAR AS from_ts, to_ts::VARCHAR AS to_ts, increase FROM counter_steps
-       WHERE increase > 0 AND ${hostFilter}
-         AND ($from::TIMESTAMPTZ IS NULL OR to_ts >= $from::TIMESTAMPTZ) AND ($to::TIMESTAMPTZ IS NULL OR from_ts <= $to::TIMESTAMPTZ)
-       ORDER BY from_ts`, p)).rows
+  // Logged episodes, with the time uncertainty of their lines and the listeners they name.
+  const episodeRows = (await runSql(store,
+    `WITH e AS (
+       SELECT host, kind, episode, start_ts, end_ts, logged, suppressed
+       FROM overflow_episodes
+       WHERE ${hostFilter}
+         AND ($from::TIMESTAMPTZ IS NULL OR end_ts >= $from::TIMESTAMPTZ)
+         AND ($to::TIMESTAMPTZ IS NULL OR start_ts <= $to::TIMESTAMPTZ))
+     SELECT e.host, e.kind, e.episode, e.start_ts::VARCHAR AS start_ts, e.end_ts::VARCHAR AS end_ts, e.logged, e.suppressed,
+       max(${LOG_UNCERTAINTY}) AS uncertainty_s,
+       list(DISTINCT o.detail) FILTER (WHERE o.detail IS NOT NULL AND e.kind = 'tcp_listen_overflow') AS details
+     FROM e JOIN overflow_events o ON o.host = e.host AND o.kind = e.kind AND o.ts BETWEEN e.start_ts AND e.end_ts
+     GROUP BY e.host, e.kind, e.episode, e.start_ts, e.end_ts, e.logged, e.suppressed ORDER BY e.host, e.start_ts`, p)).rows;
+  // Which namespaces listen on the port (and address) a SYN-flood line names.
+  const listenNs = episodeRows.some((e) => Array.isArray(e.details) && e.details.length > 0)
+    ? (await runSql(store, `SELECT DISTINCT host, netns, local_addr, local_port FROM sockets WHERE state = 'LISTEN' AND ${hostFilter}`, { host: p.host })).rows
     : [];
-  for (const r of counterRows) {
-    const host = String(r.host);
-    const netns = String(r.netns);
-    const kind = r.kind as OverflowKind;
-    const counter = String(r.name);
-    const dated = drafts.filter((d) => d.episode && d.f.host === host && d.f.kind === kind);
-    if (Number(r.samples) >= 2 && Number(r.increase) > 0) {
-      // Dated by the snapshots between which the counter rose.
-      const steps = risingSteps.filter((s) => s.host === host && s.netns === netns && s.name === counter && s.origin === r.origin);
-      if (steps.length === 0 || (dated.length > 0 && netns === '')) continue;
-      const f = emptyFinding(host, kind, netns, iso(steps[0]!.from_ts), iso(steps[steps.length - 1]!.to_ts));
-      const delta = steps.reduce((a, s) => a + Number(s.increase), 0);
-      f.events.counter_delta = delta;
-      f.events.counter = counter;
-      f.events.estimated_total = delta;
-      drafts.push({ f, episode: false, head: [{ source: `counter_samples (${r.origin})`, detail: `${counter} rose by ${delta} between ${f.start} and ${f.end} (${steps.length} intervals); the kernel logged nothing` }], tail: [] });
-      // What the first snapshot already counted happened before it: no dated episode explains it.
-      if (Number(r.first_value) > 0 && !p.from && !p.to) {
-        const u = emptyFinding(host, kind, netns, null, null);
-        u.events.counter_delta = Number(r.first_value);
-        u.events.counter = counter;
-        u.events.estimated_total = Number(r.first_value);
-        drafts.push({ f: u, episode: false, head: [{ source: `counter_samples (${r.origin})`, detail: `${counter} was already ${r.first_value} at the first snapshot (${iso(r.first_ts)}): overflows between boot and then, at an unknown time` }], tail: [] });
-      }
-    } else {
-      if (dated.length > 0 && netns === '') {
-        // A since-boot count next to dated episodes belongs to their evidence.
-        dated[0]!.tail.push({ source: `counter_samples (${r.origin})`, detail: `${counter} = ${r.last_value} since boot at ${iso(r.last_ts)}` });
-        continue;
-      }
-      if (p.from || p.to) continue; // an undated count cannot be placed in a window
-      const f = emptyFinding(host, kind, netns, null, null);
-      f.events.counter_delta = Number(r.last_value);
-      f.events.counter = counter;
-      f.events.estimated_total = Number(r.last_value);
-      drafts.push({ f, episode: false, head: [{ source: `counter_samples (${r.origin})`, detail: `${counter} = ${r.last_value} since boot (snapshot at ${iso(r.last_ts)}); the kernel logged nothing, so the time of the overflows is unknown` }], tail: [] });
-    }
-  }
+  const episodes: LoggedEpisode[] = episodeRows.map((e) => ({
+    host: String(e.host), kind: e.kind as OverflowKind, episode: Number(e.episode), start: iso(e.start_ts)!, end: iso(e.end_ts)!,
+    logged: Number(e.logged), suppressed: Number(e.suppressed), uncertaintyS: Number(e.uncertainty_s ?? 1),
+    netns: listenerNamespace(String(e.host), (e.details as string[] | null) ?? [], listenNs),
+    details: ((e.details as string[] | null) ?? []).map(String),
+  }));
+
+  // Logged overflows whose time is unknown (dmesg without a boot time, pasted fragments).
+  const undated: UndatedLogged[] = p.from || p.to ? [] : (await runSql(store,
+    `WITH per_source AS (
+       SELECT o.host, o.kind, o.source_id, s.path, count(*) FILTER (WHERE NOT o.suppressed) AS lines,
+         coalesce(sum(o.count) FILTER (WHERE o.suppressed), 0) AS supp
+       FROM overflow_events o LEFT JOIN sources s USING (source_id)
+       WHERE o.ts IS NULL AND o.kind <> 'unattributed' AND o.host IS NOT NULL AND ($host::VARCHAR IS NULL OR o.host = $host::VARCHAR)
+       GROUP BY ALL)
+     SELECT host, kind, max(lines) AS logged, max(supp) AS suppressed, string_agg(path, ', ' ORDER BY path) AS paths
+     FROM per_source GROUP BY host, kind ORDER BY host, kind`, { host: p.host })).rows.map((u) => ({
+    host: String(u.host), kind: u.kind as OverflowKind, logged: Number(u.logged), suppressed: Number(u.suppressed), paths: String(u.paths),
+  }));
+
+  // The evidence counter of each stream per host and namespace (the best one present), what its
+  // accounting series held at the first snapshot, and the bursts in which it rose.
+  const streamRows = (await runSql(store,
+    `WITH c AS (
+       SELECT d.*, k.stream, k.preference, list(k.kind ORDER BY k.kind_rank) OVER (PARTITION BY d.host, d.netns, d.name) AS kinds
+       FROM counter_deltas d JOIN overflow_counters k USING (name)
+       WHERE ($host::VARCHAR IS NULL OR d.host = $host::VARCHAR))
+     SELECT DISTINCT host, netns, name, stream, kinds, series, origin, samples, first_ts::VARCHAR AS first_ts, first_value, increase
+     FROM c QUALIFY min(preference) OVER (PARTITION BY host, netns, stream) = preference
+     ORDER BY host, netns, stream`, { host: p.host })).rows;
+  const chosen = new Set(streamRows.map((r) => `${r.host}\u0000${r.netns}\u0000${r.name}`));
+  const kindsOf = new Map(streamRows.map((r) => [`${r.host}\u0000${r.netns}\u0000${r.name}`, (r.kinds as string[]) as OverflowKind[]]));
+  const burstRows = streamRows.some((r) => Number(r.increase) > 0)
+    ? (await runSql(store,
+      `WITH s AS (
+         SELECT c.* FROM counter_steps c WHERE c.increase > 0 AND c.name IN (SELECT name FROM overflow_counters) AND ${hostFilter}
+       ), g AS (
+         SELECT *, CASE WHEN lag(to_ts) OVER w IS NULL OR from_ts - lag(to_ts) OVER w > INTERVAL 10 MINUTE THEN 1 ELSE 0 END AS new_burst
+         FROM s WINDOW w AS (PARTITION BY host, netns, name ORDER BY to_ts)
+       ), n AS (
+         SELECT *, sum(new_burst) OVER (PARTITION BY host, netns, name ORDER BY to_ts ROWS UNBOUNDED PRECEDING) AS burst FROM g)
+       SELECT host, netns, name, burst, min(from_ts)::VARCHAR AS start_ts, max(to_ts)::VARCHAR AS end_ts, min(to_ts)::VARCHAR AS first_to,
+         sum(increase) AS delta, count(*) AS steps, median(seconds) AS interval_s, string_agg(DISTINCT series, ',' ORDER BY series) AS series,
+         bool_or(step = 'tail') AS tail
+       FROM n GROUP BY host, netns, name, burst
+       HAVING ($from::TIMESTAMPTZ IS NULL OR max(to_ts) >= $from::TIMESTAMPTZ) AND ($to::TIMESTAMPTZ IS NULL OR min(from_ts) <= $to::TIMESTAMPTZ)
+       ORDER BY host, netns, name, burst`, p)).rows
+    : [];
+  const bursts: CounterBurst[] = burstRows.filter((b) => chosen.has(`${b.host}\u0000${b.netns}\u0000${b.name}`)).map((b) => ({
+    host: String(b.host), netns: String(b.netns), counter: String(b.name), kinds: kindsOf.get(`${b.host}\u0000${b.netns}\u0000${b.name}`)!,
+    start: iso(b.start_ts)!, end: iso(b.end_ts)!, firstTo: iso(b.first_to)!, delta: Number(b.delta), steps: Number(b.steps),
+    intervalS: num(b.interval_s), series: String(b.series), tail: Boolean(b.tail),
+  }));
+  const remainders: CounterRemainder[] = streamRows.map((r) => ({
+    host: String(r.host), netns: String(r.netns), counter: String(r.name), kinds: (r.kinds as string[]) as OverflowKind[],
+    firstTs: iso(r.first_ts)!, firstValue: Number(r.first_value), samples: Number(r.samples), series: String(r.series),
+  }));
+
+  let reconciled = reconcile({ episodes, bursts, remainders, undated, windowed: !!(p.from || p.to) });
+  if (netnsFilter) reconciled = reconciled.filter((r) => (r.netns ?? '') === netnsFilter.netns);
+  const seriesInfo = await describeSeries(store, reconciled);
+  const drafts: Draft[] = reconciled.map((r) => draftOf(r, seriesInfo));
 
   await enrich(store, drafts);
   const findings = drafts.map((d) => d.f);
-  findings.sort((a, b) => a.host.localeCompare(b.host) || (a.start ?? '').localeCompare(b.start ?? '') || a.kind.localeCompare(b.kind));
+  // Per host: dated findings in time order, then the undated remainders.
+  findings.sort((a, b) => a.host.localeCompare(b.host) || Number(a.start == null) - Number(b.start == null)
+    || (a.start ?? '').localeCompare(b.start ?? '') || a.kind.localeCompare(b.kind) || (a.netns ?? '').localeCompare(b.netns ?? ''));
   for (const f of findings) f.summary = summarise(f);
   return { generated_by: 'bundlescope', hosts, findings };
+}
+
+/** The namespace whose listener a SYN-flood line names (6.x: ADDR:PORT; older: the port), when only one has it. */
+function listenerNamespace(host: string, details: string[], listeners: Rows): string | null {
+  if (details.length === 0) return null;
+  const found = new Set<string>();
+  for (const d of details) {
+    const m = /^(?:\[?([0-9A-Fa-f:.]+?)\]?:)?(\d+)$/.exec(d);
+    if (!m) continue;
+    const addr = m[1] ?? null;
+    const port = Number(m[2]);
+    for (const l of listeners) {
+      if (l.host !== host || Number(l.local_port) !== port) continue;
+      const la = String(l.local_addr);
+      if (addr && la !== addr && !['0.0.0.0', '::', '*', '::ffff:0.0.0.0'].includes(la)) continue;
+      found.add(String(l.netns));
+    }
+  }
+  return found.size === 1 ? [...found][0]! : null;
+}
+
+interface SeriesInfo { label: string; paths: string[]; intervalS: number | null }
+
+/** What each counter series is, in words: origin, cadence and files. */
+async function describeSeries(store: Store, rs: Reconciled[]): Promise<Map<string, SeriesInfo>> {
+  const keys = new Set<string>();
+  for (const r of rs) {
+    for (const b of r.bursts) for (const s of b.series.split(',')) keys.add(`${b.host}\u0000${b.netns}\u0000${b.counter}\u0000${s}`);
+    if (r.remainder) keys.add(`${r.host}\u0000${r.remainder.netns}\u0000${r.remainder.counter}\u0000${r.remainder.series}`);
+  }
+  const out = new Map<string, SeriesInfo>();
+  if (keys.size === 0) return out;
+  const rows = (await runSql(store,
+    `SELECT c.host, c.netns, c.name, c.series, c.origin, c.time_class, c.samples, c.interval_s, list(s.path ORDER BY s.source_id) AS paths
+     FROM counter_series c, unnest(c.source_ids) AS u(sid) JOIN sources s ON s.source_id = u.sid
+     WHERE list_contains(from_json($keys::VARCHAR, '["VARCHAR"]'), c.host || chr(0) || c.netns || chr(0) || c.name || chr(0) || c.series)
+     GROUP BY ALL`, { keys: JSON.stringify([...keys]) })).rows;
+  for (const r of rows) {
+    const paths = (r.paths as string[]).map(String);
+    const n = Number(r.samples);
+    const when = r.time_class === 'timed' ? '' : ` (stamped with the ${r.time_class === 'collection-time' ? 'collection time' : "file's modification time"})`;
+    const where = paths.length === 1 ? paths[0] : `${paths.length} files`;
+    out.set(`${r.host}\u0000${r.netns}\u0000${r.name}\u0000${r.series}`, {
+      label: n <= 1 ? `one ${r.origin} snapshot${when} in ${where}` : `${n} ${r.origin} snapshots every ${fmtS(num(r.interval_s))}${when} in ${where}`,
+      paths, intervalS: num(r.interval_s),
+    });
+  }
+  return out;
+}
+
+function draftOf(r: Reconciled, series: Map<string, SeriesInfo>): Draft {
+  const f = emptyFinding(r.host, r.kind, r.netns, r.start, r.end);
+  f.dated_by = r.datedBy;
+  f.time_uncertainty_s = r.uncertaintyS != null ? Math.round(r.uncertaintyS * 1000) / 1000 : null;
+  f.events.logged = r.logged;
+  f.events.suppressed = r.suppressed;
+  f.events.counter_delta = r.counterDelta;
+  f.events.counter = r.counter;
+  // The counter is the truth when there is one (domain.md §1.3 rule 6); the log only dates it.
+  f.events.estimated_total = r.counterDelta != null ? Math.max(r.counterDelta, r.logged) : r.logged + r.suppressed;
+  const head: Finding['evidence'] = [];
+  const tail: Finding['evidence'] = [];
+  const seriesOf = (netns: string, counter: string, s: string) => series.get(`${r.host}\u0000${netns}\u0000${counter}\u0000${s}`);
+  for (const b of r.bursts) {
+    const infos = b.series.split(',').map((s) => seriesOf(b.netns, b.counter, s)).filter((x): x is SeriesInfo => !!x);
+    f.events.counter_series = infos.map((i) => i.label).join('; ') || null;
+    const src = infos.length ? infos.flatMap((i) => i.paths).filter((x, i, a) => a.indexOf(x) === i).join(', ') : `counter_samples (${b.series})`;
+    head.push({
+      source: src,
+      detail: `${b.counter} rose by ${b.delta} between ${b.start} and ${b.end} (${b.steps} interval${b.steps === 1 ? '' : 's'} with a rise${b.intervalS != null ? `, snapshots every ${fmtS(b.intervalS)}` : ''}${infos.length ? `; ${infos.map((i) => i.label).join('; ')}` : ''})`
+        + (r.episode ? ', within the logged episode' : '; the kernel logged nothing for it')
+        + (b.tail ? ' (part of it seen only in a snapshot of another series read after the last one)' : ''),
+    });
+  }
+  if (r.episode && r.episode.uncertaintyS > 2) {
+    tail.push({ source: 'time', detail: `the log lines' times are uncertain by ±${fmtS(r.episode.uncertaintyS)} (kernel times placed by a boot time of that precision)${r.bursts.length ? '; the counter snapshots date the finding' : ''}` });
+  }
+  if (r.remainder) {
+    const m = r.remainder;
+    const info = seriesOf(m.netns, m.counter, m.series);
+    const before = r.before.length
+      ? `; it includes the logged episode${r.before.length > 1 ? 's' : ''} at ${r.before.map((e) => e.start).join(', ')} (${r.before.reduce((a, e) => a + e.logged, 0)} line(s))`
+      : '';
+    head.push(m.samples <= 1
+      ? { source: info?.paths.join(', ') ?? `counter_samples (${m.series})`, detail: `${m.counter} = ${m.firstValue} since boot (snapshot at ${m.firstTs}); one snapshot cannot say when${before}` }
+      : { source: info?.paths.join(', ') ?? `counter_samples (${m.series})`, detail: `${m.counter} was already ${m.firstValue} at the first snapshot (${m.firstTs}): overflows between boot and then, at an unknown time${before}` });
+    if (m.kinds.length > 1) tail.push({ source: 'kernel', detail: `${m.counter} counts the aborts of ${m.kinds.map((k) => KINDS[k].title).join(' and of ')} alike; no logged line says which` });
+    f.events.counter_series = info?.label ?? null;
+  }
+  for (const b of r.bursts) {
+    if (b.kinds.length > 1 && !r.episode) tail.push({ source: 'kernel', detail: `${b.counter} counts the aborts of ${b.kinds.map((k) => KINDS[k].title).join(' and of ')} alike; no logged line says which` });
+  }
+  if (r.undated && r.episode) {
+    tail.push({ source: r.undated.paths, detail: `${r.undated.logged} more '${KINDS[r.kind].title}' line(s) with no usable time (most likely copies of the dated ones; not counted again)` });
+  } else if (r.undated) {
+    head.push({ source: r.undated.paths, detail: `${r.undated.logged} '${KINDS[r.kind].title}' lines with no usable time (kernel lines without a boot time to place them: ingest the host's sosreport too, or a dmesg -T / syslog copy)` });
+  }
+  return { f, r, head, tail };
 }
 
 type Rows = Record<string, unknown>[];
@@ -218,45 +343,38 @@ const byId = (rows: Rows) => {
 async function enrich(store: Store, drafts: Draft[]): Promise<void> {
   if (drafts.length === 0) return;
   const windows = drafts.map((d, id) => ({
-    id, host: d.f.host, netns: d.f.netns ?? '', kind: d.f.kind, episode: d.episode,
-    start_ts: d.f.start, end_ts: d.f.end, counter: EVIDENCE_COUNTER[d.f.kind] ?? null,
+    id, host: d.f.host, netns: d.f.netns ?? '', kind: d.f.kind, episode: d.r.episode != null,
+    start_ts: d.f.start, end_ts: d.f.end,
+    log_start: d.r.episode?.start ?? null, log_end: d.r.episode?.end ?? null,
     names: d.f.kind === 'tcp_listen_overflow' ? 'TcpPassiveOpens' : 'TcpActiveOpens,TcpPassiveOpens',
   }));
   await store.conn.run(`CREATE OR REPLACE TEMP TABLE rca_win AS
-    SELECT id, host, netns, kind, episode, start_ts::TIMESTAMPTZ AS start_ts, end_ts::TIMESTAMPTZ AS end_ts, counter, string_split(names, ',') AS names
-    FROM (SELECT unnest(json_transform($w::JSON, '[{"id":"INTEGER","host":"VARCHAR","netns":"VARCHAR","kind":"VARCHAR","episode":"BOOLEAN","start_ts":"VARCHAR","end_ts":"VARCHAR","counter":"VARCHAR","names":"VARCHAR"}]'), recursive := true))`,
+    SELECT id, host, netns, kind, episode, start_ts::TIMESTAMPTZ AS start_ts, end_ts::TIMESTAMPTZ AS end_ts,
+      log_start::TIMESTAMPTZ AS log_start, log_end::TIMESTAMPTZ AS log_end, string_split(names, ',') AS names
+    FROM (SELECT unnest(json_transform($w::JSON, '[{"id":"INTEGER","host":"VARCHAR","netns":"VARCHAR","kind":"VARCHAR","episode":"BOOLEAN","start_ts":"VARCHAR","end_ts":"VARCHAR","log_start":"VARCHAR","log_end":"VARCHAR","names":"VARCHAR"}]'), recursive := true))`,
   { w: JSON.stringify(windows) });
   try {
     const queries: [string, Record<string, unknown>?][] = [
+      // The logged lines of each episode, per source.
       [`SELECT w.id, o.source_id, s.path, count(*) FILTER (WHERE NOT o.suppressed) AS lines, sum(o.count) FILTER (WHERE o.suppressed) AS supp,
           min(o.ts)::VARCHAR AS first, max(o.ts)::VARCHAR AS last
-        FROM rca_win w JOIN overflow_events o ON o.host = w.host AND o.kind = w.kind AND o.ts BETWEEN w.start_ts AND w.end_ts
+        FROM rca_win w JOIN overflow_events o ON o.host = w.host AND o.kind = w.kind AND o.ts BETWEEN w.log_start AND w.log_end
         LEFT JOIN sources s ON s.source_id = o.source_id
         WHERE w.episode GROUP BY w.id, o.source_id, s.path ORDER BY w.id, o.source_id DESC`],
-      // The kind's counter, when snapshots bracket the episode, is the true count (domain.md §1.3 rule 6).
-      [`WITH o AS (
-          SELECT host, name, origin FROM (
-            SELECT host, name, origin, row_number() OVER (PARTITION BY host, name ORDER BY count(*) DESC, min(${ORIGIN_PREFERENCE})) AS rn
-            FROM counter_samples WHERE netns = '' AND semantics = 'cumulative' GROUP BY host, name, origin) WHERE rn = 1
-        ), b AS (
-          SELECT w.id, w.host, w.counter, o.origin,
-            (SELECT max(ts) FROM counter_samples c WHERE c.host = w.host AND c.netns = '' AND c.name = w.counter AND c.origin = o.origin AND c.semantics = 'cumulative' AND c.ts <= w.start_ts) AS t0,
-            (SELECT min(ts) FROM counter_samples c WHERE c.host = w.host AND c.netns = '' AND c.name = w.counter AND c.origin = o.origin AND c.semantics = 'cumulative' AND c.ts >= w.end_ts) AS t1
-          FROM rca_win w JOIN o ON o.host = w.host AND o.name = w.counter WHERE w.episode)
-        SELECT b.id, b.origin, b.counter, sum(st.increase) AS delta FROM b
-        JOIN counter_steps st ON st.host = b.host AND st.netns = '' AND st.name = b.counter AND st.origin = b.origin AND st.from_ts >= b.t0 AND st.to_ts <= b.t1
-        GROUP BY b.id, b.origin, b.counter`],
+      // The limit in the finding's own namespace (a namespace's value is never borrowed from the root).
       [`SELECT w.id, l.limit_name, l.limit_value, l.raw_value, s.path FROM rca_win w
         JOIN overflow_limits l ON l.host = w.host AND l.netns = w.netns AND l.kind = w.kind
         LEFT JOIN (SELECT host, netns, name, min(source_id) AS source_id FROM sysctls GROUP BY ALL) x ON x.host = l.host AND x.netns = l.netns AND x.name = l.limit_name
         LEFT JOIN sources s ON s.source_id = x.source_id`],
-      // Peak population: near the episode when samples exist there, else the largest seen; the
-      // kernel's own gauges (sockstat tw, sar tcp-tw, conntrack count) before socket lists and slab.
+      // Peak population: near the finding when samples exist there, else the largest seen; the
+      // kernel's own gauges (sockstat tw, sar tcp-tw, conntrack count) before socket lists and
+      // slab (slab caches are the whole host's: not a namespace's population).
       [`WITH s AS (
           SELECT w.id, p.metric, p.value, p.ts, p.origin, p.source_id,
             CASE WHEN p.origin = 'sockets' THEN 2 WHEN p.origin = 'slabinfo' THEN 3 ELSE 1 END AS pref,
             (w.start_ts IS NOT NULL AND p.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near
           FROM rca_win w JOIN population_samples p ON p.host = w.host AND p.netns = w.netns AND p.kind = w.kind
+          WHERE NOT (p.origin = 'slabinfo' AND w.netns <> '')
         ), a AS (
           SELECT *, bool_or(near) OVER (PARTITION BY id) AS any_near FROM s
         ), r AS (
@@ -284,76 +402,142 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
       [`SELECT host, max(objsize) AS s FROM slab_samples WHERE cache IN ('tw_sock_TCP', 'tcp_tw_bucket') GROUP BY host`],
       [`SELECT host, netns, name, count(*) AS n, min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last FROM rate_series
         WHERE name IN ('TcpActiveOpens', 'TcpPassiveOpens') GROUP BY ALL ORDER BY name`],
-      // The connection-rate spike that led the episode: a spike of active or passive opens that
-      // overlaps the episode or starts up to 30 minutes before it; the strongest wins.
-      [`SELECT w.id, r.name, r.origin, r.method, r.start_ts::VARCHAR AS start_ts, r.peak_ts::VARCHAR AS peak_ts, r.baseline, r.peak
+      // The connection-rate spike that led the finding: a spike of active or passive opens that
+      // overlaps it or starts up to 30 minutes before it. Where several series show one, the
+      // finest timed series wins (issue 15: never a collection-time snapshot against a log),
+      // then the strongest.
+      [`SELECT w.id, r.name, r.origin, r.series, r.time_class, r.interval_s, r.method, r.start_ts::VARCHAR AS start_ts, r.peak_ts::VARCHAR AS peak_ts, r.baseline, r.peak
         FROM rca_win w JOIN rate_spikes r ON r.host = w.host AND r.netns = w.netns AND list_contains(w.names, r.name)
           AND r.start_ts <= w.end_ts AND r.end_ts >= w.start_ts - INTERVAL 30 MINUTE
         WHERE w.start_ts IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY w.id ORDER BY r.peak / greatest(r.baseline, 1) DESC, r.start_ts) = 1`],
-      [`SELECT w.id, r.name, r.origin, median(r.per_second) AS baseline, max(r.per_second) AS peak, arg_max(r.ts, r.per_second)::VARCHAR AS peak_at
+        QUALIFY row_number() OVER (PARTITION BY w.id ORDER BY CASE r.time_class WHEN 'timed' THEN 1 ELSE 2 END, r.interval_s NULLS LAST,
+          r.peak / greatest(r.baseline, 1) DESC, r.start_ts) = 1`],
+      [`SELECT w.id, r.name, r.origin, r.series, median(r.per_second) AS baseline, max(r.per_second) AS peak, arg_max(r.ts, r.per_second)::VARCHAR AS peak_at
         FROM rca_win w JOIN rate_series r ON r.host = w.host AND r.netns = w.netns AND list_contains(w.names, r.name)
           AND r.ts BETWEEN w.start_ts - INTERVAL 30 MINUTE AND w.end_ts + INTERVAL 10 MINUTE
         WHERE w.start_ts IS NOT NULL
-        GROUP BY w.id, r.name, r.origin
-        QUALIFY row_number() OVER (PARTITION BY w.id ORDER BY max(r.per_second) DESC) = 1`],
+        GROUP BY w.id, r.name, r.origin, r.series, r.time_class
+        QUALIFY row_number() OVER (PARTITION BY w.id ORDER BY CASE r.time_class WHEN 'timed' THEN 1 ELSE 2 END, max(r.per_second) DESC) = 1`],
+      // Listen-queue findings: each listener's backlog (ss Send-Q) and queue (Recv-Q) in the
+      // finding's namespace, near the finding when snapshots exist there.
+      [`WITH l AS (
+          SELECT w.id, s.local_addr, s.local_port, s.recv_q, s.send_q, s.ts, s.source_id, s.process,
+            (w.start_ts IS NULL OR s.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near
+          FROM rca_win w JOIN sockets s ON s.host = w.host AND s.netns = w.netns AND s.state = 'LISTEN'
+          WHERE w.kind = 'tcp_listen_overflow' AND s.local_port IS NOT NULL)
+        SELECT id, local_addr, local_port, bool_or(near) AS near,
+          count(*) FILTER (WHERE near AND send_q IS NOT NULL) AS snapshots,
+          count(*) FILTER (WHERE near AND recv_q > send_q) AS full_snapshots,
+          max(recv_q) FILTER (WHERE near) AS peak_queue,
+          arg_max(ts, recv_q) FILTER (WHERE near)::VARCHAR AS peak_queue_at,
+          max(send_q) FILTER (WHERE near) AS backlog_near, max(send_q) AS backlog_any,
+          max(process) AS process,
+          arg_max(source_id, recv_q) FILTER (WHERE near) AS source_id
+        FROM l GROUP BY id, local_addr, local_port`],
+      // The clients of each listen finding: connections to a listening port of its namespace
+      // near it, by source address.
+      [`SELECT w.id, s.local_port, s.peer_addr, count(*) AS sockets
+        FROM rca_win w JOIN socket_sides s ON s.host = w.host AND s.netns = w.netns
+          AND s.state IN ('ESTABLISHED', 'SYN_RECV') AND s.side = 'server'
+          AND s.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE
+        WHERE w.kind = 'tcp_listen_overflow' AND w.start_ts IS NOT NULL
+        GROUP BY ALL`],
+      // Listen findings: the other listen counters (drops, SYN-queue cookies) over the same interval,
+      // and the rates of attempts against accepts from the same snapshots.
+      [`SELECT w.id, c.name, sum(c.increase) AS delta
+        FROM rca_win w JOIN counter_steps c ON c.host = w.host AND c.netns = w.netns
+          AND c.name IN ('TcpExtListenDrops', 'TcpExtListenOverflows', 'TcpExtTCPReqQFullDoCookies', 'TcpExtTCPReqQFullDrop', 'TcpExtSyncookiesSent')
+          AND c.to_ts > w.start_ts AND c.from_ts < w.end_ts
+        WHERE w.kind = 'tcp_listen_overflow' AND w.start_ts IS NOT NULL
+        GROUP BY ALL ORDER BY w.id, c.name`],
+      [`WITH st AS (
+          SELECT host, netns, series, to_ts, any_value(from_ts) AS from_ts, any_value(seconds) AS seconds,
+            max(increase) FILTER (WHERE name = 'TcpPassiveOpens') AS accepted,
+            coalesce(max(increase) FILTER (WHERE name = 'TcpExtListenDrops'), max(increase) FILTER (WHERE name = 'TcpExtListenOverflows')) AS dropped
+          FROM counter_series_steps
+          WHERE name IN ('TcpPassiveOpens', 'TcpExtListenDrops', 'TcpExtListenOverflows') AND seconds > 0
+          GROUP BY host, netns, series, to_ts
+        ), r AS (
+          SELECT w.id, st.*, (st.accepted + st.dropped) / st.seconds AS attempts_per_s, st.accepted / st.seconds AS accepted_per_s
+          FROM rca_win w JOIN st ON st.host = w.host AND st.netns = w.netns
+            AND st.to_ts BETWEEN w.start_ts - INTERVAL 30 MINUTE AND w.end_ts + INTERVAL 10 MINUTE
+          WHERE w.kind = 'tcp_listen_overflow' AND w.start_ts IS NOT NULL AND st.accepted IS NOT NULL AND st.dropped IS NOT NULL
+        )
+        SELECT id, series,
+          median(attempts_per_s) FILTER (WHERE dropped = 0) AS baseline,
+          max(attempts_per_s) AS peak, arg_max(to_ts, attempts_per_s)::VARCHAR AS peak_at,
+          arg_max(accepted_per_s, attempts_per_s) AS accepted_at_peak,
+          min(from_ts) FILTER (WHERE dropped > 0)::VARCHAR AS outran_from
+        FROM r GROUP BY id, series
+        HAVING count(*) FILTER (WHERE dropped > 0) > 0
+        QUALIFY row_number() OVER (PARTITION BY id ORDER BY median(seconds), count(*) DESC, series) = 1`],
     ];
     const results = [];
     for (const [sql, params] of queries) results.push(await runSql(store, sql, params));
-    const [perSource, bracket, limits, pops, peers, settings, kernels, twSizes, rates, spikes, around] = results as [typeof results[0], ...typeof results];
+    const [perSource, limits, pops, peers, settings, kernels, twSizes, rates, spikes, around, listeners, clients, listenCounters, attempts] =
+      results as [typeof results[0], ...typeof results];
     const src = byId(perSource.rows);
-    const brk = byId(bracket.rows);
     const lim = byId(limits.rows);
     const pop = byId(pops.rows);
     const peer = byId(peers.rows);
     const spk = byId(spikes.rows);
     const aro = byId(around.rows);
+    const lis = byId(listeners.rows);
+    const cli = byId(clients.rows);
+    const lco = byId(listenCounters.rows);
+    const att = byId(attempts.rows);
     const kernelOf = new Map(kernels.rows.map((r) => [String(r.host), r.kernel as string | null]));
     const twSizeOf = new Map(twSizes.rows.map((r) => [String(r.host), num(r.s)]));
     drafts.forEach((d, id) => {
       const f = d.f;
+      const lines: Finding['evidence'] = [];
       for (const s of src.get(id) ?? []) {
-        d.head.push({
+        lines.push({
           source: String(s.path ?? `source ${s.source_id}`),
           detail: `${s.lines} '${KINDS[f.kind].title}' lines${s.supp ? `, ${s.supp} suppressed by net_ratelimit` : ''} from ${iso(s.first)} to ${iso(s.last)}`,
         });
       }
+      const hostSettings = Object.fromEntries(settingsRows(settings.rows, f.host, f.netns ?? ''));
       const base: Finding['evidence'] = [];
       const l = lim.get(id)?.[0];
       if (l) {
         f.limit.name = String(l.limit_name);
         f.limit.value = num(l.limit_value);
-        base.push({ source: String(l.path ?? 'sysctls'), detail: `${l.limit_name} = ${l.raw_value}` });
+        base.push({ source: String(l.path ?? 'sysctls'), detail: `${l.limit_name} = ${l.raw_value}${f.netns ? ` (namespace ${f.netns})` : ''}` });
+      } else if (f.netns) {
+        f.limit.note = `no sysctl values of namespace ${f.netns} in the inputs (${f.limit.name ?? 'the limit'} is per namespace; the root namespace's value is not borrowed): add \`ip netns exec ${f.netns} sysctl -a\``;
       }
-      const pk = pop.get(id)?.[0];
-      if (pk) {
-        f.limit.peak = num(pk.value);
-        f.limit.peak_at = iso(pk.ts);
-        f.limit.peak_metric = String(pk.metric);
-        if (f.limit.value && f.limit.peak != null) f.limit.ratio = Math.round((f.limit.peak / f.limit.value) * 1000) / 1000;
-        base.push({ source: String(pk.path ?? pk.origin), detail: `${pk.metric} = ${pk.value} at ${iso(pk.ts)}${f.limit.value ? ` (${Math.round((f.limit.ratio ?? 0) * 100)}% of the limit ${f.limit.value})` : ''}` });
+      if (f.kind === 'tcp_listen_overflow') {
+        listenerFacts(f, lis.get(id) ?? [], d.r, hostSettings, base);
+        listenClients(f, cli.get(id) ?? []);
+        for (const c of lco.get(id) ?? []) {
+          if (c.name === f.events.counter) continue;
+          base.push({ source: 'counter_samples', detail: `${c.name} rose by ${c.delta} over the same interval` });
+        }
+      } else {
+        const pk = pop.get(id)?.[0];
+        if (pk) {
+          f.limit.peak = num(pk.value);
+          f.limit.peak_at = iso(pk.ts);
+          f.limit.peak_metric = String(pk.metric);
+          if (f.limit.value && f.limit.peak != null) f.limit.ratio = Math.round((f.limit.peak / f.limit.value) * 1000) / 1000;
+          base.push({ source: String(pk.path ?? pk.origin), detail: `${pk.metric} = ${pk.value} at ${iso(pk.ts)}${f.limit.value ? ` (${Math.round((f.limit.ratio ?? 0) * 100)}% of the limit ${f.limit.value})` : ''}` });
+        }
+        const ps = peer.get(id) ?? [];
+        f.top_peers = ps.map((r) => ({
+          peer: String(r.peer), share: Math.round(Number(r.share) * 1000) / 1000, sockets: Number(r.sockets), side: String(r.side), local_port: num(r.local_port),
+        }));
+        if (ps[0]) base.push({ source: String(ps[0].path ?? 'sockets'), detail: `${ps[0].total} TIME-WAIT sockets at ${iso(ps[0].ts)}; ${ps[0].sockets} (${Math.round(Number(ps[0].share) * 100)}%) with ${ps[0].peer}` });
       }
-      const ps = peer.get(id) ?? [];
-      f.top_peers = ps.map((r) => ({
-        peer: String(r.peer), share: Math.round(Number(r.share) * 1000) / 1000, sockets: Number(r.sockets), side: String(r.side), local_port: num(r.local_port),
-      }));
-      if (ps[0]) base.push({ source: String(ps[0].path ?? 'sockets'), detail: `${ps[0].total} TIME-WAIT sockets at ${iso(ps[0].ts)}; ${ps[0].sockets} (${Math.round(Number(ps[0].share) * 100)}%) with ${ps[0].peer}` });
-      const b = brk.get(id)?.[0];
-      const bracketEvidence: Finding['evidence'] = [];
-      if (b && b.delta != null) {
-        f.events.counter_delta = Number(b.delta);
-        f.events.counter = String(b.counter);
-        bracketEvidence.push({ source: `counter_samples (${b.origin})`, detail: `${b.counter} rose by ${b.delta} across the episode` });
-      }
-      f.evidence = [...d.head, ...base, ...bracketEvidence, ...d.tail];
-      const hostSettings = Object.fromEntries(settingsRows(settings.rows, f.host, f.netns ?? ''));
+      f.evidence = [...lines, ...d.head, ...base, ...d.tail];
       const rec = recommend({
         kind: f.kind, kernel: kernelOf.get(f.host) ?? null, settings: hostSettings, limit: f.limit.value, peak: f.limit.peak,
-        topPeers: f.top_peers, twObjectSize: twSizeOf.get(f.host) ?? null,
+        topPeers: f.top_peers, twObjectSize: twSizeOf.get(f.host) ?? null, listener: f.listener,
       });
       f.recommendations = rec.recommendations;
       f.risks = rec.risks;
-      addTrigger(f, rates.rows, spk.get(id)?.[0], aro.get(id)?.[0]);
+      if (f.kind === 'tcp_listen_overflow' && att.get(id)?.[0]) listenTrigger(f, att.get(id)![0]!);
+      else addTrigger(f, rates.rows, spk.get(id)?.[0], aro.get(id)?.[0]);
     });
   } finally {
     await store.conn.run('DROP TABLE IF EXISTS rca_win');
@@ -362,6 +546,84 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
 
 function settingsRows(rows: Rows, host: string, netns: string): [string, string][] {
   return rows.filter((r) => r.host === host && r.netns === netns).map((r) => [String(r.name), String(r.value)]);
+}
+
+/**
+ * The listener whose queue overflowed: the one a SYN-flood line names, else the one most often
+ * full around the finding. Its limit is its own backlog, min(listen() argument, somaxconn): ss
+ * shows it as Send-Q of the LISTEN socket. A backlog below somaxconn was set by the application;
+ * equal to it, somaxconn capped what the application asked for.
+ */
+function listenerFacts(f: Finding, rows: Rows, r: Reconciled, settings: Record<string, string>, base: Finding['evidence']): void {
+  // The listener a SYN-flood line named (its port), when the finding has one.
+  const named = new Set((r.episode?.details ?? []).map((d) => Number(/(\d+)$/.exec(d)?.[1])).filter((x) => Number.isFinite(x)));
+  const somaxconn = settings['net.core.somaxconn'] != null && /^\s*\d+\s*$/.test(settings['net.core.somaxconn']) ? Number(settings['net.core.somaxconn']) : null;
+  const candidates = rows.filter((x) => x.near && (Number(x.snapshots) > 0 || x.backlog_any != null));
+  if (candidates.length === 0) {
+    f.limit.name = 'net.core.somaxconn';
+    f.limit.value = somaxconn;
+    f.limit.note = rows.length
+      ? 'no queue sizes for the listeners around the finding (ss -ltn shows Recv-Q / Send-Q of each LISTEN socket)'
+      : 'no listening sockets of this namespace in the inputs: which listener overflowed is unknown (ss -ltn snapshots would show it)';
+    return;
+  }
+  candidates.sort((a, b) => Number(named.has(Number(b.local_port))) - Number(named.has(Number(a.local_port)))
+    || Number(b.full_snapshots) - Number(a.full_snapshots)
+    || (Number(b.peak_queue ?? 0) / Math.max(Number(b.backlog_near ?? 1), 1)) - (Number(a.peak_queue ?? 0) / Math.max(Number(a.backlog_near ?? 1), 1)));
+  const c = candidates[0]!;
+  const backlog = num(c.backlog_near ?? c.backlog_any);
+  const setBy = backlog == null ? null : somaxconn == null ? null : backlog < somaxconn ? 'application' : backlog === somaxconn ? 'net.core.somaxconn' : null;
+  f.listener = {
+    address: String(c.local_addr), port: Number(c.local_port), process: c.process != null ? String(c.process) : null,
+    backlog, backlog_set_by: setBy, somaxconn, peak_queue: num(c.peak_queue), peak_queue_at: iso(c.peak_queue_at),
+    full_snapshots: Number(c.full_snapshots), snapshots: Number(c.snapshots), source: null,
+  };
+  const addr = f.listener.address.includes(':') ? `[${f.listener.address}]` : f.listener.address;
+  if (backlog != null) {
+    f.limit.name = setBy === 'net.core.somaxconn' ? 'net.core.somaxconn' : `listen() backlog of ${addr}:${f.listener.port}`;
+    f.limit.value = backlog;
+    f.limit.note = setBy === 'application'
+      ? `the application's listen() backlog (${backlog}) is below net.core.somaxconn (${somaxconn}): the application sets this limit`
+      : setBy === 'net.core.somaxconn'
+        ? `the backlog equals net.core.somaxconn (${somaxconn}): somaxconn caps what the application asked for`
+        : somaxconn == null ? `net.core.somaxconn of this namespace is not in the inputs: who set the backlog of ${backlog} is unknown` : null;
+  }
+  if (f.listener.peak_queue != null) {
+    f.limit.peak = f.listener.peak_queue;
+    f.limit.peak_at = f.listener.peak_queue_at;
+    f.limit.peak_metric = `accept queue of ${addr}:${f.listener.port} (ss Recv-Q)`;
+    if (backlog) f.limit.ratio = Math.round((f.listener.peak_queue / backlog) * 1000) / 1000;
+  }
+  base.push({
+    source: 'sockets',
+    detail: `listener ${addr}:${f.listener.port}${f.listener.process ? ` (${f.listener.process})` : ''}: backlog ${backlog ?? '?'} (ss Send-Q)${setBy ? `, set by ${setBy === 'application' ? "the application's listen()" : 'net.core.somaxconn'}` : ''}; queue ${f.listener.peak_queue ?? '?'} at ${f.listener.peak_queue_at ?? '?'}; full in ${f.listener.full_snapshots} of ${f.listener.snapshots} snapshots around the finding`,
+  });
+}
+
+/** The clients that held the listener's connections, by source address. */
+function listenClients(f: Finding, rows: Rows): void {
+  if (!f.listener) return;
+  const mine = rows.filter((r) => Number(r.local_port) === f.listener!.port);
+  const total = mine.reduce((a, r) => a + Number(r.sockets), 0);
+  if (total === 0) return;
+  f.top_peers = mine.map((r) => ({ peer: String(r.peer_addr), share: Math.round((Number(r.sockets) / total) * 1000) / 1000, sockets: Number(r.sockets), side: 'server', local_port: f.listener!.port }))
+    .sort((a, b) => b.sockets - a.sockets || a.peer.localeCompare(b.peer)).slice(0, 5);
+}
+
+/**
+ * The trigger of a listen-queue overflow: when the incoming attempts (connections accepted, as
+ * TcpPassiveOpens, plus those the full queue dropped, as ListenDrops) outran what the listener
+ * accepted, from the same snapshots.
+ */
+function listenTrigger(f: Finding, a: Record<string, unknown>): void {
+  const start = iso(a.outran_from);
+  const lead = start && f.start ? Math.round((Date.parse(f.start) - Date.parse(start)) / 1000) : null;
+  f.trigger = {
+    metric: 'incoming_attempts_per_s', baseline: round(num(a.baseline)), peak: round(num(a.peak)), start, lead_seconds: lead,
+    spiked: true, peak_at: iso(a.peak_at), origin: String(a.series),
+    note: `incoming attempts (accepted + dropped by the full queue, retransmissions included) reached ${round(num(a.peak))}/s against ${round(num(a.accepted_at_peak))}/s accepted${a.baseline != null ? `; ${round(num(a.baseline))}/s before` : ''}: the queue overflowed from ${start}`,
+  };
+  f.evidence.push({ source: `counter_samples (${a.series})`, detail: `TcpPassiveOpens + ListenDrops ${round(num(a.baseline))}/s → ${round(num(a.peak))}/s; accepted ${round(num(a.accepted_at_peak))}/s at the peak` });
 }
 
 const RATE_METRIC: Record<string, string> = { TcpActiveOpens: 'active_opens_per_s', TcpPassiveOpens: 'passive_opens_per_s' };
@@ -375,7 +637,7 @@ const RATE_METRIC: Record<string, string> = { TcpActiveOpens: 'active_opens_per_
 function addTrigger(f: Finding, rates: Rows, spike: Record<string, unknown> | undefined, around: Record<string, unknown> | undefined): void {
   const have = rates.filter((r) => r.host === f.host && r.netns === (f.netns ?? ''));
   if (have.length === 0) {
-    f.trigger_note = 'no connection-rate data for this host (sar -n TCP, or two or more nstat / netstat -s / /proc/net/snmp snapshots, would show it)';
+    f.trigger_note = `no connection-rate data for this host${f.netns ? ` in namespace ${f.netns}` : ''} (sar -n TCP, or two or more nstat / netstat -s / /proc/net/snmp snapshots, would show it)`;
     return;
   }
   if (!f.start || !f.end) {
@@ -389,20 +651,20 @@ function addTrigger(f: Finding, rates: Rows, spike: Record<string, unknown> | un
     f.trigger = {
       metric, baseline: round(num(spike.baseline)), peak: round(num(spike.peak)), start, lead_seconds: lead,
       spiked: true, peak_at: iso(spike.peak_ts), origin: String(spike.origin),
-      note: `${spike.name === 'TcpActiveOpens' ? 'outgoing connections (this host is the client and closes first)' : 'incoming connections (this host accepts and closes them)'} rose from ${round(num(spike.baseline))}/s to ${round(num(spike.peak))}/s (${spike.method} from ${spike.origin})`,
+      note: `${spike.name === 'TcpActiveOpens' ? 'outgoing connections (this host is the client and closes first)' : 'incoming connections (this host accepts and closes them)'} rose from ${round(num(spike.baseline))}/s to ${round(num(spike.peak))}/s (${spike.method} from ${spike.origin}${spike.interval_s != null ? `, ${fmtS(Number(spike.interval_s))} intervals` : ''})`,
     };
-    f.evidence.push({ source: `counter_samples (${spike.origin})`, detail: `${spike.name} ${round(num(spike.baseline))}/s → ${round(num(spike.peak))}/s from ${start}${lead != null ? `, ${lead} s before the first overflow` : ''}` });
+    f.evidence.push({ source: `counter_samples (${spike.series})`, detail: `${spike.name} ${round(num(spike.baseline))}/s → ${round(num(spike.peak))}/s from ${start}${lead != null ? `, ${lead >= 0 ? `${lead} s before` : `${-lead} s after`} the first overflow` : ''}` });
     return;
   }
   if (!around) {
-    f.trigger_note = `connection-rate data exists (${have.map((h) => `${h.name} ${iso(h.first)} → ${iso(h.last)}`).join('; ')}) but none around the episode`;
+    f.trigger_note = `connection-rate data exists (${have.map((h) => `${h.name} ${iso(h.first)} → ${iso(h.last)}`).join('; ')}) but none around the finding`;
     return;
   }
   // Rate data exists but shows no departure from its baseline around the episode: say so.
   f.trigger = {
     metric: RATE_METRIC[String(around.name)] ?? String(around.name), baseline: round(num(around.baseline)), peak: round(num(around.peak)),
     start: null, lead_seconds: null, spiked: false, peak_at: iso(around.peak_at), origin: String(around.origin),
-    note: 'no spike: the connection rate stayed within its usual range around the episode (look for a lower limit or a slower drain instead)',
+    note: 'no spike: the connection rate stayed within its usual range around the finding (look for a lower limit or a slower drain instead)',
   };
 }
 
@@ -410,11 +672,14 @@ const round = (v: number | null) => (v == null ? null : Math.round(v * 100) / 10
 
 function summarise(f: Finding): string {
   const k = KINDS[f.kind].title;
-  const when = f.start ? `from ${f.start} to ${f.end}` : f.events.logged > 0 ? 'at an unknown time (no usable timestamps)' : 'at an unknown time since boot';
-  const count = f.events.logged > 0
-    ? `${f.events.logged} logged line(s)${f.events.suppressed ? ` + up to ${f.events.suppressed} suppressed` : ''}`
-    : `${f.events.counter_delta ?? 0} counted by ${f.events.counter}`;
+  const when = f.start
+    ? `from ${f.start} to ${f.end}${f.time_uncertainty_s != null && f.time_uncertainty_s > 5 ? ` (±${fmtS(f.time_uncertainty_s)})` : ''}`
+    : f.events.logged > 0 ? 'at an unknown time (no usable timestamps)' : 'at an unknown time since boot';
+  const counted = f.events.counter_delta != null ? `${f.events.counter_delta} counted by ${f.events.counter}` : null;
+  const logged = f.events.logged > 0 ? `${f.events.logged} logged line(s)${f.events.suppressed ? ` + up to ${f.events.suppressed} suppressed` : ''}` : null;
+  const count = [counted, logged].filter(Boolean).join('; ') || '0 events';
+  const where = f.listener ? `; listener ${f.listener.address}:${f.listener.port}${f.listener.process ? ` (${f.listener.process})` : ''}` : '';
   const lim = f.limit.value != null ? `; limit ${f.limit.name} = ${f.limit.value}` + (f.limit.peak != null ? `, peak seen ${f.limit.peak}` : '') : '';
-  const peer = f.top_peers[0] ? `; top peer ${f.top_peers[0].peer} (${Math.round(f.top_peers[0].share * 100)}% of TIME-WAIT)` : '';
-  return `${f.host}${f.netns ? ` (netns ${f.netns})` : ''}: ${k} ${when}: ${count}${lim}${peer}.`;
+  const peer = f.top_peers[0] ? `; top ${f.kind === 'tcp_listen_overflow' ? 'client' : 'peer'} ${f.top_peers[0].peer} (${Math.round(f.top_peers[0].share * 100)}%${f.kind === 'tcp_listen_overflow' ? '' : ' of TIME-WAIT'})` : '';
+  return `${f.host}${f.netns ? ` (netns ${f.netns})` : ''}: ${k} ${when}: ${count}${where}${lim}${peer}.`;
 }

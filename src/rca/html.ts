@@ -115,7 +115,7 @@ async function findingCharts(store: Store, f: Finding, window: Window | null, un
 
   // 3. overflow events per minute: logged lines and the estimated total (logged + suppressed)
   const bars: BarSeries[] = [];
-  if (window && !f.netns) {
+  if (window && f.events.logged > 0) {
     const ev = (await runSql(store, `
       SELECT epoch_ms(minute) AS t, logged, suppressed, estimated_total FROM overflow_minutes
       WHERE host = $host AND kind = $kind AND minute BETWEEN to_timestamp(($t0::DOUBLE - 60000) / 1000) AND to_timestamp($t1::DOUBLE / 1000)
@@ -181,6 +181,8 @@ async function findingHtml(store: Store, f: Finding, i: number, marginMin: numbe
     rows.push(['Episode start (UTC)', timeEl(f.start)]);
     rows.push(['Episode end (UTC)', timeEl(f.end)]);
     if (s != null && e != null) rows.push(['Duration', esc(duration(s, e))]);
+    const by = f.dated_by === 'counter' ? 'counter snapshots' : f.dated_by === 'log+counter' ? 'log lines and counter snapshots' : 'log lines';
+    rows.push(['Dated by', `${esc(by)}${f.time_uncertainty_s != null && f.time_uncertainty_s > 5 ? ` <strong>(±${esc(duration(0, f.time_uncertainty_s * 1000))})</strong>` : ''}`]);
   } else {
     rows.push(['Episode (UTC)', f.events.logged > 0 ? '<span class="muted">unknown — the logged lines carry no usable time</span>' : '<span class="muted">unknown — counted since boot; the kernel logged nothing</span>']);
   }
@@ -188,8 +190,13 @@ async function findingHtml(store: Store, f: Finding, i: number, marginMin: numbe
   rows.push(['Logged lines', `<span class="big">${fmtNum(f.events.logged)}</span>`]);
   rows.push(['Suppressed by net_ratelimit', `${fmtNum(f.events.suppressed)} <span class="muted">(upper bound)</span>`]);
   rows.push(['Estimated total', `<strong>${fmtNum(f.events.estimated_total)}</strong>`]);
-  rows.push(['Counter delta', f.events.counter_delta == null ? '—' : `${fmtNum(f.events.counter_delta)} <span class="muted">(${esc(f.events.counter)})</span>`]);
-  rows.push(['Limit', f.limit.value == null ? `${esc(f.limit.name ?? '—')} <span class="muted">(value not in the inputs)</span>` : `<code>${esc(f.limit.name)}</code> = ${fmtNum(f.limit.value)}`]);
+  rows.push(['Counter delta', f.events.counter_delta == null ? '—' : `${fmtNum(f.events.counter_delta)} <span class="muted">(${esc(f.events.counter)}${f.events.counter_series ? `; ${esc(f.events.counter_series)}` : ''})</span>`]);
+  if (f.listener) {
+    const l = f.listener;
+    rows.push(['Listener', `<code>${esc(l.address.includes(':') ? `[${l.address}]` : l.address)}:${l.port}</code>${l.process ? ` ${esc(l.process)}` : ''}<br><span class="muted">backlog ${fmtNum(l.backlog)}${l.backlog_set_by ? ` set by ${l.backlog_set_by === 'application' ? "the application's listen()" : 'net.core.somaxconn'}` : ''}${l.somaxconn != null ? `, somaxconn ${fmtNum(l.somaxconn)}` : ''}; queue full in ${l.full_snapshots} of ${l.snapshots} snapshots</span>`]);
+  }
+  rows.push(['Limit', (f.limit.value == null ? `${esc(f.limit.name ?? '—')} <span class="muted">(value not in the inputs)</span>` : `<code>${esc(f.limit.name)}</code> = ${fmtNum(f.limit.value)}`)
+    + (f.limit.note ? `<br><span class="muted">${esc(f.limit.note)}</span>` : '')]);
   if (f.limit.peak != null) {
     const pct = f.limit.ratio != null ? Math.round(f.limit.ratio * 100) : null;
     const meter = pct != null ? `<span class="meter${pct >= 95 ? ' full' : ''}" title="${pct}% of the limit"><span style="width:${Math.min(100, Math.max(0, pct))}%"></span></span>` : '';

@@ -13,6 +13,12 @@ export interface RecommendInput {
   peak: number | null;
   topPeers: { peer: string; share: number; sockets: number; side: string; local_port: number | null }[];
   twObjectSize: number | null;
+  /** tcp_listen_overflow: the listener that overflowed, when the inputs show it. */
+  listener?: {
+    address: string; port: number; process: string | null; backlog: number | null;
+    backlog_set_by: 'application' | 'net.core.somaxconn' | null; somaxconn: number | null;
+    peak_queue: number | null; full_snapshots: number; snapshots: number;
+  } | null;
 }
 
 /** Kernel version as [major, minor] from `uname -r` (2.6.32-754.el6 → [2, 6], 5.14.0-… → [5, 14]). */
@@ -78,7 +84,24 @@ export function recommend(inp: RecommendInput): { recommendations: Recommendatio
   } else if (inp.kind === 'tcp_orphan_overflow') {
     recs.push({ id: 'orphans', text: `Find the application that closes sockets with unsent data to slow peers; raise net.ipv4.tcp_max_orphans${inp.limit ? ` (now ${inp.limit})` : ''} only with memory to spare (up to ~64 KiB each). The message can appear below the limit when sockets retry (the kernel weights them).` });
   } else if (inp.kind === 'tcp_listen_overflow') {
-    recs.push({ id: 'listen-backlog', text: `Raise net.core.somaxconn${s['net.core.somaxconn'] ? ` (now ${s['net.core.somaxconn'].trim()})` : ''} and the application's listen() backlog together, and find why accept() falls behind (a blocked accept loop, too few workers).` });
+    const l = inp.listener;
+    const somax = s['net.core.somaxconn']?.trim();
+    if (l && l.backlog != null) {
+      const who = `${l.process ?? 'the application'} on ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`;
+      const target = Math.max(l.backlog * 4, 128);
+      if (l.backlog_set_by === 'application') {
+        recs.push({ id: 'app-backlog', text: `Raise the listen() backlog of ${who} (now ${l.backlog}, set by the application${l.somaxconn != null ? `; net.core.somaxconn = ${l.somaxconn} already allows up to ${l.somaxconn}` : ''}): the queue that overflowed is this listener's own. ${l.somaxconn != null && target > l.somaxconn ? `Above ${l.somaxconn}, raise net.core.somaxconn too.` : 'net.core.somaxconn needs no change for that.'}` });
+      } else if (l.backlog_set_by === 'net.core.somaxconn') {
+        recs.push({ id: 'listen-backlog', text: `Raise net.core.somaxconn (now ${l.somaxconn}) and, if it asks for less, the listen() backlog of ${who}: somaxconn caps its queue at ${l.backlog}.` });
+      } else {
+        recs.push({ id: 'listen-backlog', text: `Raise the listen() backlog of ${who} (now ${l.backlog}) and net.core.somaxconn${somax ? ` (now ${somax})` : ''} if it caps it.` });
+      }
+      if (l.snapshots > 0 && l.full_snapshots >= Math.max(2, l.snapshots * 0.5)) {
+        recs.push({ id: 'slow-acceptor', text: `The queue of ${who} stayed full in ${l.full_snapshots} of ${l.snapshots} snapshots: accept() falls behind. A larger backlog only buffers a burst; add workers or make the accept loop faster (no blocking work between accept() calls).` });
+      }
+    } else {
+      recs.push({ id: 'listen-backlog', text: `Raise net.core.somaxconn${somax ? ` (now ${somax})` : ''} and the application's listen() backlog together, and find why accept() falls behind (a blocked accept loop, too few workers); ss -ltn shows each listener's queue (Recv-Q) against its backlog (Send-Q).` });
+    }
   } else if (inp.kind === 'tcp_socket_memory') {
     recs.push({ id: 'tcp-mem', text: 'Check which sockets hold memory (ss -tm: large Recv-Q/Send-Q); raise net.ipv4.tcp_mem (pages) only if the host has memory to spare.' });
   } else if (inp.kind === 'neighbour_table_overflow') {

@@ -29,17 +29,23 @@ function findingMd(f: Finding, i: number): string {
   out.push('');
   out.push('| | |');
   out.push('|---|---|');
-  out.push(`| When (UTC) | ${f.start ? `${f.start} → ${f.end}` : f.events.logged > 0 ? 'unknown (the logged lines carry no usable time)' : 'unknown (counted since boot; the kernel logged nothing)'} |`);
+  const unc = f.time_uncertainty_s != null && f.time_uncertainty_s > 5 ? ` (±${fmtDuration(Math.round(f.time_uncertainty_s))})` : '';
+  const datedBy = f.dated_by === 'counter' ? ', dated by counter snapshots' : f.dated_by === 'log+counter' ? ', dated by log lines and counter snapshots' : '';
+  out.push(`| When (UTC) | ${f.start ? `${f.start} → ${f.end}${unc}${datedBy}` : f.events.logged > 0 ? 'unknown (the logged lines carry no usable time)' : 'unknown (counted before the first snapshot; the kernel logged nothing then)'} |`);
   out.push(`| Logged lines | ${n(f.events.logged)} |`);
   out.push(`| Suppressed (net_ratelimit, upper bound) | ${n(f.events.suppressed)} |`);
   out.push(`| Estimated total | ${n(f.events.estimated_total)} |`);
-  out.push(`| Counter delta | ${f.events.counter_delta == null ? '—' : `${n(f.events.counter_delta)} (${f.events.counter})`} |`);
-  out.push(`| Limit | ${f.limit.name ?? '—'} = ${n(f.limit.value)} |`);
-  out.push(`| Peak population seen | ${f.limit.peak == null ? '—' : `${n(f.limit.peak)} (${f.limit.peak_metric} at ${f.limit.peak_at}${f.limit.ratio != null ? `, ${Math.round(f.limit.ratio * 100)}% of the limit` : ''})`} |`);
+  out.push(`| Counter delta | ${f.events.counter_delta == null ? '—' : `${n(f.events.counter_delta)} (${f.events.counter}${f.events.counter_series ? `; ${f.events.counter_series}` : ''})`} |`);
+  if (f.listener) {
+    const l = f.listener;
+    out.push(`| Listener | ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}${l.process ? ` (${l.process})` : ''}: backlog ${n(l.backlog)}${l.backlog_set_by ? ` set by ${l.backlog_set_by === 'application' ? "the application's listen()" : 'net.core.somaxconn'}` : ''}${l.somaxconn != null ? ` (somaxconn ${n(l.somaxconn)})` : ''}; queue up to ${n(l.peak_queue)}; full in ${l.full_snapshots} of ${l.snapshots} snapshots |`);
+  }
+  out.push(`| Limit | ${f.limit.name ?? '—'} = ${n(f.limit.value)}${f.limit.note ? ` — ${f.limit.note}` : ''} |`);
+  out.push(`| Peak ${f.kind === 'tcp_listen_overflow' ? 'queue' : 'population'} seen | ${f.limit.peak == null ? '—' : `${n(f.limit.peak)} (${f.limit.peak_metric} at ${f.limit.peak_at}${f.limit.ratio != null ? `, ${Math.round(f.limit.ratio * 100)}% of the limit` : ''})`} |`);
   out.push(`| Trigger | ${triggerText(f)} |`);
   out.push('');
   if (f.top_peers.length) {
-    out.push('Top TIME-WAIT peers:');
+    out.push(f.kind === 'tcp_listen_overflow' ? 'Clients holding the listener\'s connections:' : 'Top TIME-WAIT peers:');
     out.push('');
     out.push('| peer | side | sockets | share |');
     out.push('|---|---|---:|---:|');

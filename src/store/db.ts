@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { KINDS, SIGNATURES } from '../signatures.js';
+import { EVIDENCE_STREAMS, KINDS, SIGNATURES } from '../signatures.js';
 
 /** The sql/ folder of the package (works from src/ under vitest and from dist/). */
 export const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
@@ -50,29 +50,62 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
     },
   };
   if (!opts.readOnly) await applySchema(conn);
+  else await applyViews(conn, true);
   return store;
+}
+
+/**
+ * The catalogue tables' rows and the views. A database opened read-only gets them as temporary
+ * objects of this connection, which shadow the stored ones: the analysis is always this
+ * version's, whatever version wrote the file (and a stored view of someone else's file is not
+ * what runs).
+ */
+async function applyViews(conn: DuckDBConnection, temp: boolean): Promise<void> {
+  const t = temp ? 'TEMP ' : '';
+  if (temp) {
+    await conn.run('CREATE OR REPLACE TEMP TABLE signatures AS SELECT * FROM main.signatures LIMIT 0');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE overflow_counters (stream VARCHAR, name VARCHAR, preference INTEGER, kind VARCHAR, kind_rank INTEGER)`);
+  } else {
+    await conn.run('DELETE FROM signatures');
+    await conn.run('DELETE FROM overflow_counters');
+  }
+  const app = await conn.createAppender('signatures', temp ? 'main' : undefined, temp ? 'temp' : undefined);
+  for (const s of SIGNATURES) {
+    const info = KINDS[s.kind];
+    app.appendVarchar(s.kind);
+    app.appendVarchar(s.variant);
+    app.appendVarchar(s.pattern.source);
+    app.appendVarchar(s.era);
+    app.appendVarchar(info.limitSysctls.join(','));
+    app.appendVarchar(info.counters.join(','));
+    app.appendVarchar(info.population.join(','));
+    app.endRow();
+  }
+  app.flushSync();
+  app.closeSync();
+  const oc = await conn.createAppender('overflow_counters', temp ? 'main' : undefined, temp ? 'temp' : undefined);
+  for (const s of EVIDENCE_STREAMS) {
+    s.counters.forEach((name, i) => s.kinds.forEach((kind, k) => {
+      oc.appendVarchar(s.id);
+      oc.appendVarchar(name);
+      oc.appendInteger(i + 1);
+      oc.appendVarchar(kind);
+      oc.appendInteger(k + 1);
+      oc.endRow();
+    }));
+  }
+  oc.flushSync();
+  oc.closeSync();
+  for (const sql of sqlFiles('views')) {
+    await conn.run(temp ? sql.replace(/CREATE OR REPLACE (VIEW|MACRO)/g, `CREATE OR REPLACE ${t}$1`) : sql);
+  }
 }
 
 export async function applySchema(conn: DuckDBConnection): Promise<void> {
   await conn.run('BEGIN TRANSACTION');
   try {
     for (const sql of sqlFiles('schema')) await conn.run(sql);
-    await conn.run('DELETE FROM signatures');
-    const app = await conn.createAppender('signatures');
-    for (const s of SIGNATURES) {
-      const info = KINDS[s.kind];
-      app.appendVarchar(s.kind);
-      app.appendVarchar(s.variant);
-      app.appendVarchar(s.pattern.source);
-      app.appendVarchar(s.era);
-      app.appendVarchar(info.limitSysctls.join(','));
-      app.appendVarchar(info.counters.join(','));
-      app.appendVarchar(info.population.join(','));
-      app.endRow();
-    }
-    app.flushSync();
-    app.closeSync();
-    for (const sql of sqlFiles('views')) await conn.run(sql);
+    await applyViews(conn, false);
     await conn.run('COMMIT');
   } catch (e) {
     await conn.run('ROLLBACK');

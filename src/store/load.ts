@@ -552,6 +552,28 @@ export class Load {
     this.newHostsWritten = this.newHosts.size;
   }
 
+  /** The sources of this load that belong to bundle `parentId`, with their namespace. */
+  membersOf(parentId: number): { id: number; netns: string; kind: string; path: string }[] {
+    return [...this.pending].filter(([, m]) => m.parent_id === parentId).map(([id, m]) => ({ id, netns: m.netns ?? '', kind: m.kind, path: m.path }));
+  }
+
+  /**
+   * The rows of these sources that were stored as the host's own namespace ('') belong to
+   * namespace `netns` (a sosreport taken inside it): relabel the sources and their rows.
+   */
+  async relabelNetns(ids: number[], netns: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.flushAll();
+    for (const id of ids) {
+      const m = this.pending.get(id);
+      if (m && (m.netns ?? '') === '') m.netns = netns;
+    }
+    const list = ids.map((i) => Number(i)).filter(Number.isInteger).join(', ');
+    for (const table of ['counter_samples', 'sysctls', 'sockets']) {
+      await this.conn.run(`UPDATE ${table} SET netns = $1 WHERE netns = '' AND source_id IN (${list})`, [netns]);
+    }
+  }
+
   /** Makes the rows appended so far (and the new hosts) visible to SQL in this transaction. */
   async flushAll(): Promise<void> {
     await this.writeNewHosts();

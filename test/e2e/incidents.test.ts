@@ -6,6 +6,7 @@ import { ingestPaths } from '../../src/ingest/ingest.js';
 import { buildRca, type RcaReport } from '../../src/rca/findings.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { tempDir } from '../helpers.js';
+import { expectAccounted } from '../rca/accounting.js';
 
 type Files = Awaited<ReturnType<typeof writeIncidents>>['files'];
 
@@ -60,6 +61,11 @@ describe('multi-source incidents on one timeline', () => {
     expect([f.start, f.end, f.events.logged, f.events.counter_delta]).toEqual([tr.start, tr.end, 0, tr.counter_delta]);
     expect({ name: f.limit.name, value: f.limit.value }).toEqual(tr.limit);
     expect({ peer: f.top_peers[0]!.peer, share: f.top_peers[0]!.share }).toEqual(tr.top_peer);
+  });
+
+  it('every counter increase and every logged line is in exactly one finding', async () => {
+    const checked = await expectAccounted(store, rca);
+    expect(checked.counters).toBeGreaterThanOrEqual(3);
   });
 
   it('the journal export and the bundle journalctl text give the SYN-flood line once', () => {

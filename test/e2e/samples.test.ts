@@ -7,6 +7,7 @@ import { ingestPaths } from '../../src/ingest/ingest.js';
 import { buildRca } from '../../src/rca/findings.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { SAMPLES, tempDir } from '../helpers.js';
+import { expectAccounted } from '../rca/accounting.js';
 
 const truth = JSON.parse(readFileSync(join(SAMPLES, 'truth.json'), 'utf8'));
 const files = ['web01', 'app02', 'db01'].map((k) => join(SAMPLES, truth[k].file));
@@ -49,7 +50,7 @@ describe('samples end to end', () => {
     const w = r.findings.find((f) => f.host === 'web01')!;
     const tw = truth.web01;
     expect([w.start, w.end]).toEqual([tw.start, tw.end]);
-    expect(w.events).toEqual({ logged: tw.logged, suppressed: tw.suppressed, estimated_total: tw.estimated_total, counter_delta: null, counter: null });
+    expect(w.events).toEqual({ logged: tw.logged, suppressed: tw.suppressed, estimated_total: tw.estimated_total, counter_delta: null, counter: null, counter_series: null });
     expect({ name: w.limit.name, value: w.limit.value, peak: w.limit.peak }).toEqual(tw.limit);
     expect({ peer: w.top_peers[0]!.peer, share: w.top_peers[0]!.share }).toEqual(tw.top_peer);
     expect(w.recommendations.map((x) => x.id)).toEqual(['connection-reuse', 'tcp-tw-reuse', 'raise-limit']);
@@ -60,6 +61,7 @@ describe('samples end to end', () => {
     expect([a.start, a.end, a.events.logged, a.events.counter_delta]).toEqual([null, null, 0, ta.counter_delta]);
     expect({ name: a.limit.name, value: a.limit.value, peak: a.limit.peak }).toEqual(ta.limit);
     expect({ peer: a.top_peers[0]!.peer, share: a.top_peers[0]!.share }).toEqual(ta.top_peer);
+    expect(await expectAccounted(store, r)).toEqual({ counters: 3, kinds: 1 });
     expect(r.hosts.map((h) => [h.host, h.timezone, h.collected_at])).toEqual([
       ['app02', 'UTC', '2026-03-12T16:45:00Z'],
       ['db01', 'Europe/Berlin', '2026-03-12T10:00:00Z'],

@@ -7,6 +7,7 @@ import { buildRca, type Finding, type RcaReport } from '../../src/rca/findings.j
 import { renderMarkdown } from '../../src/rca/render.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { tempDir } from '../helpers.js';
+import { expectAccounted } from './accounting.js';
 
 /**
  * Generated incidents with known truth (src/samples/scenarios.ts). Tolerances: episode bounds
@@ -78,6 +79,12 @@ describe('root cause on generated incidents', () => {
     expect([f.start, f.end, f.events.logged, f.events.suppressed]).toEqual([tr.start, tr.end, tr.logged, tr.suppressed]);
     expect({ name: f.limit.name, value: f.limit.value, peak: f.limit.peak }).toEqual(tr.limit);
     expect(f.recommendations.map((r) => r.id)).toEqual(tr.recommendations);
+  });
+
+  it('every counter increase and every logged line is in exactly one finding', async () => {
+    const checked = await expectAccounted(store, rca);
+    expect(checked.counters).toBeGreaterThanOrEqual(7);
+    expect(checked.kinds).toBeGreaterThanOrEqual(5);
   });
 
   it('a healthy host has no finding', () => {
