@@ -128,6 +128,17 @@ export interface SocketRow {
   peer_port: number | null;
   process: string | null;
   timer: string | null;
+  /**
+   * Recv-Q as the tool printed it: bytes not yet read by the application, or for a LISTEN
+   * socket the connections waiting in its accept queue. null when the output had no such column.
+   */
+  recv_q: number | null;
+  /**
+   * Send-Q: bytes not yet acknowledged; for a LISTEN socket in `ss` the listener's effective
+   * backlog, min(listen() backlog, net.core.somaxconn). null for LISTEN sockets of netstat and
+   * /proc/net/tcp, which print the (empty) write queue there, not the backlog; null when absent.
+   */
+  send_q: number | null;
 }
 
 /** Facts about a host from a bundle (any may be null). */

@@ -4,6 +4,7 @@
  * iproute2 `ss` (`-tan`, `-tanp`, `-tanoi`, `ss -tan state time-wait`, sos's `ss -peaonmi`):
  *
  *   State      Recv-Q Send-Q     Local Address:Port      Peer Address:Port  Process
+ *   LISTEN     129    128              0.0.0.0:443            0.0.0.0:*
  *   TIME-WAIT  0      0               10.0.0.5:443          10.0.9.17:51544 timer:(timewait,41sec,0)
  *   tcp   ESTAB  0  0   [::ffff:10.0.0.5]:443  [::ffff:10.0.9.17]:51544 users:(("nginx",pid=123,fd=4)) ino:4711 sk:1 <->
  *   	 skmem:(r0,rb131072,t0,tb87040,f0,w0,o0,bl0,d0) cubic rto:204 …
@@ -15,6 +16,18 @@
  * `/proc/net/tcp`, `tcp6` (createProcTcpParser):
  *
  *      0: 0500000A:01BB 11090A0A:C970 06 00000000:00000000 03:00000E6F 00000000     0        0 0 3 0000000000000000
+ *
+ * Queues: recv_q is Recv-Q (rx_queue in /proc), send_q is Send-Q (tx_queue), as printed, for every
+ * state: unread / unacknowledged bytes (for UDP the receive / send buffer memory in use). For a
+ * LISTEN socket recv_q is the accept queue length (sk_ack_backlog) in all three sources, but
+ * send_q is not the same thing in ss as in the others: ss asks the kernel over inet_diag, which
+ * reports the listener's sk_max_ack_backlog = min(listen() backlog, net.core.somaxconn) as
+ * Send-Q, while netstat and /proc/net/tcp print tx_queue, the write queue, which a listener
+ * never fills (0).
+ * So send_q of a LISTEN socket is the backlog from ss and null from netstat and /proc, never a 0
+ * that reads as a backlog. (An ss that found no inet_diag in the kernel falls back to reading
+ * /proc/net/tcp itself and prints that 0 too; nothing in its output tells, so it is kept.)
+ * `ss -Q` (iproute2 6.9+) prints no queue columns: both are null there.
  *
  * Normalised fields: state in net-tools spelling (TIME_WAIT, ESTABLISHED, SYN_RECV, FIN_WAIT2 …;
  * UNCONN for unconnected UDP), addresses without brackets and without a `%device` scope, port
@@ -48,6 +61,9 @@ const NETIDS = new Set([
   'tipc', 'v_str', 'v_dgr', 'xdp', 'dccp', '???',
 ]);
 const KEPT_NETIDS = new Set(['tcp', 'udp']);
+
+/** An ss header, whichever of Netid, State and the queue columns the options left in. */
+const SS_HEADER = /^\s*(?:Netid\s+)?(?:State\s+)?(?:Recv-Q\s+Send-Q\b|Local\s+Address:Port\b)/;
 
 interface Endpoint {
   addr: string;
@@ -110,17 +126,40 @@ function ssTimer(rest: string): string | null {
   return close < 0 ? null : rest.slice(start + 7, close);
 }
 
-/** The first n whitespace-separated tokens and the text after them. */
-function headTokens(text: string, n: number): { tokens: string[]; rest: string } {
+/** The first n whitespace-separated tokens, each with the offset just past it. */
+function headTokens(text: string, n: number): { tokens: string[]; ends: number[] } {
   const re = /\S+/g;
   const tokens: string[] = [];
-  let end = 0;
+  const ends: number[] = [];
   let m: RegExpExecArray | null;
   while (tokens.length < n && (m = re.exec(text))) {
     tokens.push(m[0]);
-    end = m.index + m[0].length;
+    ends.push(m.index + m[0].length);
   }
-  return { tokens, rest: text.slice(end) };
+  return { tokens, ends };
+}
+
+/** A Recv-Q / Send-Q count (decimal as ss and netstat print it, hex in /proc); null when absent or unreadable. */
+function queueCount(text: string | undefined, radix: 10 | 16): number | null {
+  if (text === undefined || !(radix === 10 ? /^\d+$/ : /^[0-9A-Fa-f]+$/).test(text)) return null;
+  const n = parseInt(text, radix);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/**
+ * An endpoint with a numeric address (`10.0.0.5:443`, `[::1]:22`, `*:*`): what starts the socket
+ * part of an `ss -Q` line. Stricter than splitEndpoint so that a detail line (`rto:204 ato:40`)
+ * is never taken for one.
+ */
+function addressEndpoint(s: string): Endpoint | null {
+  const e = splitEndpoint(s);
+  return e && (e.addr === '*' || e.addr.includes(':') || /^\d+(?:\.\d+){3}$/.test(e.addr)) ? e : null;
+}
+
+/** Queue counts of a socket line (null each when the output had none). */
+interface Queues {
+  recv_q: number | null;
+  send_q: number | null;
 }
 
 export interface SocketListOptions {
@@ -138,7 +177,7 @@ abstract class SocketParser extends SnapshotLineParser<SocketRow> {
 
   protected row(
     lineNo: number, text: string, proto: string, state: string, local: Endpoint, peer: Endpoint,
-    process: string | null, timer: string | null,
+    process: string | null, timer: string | null, queues: Queues,
   ): SocketRow | null {
     const stamp = this.stampFor(lineNo, text);
     if (!stamp) return null;
@@ -150,7 +189,7 @@ abstract class SocketParser extends SnapshotLineParser<SocketRow> {
     return {
       host: this.ctx.host, ts: stamp.us, ts_quality: stamp.quality, netns: this.ctx.netns ?? null,
       proto, state, local_addr: local.addr, local_port: local.port, peer_addr: peer.addr,
-      peer_port: peer.port, process, timer,
+      peer_port: peer.port, process, timer, recv_q: queues.recv_q, send_q: queues.send_q,
     };
   }
 }
@@ -170,12 +209,14 @@ class SsParser extends SocketParser {
     this.linesRead++;
     if (this.tooLong(text, lineNo)) return;
     if (text.trim() === '') return;
+    // Before the indent test: under a one-state filter with -Q the first column is the
+    // right-aligned local address, so that header (and its lines) start with spaces.
+    if (SS_HEADER.test(text)) return;
     if (/^\s/.test(text)) {
       // -i / -m / -e details of the socket above, on lines starting with a tab.
       if (!this.mainLine(text, lineNo, true)) this.continuation(text, lineNo);
       return;
     }
-    if (/^(?:Netid\s+)?State\s+Recv-Q\s+Send-Q\b|^Recv-Q\s+Send-Q\b/.test(text)) return;
     if (this.takeStamp(text)) {
       this.flush();
       this.last = null;
@@ -184,17 +225,20 @@ class SsParser extends SocketParser {
     this.mainLine(text, lineNo, false);
   }
 
-  /** Parses a socket line; false (nothing recorded) when `quiet` and it is not one. */
+  /**
+   * Parses a socket line; false (nothing recorded) when `quiet` and it is not one. The columns
+   * are `[Netid] [State] [Recv-Q Send-Q] Local Peer [details]`: ss prints Netid only when it
+   * lists several socket tables, State only without a one-state filter (`state time-wait`), the
+   * queues unless -Q; -H drops the header. So the layout is read from each line's tokens, never
+   * from a header.
+   */
   private mainLine(text: string, lineNo: number, quiet: boolean): boolean {
-    const first = /^\s*(\S+)/.exec(text)![1]!;
+    const { tokens, ends } = headTokens(text, 6);
+    const first = tokens[0]!;
     let netid: string | null = null;
-    let hasState = false;
     if (NETIDS.has(first.toLowerCase()) && !/^\d+$/.test(first)) {
       netid = first.toLowerCase();
-      hasState = true;
-    } else if (SS_STATES[first.toUpperCase()] !== undefined) {
-      hasState = true;
-    } else if (!/^\d+$/.test(first)) {
+    } else if (SS_STATES[first.toUpperCase()] === undefined && !/^\d+$/.test(first) && !addressEndpoint(first)) {
       if (quiet) return false;
       this.bad(lineNo, text);
       return true;
@@ -205,26 +249,32 @@ class SsParser extends SocketParser {
       this.last = 'ignored';
       return true;
     }
-    const n = (netid ? 1 : 0) + (hasState ? 1 : 0) + 4;
-    const { tokens, rest } = headTokens(text, n);
-    const t = tokens.slice(netid ? 1 : 0);
-    const stateText = hasState ? t.shift()! : null;
-    const [recvQ, sendQ, localText, peerText] = t;
+    let i = netid ? 1 : 0;
+    const stateText = tokens[i] !== undefined && SS_STATES[tokens[i]!.toUpperCase()] !== undefined ? tokens[i++]! : null;
+    let queues: Queues | null = null;
+    if (/^\d+$/.test(tokens[i] ?? '') && /^\d+$/.test(tokens[i + 1] ?? '')) {
+      queues = { recv_q: queueCount(tokens[i], 10), send_q: queueCount(tokens[i + 1], 10) };
+      i += 2;
+    } else if (addressEndpoint(tokens[i] ?? '')) {
+      queues = { recv_q: null, send_q: null }; // ss -Q
+    }
+    const localText = tokens[i];
+    const peerText = tokens[i + 1];
     const local = localText ? splitEndpoint(localText) : null;
     const peer = peerText ? splitEndpoint(peerText) : null;
-    const state = stateText === null ? null : SS_STATES[stateText.toUpperCase()];
-    if (!recvQ || !sendQ || !/^\d+$/.test(recvQ) || !/^\d+$/.test(sendQ) || !local || !peer || state === undefined) {
+    if (!queues || !local || !peer) {
       if (quiet) return false;
       this.bad(lineNo, text);
       return true;
     }
+    const rest = text.slice(ends[i + 1]);
     this.flush();
     const timer = ssTimer(rest);
     const base = netid ?? this.opts.proto ?? 'tcp';
     const row = this.row(
       lineNo, text, familyProto(base, local.addr, peer.addr),
-      state ?? this.opts.state ?? (timer?.startsWith('timewait') ? 'TIME_WAIT' : 'UNKNOWN'),
-      local, peer, ssProcess(rest), timer,
+      (stateText === null ? null : SS_STATES[stateText.toUpperCase()]) ?? this.opts.state ?? (timer?.startsWith('timewait') ? 'TIME_WAIT' : 'UNKNOWN'),
+      local, peer, ssProcess(rest), timer, queues,
     );
     this.pending = row;
     this.last = row ? 'row' : 'bad';
@@ -250,7 +300,7 @@ class SsParser extends SocketParser {
     this.flush();
     this.last = 'bad';
     this.skip('bad-socket-line', lineNo, text,
-      '[Netid] [State] Recv-Q Send-Q Local-Address:Port Peer-Address:Port [details]');
+      '[Netid] [State] [Recv-Q Send-Q] Local-Address:Port Peer-Address:Port [details]');
   }
 
   private flush(): void {
@@ -341,7 +391,10 @@ class NetstatSocketsParser extends SocketParser {
     const prog = fields.join(' ');
     const pp = /^(\d+)\/(.+)$/.exec(prog);
     const process = pp ? `${pp[2]}/${pp[1]}` : prog === '' || prog === '-' ? null : prog;
-    const row = this.row(lineNo, text, proto, state, local, peer, process, timer);
+    // netstat prints /proc's tx_queue as Send-Q: for a listener that is its (empty) write queue,
+    // not the backlog ss shows in the same column, so it is not kept.
+    const queues = { recv_q: queueCount(m[2], 10), send_q: state === 'LISTEN' ? null : queueCount(m[3], 10) };
+    const row = this.row(lineNo, text, proto, state, local, peer, process, timer, queues);
     if (row) this.rows.push(row);
   }
 }
@@ -351,7 +404,8 @@ export function createNetstatSocketsParser(ctx: ParseContext): LineParser<Socket
   return new NetstatSocketsParser(ctx);
 }
 
-const PROC_TCP_LINE = /^\s*\d+:\s+([0-9A-Fa-f]+):([0-9A-Fa-f]{4})\s+([0-9A-Fa-f]+):([0-9A-Fa-f]{4})\s+([0-9A-Fa-f]{2})(?:\s|$)/;
+/** sl: local rem st [tx_queue:rx_queue] … (a line cut short after st still names its socket). */
+const PROC_TCP_LINE = /^\s*\d+:\s+([0-9A-Fa-f]+):([0-9A-Fa-f]{4})\s+([0-9A-Fa-f]+):([0-9A-Fa-f]{4})\s+([0-9A-Fa-f]{2})(?:\s+([0-9A-Fa-f]+):([0-9A-Fa-f]+))?(?:\s|$)/;
 
 /** `st` of /proc/net/tcp (include/net/tcp_states.h). */
 const PROC_STATES: Record<number, string> = {
@@ -439,11 +493,13 @@ class ProcTcpParser extends SocketParser {
       return;
     }
     const proto = m[1]!.length === 32 ? `${base}6` : base;
+    // tx_queue of a listener is its write queue (0), not the backlog ss prints as Send-Q: not kept.
+    const queues = { recv_q: queueCount(m[7], 16), send_q: state === 'LISTEN' ? null : queueCount(m[6], 16) };
     const row = this.row(
       lineNo, text, proto, state,
       { addr: localAddr, port: procPort(m[2]!), named: false },
       { addr: peerAddr, port: procPort(m[4]!), named: false },
-      null, null,
+      null, null, queues,
     );
     if (row) this.rows.push(row);
   }
@@ -456,8 +512,7 @@ export function createProcTcpParser(ctx: ParseContext, opts: ProcTcpOptions = {}
 
 /** An ss header, or several ss socket lines with iproute2 state names, in the first ~64 KiB. */
 export function looksLikeSs(head: string): boolean {
-  if (/^(?:Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/m.test(head)) return true;
-  if (/^Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/m.test(head)) return true;
+  if (/^[ \t]*(?:Netid\s+)?(?:State\s+)?(?:Recv-Q\s+Send-Q\s+)?Local Address:Port\s+Peer Address:Port/m.test(head)) return true;
   const rows = head.match(/^(?:(?:tcp|udp|u_str|u_dgr|u_seq|nl|p_raw|p_dgr|raw)\s+)?(?:ESTAB|TIME-WAIT|LISTEN|SYN-RECV|SYN-SENT|FIN-WAIT-[12]|CLOSE-WAIT|LAST-ACK|UNCONN|CLOSING)\s+\d+\s+\d+\s+\S+\s+\S+/gm);
   return rows !== null && rows.length >= 2;
 }

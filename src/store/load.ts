@@ -92,6 +92,8 @@ const COLUMNS: { [K in TableName]: readonly Col[] } = {
     ['str', (r: SocketRow) => r.netns ?? ''], ['str', (r: SocketRow) => r.proto], ['str', (r: SocketRow) => r.state],
     ['str', (r: SocketRow) => r.local_addr], ['int', (r: SocketRow) => r.local_port], ['str', (r: SocketRow) => r.peer_addr],
     ['int', (r: SocketRow) => r.peer_port], ['str', (r: SocketRow) => r.process], ['str', (r: SocketRow) => r.timer], SRC,
+    // after source_id: where ALTER TABLE put them in databases made before they existed
+    ['big', (r: SocketRow) => r.recv_q], ['big', (r: SocketRow) => r.send_q],
   ],
 };
 
