@@ -426,11 +426,11 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
           FROM rca_win w JOIN sockets s ON s.host = w.host AND s.netns = w.netns AND s.state = 'LISTEN'
           WHERE w.kind = 'tcp_listen_overflow' AND s.local_port IS NOT NULL)
         SELECT id, local_addr, local_port, bool_or(near) AS near,
-          count(*) FILTER (WHERE near AND send_q IS NOT NULL) AS snapshots,
-          count(*) FILTER (WHERE near AND recv_q > send_q) AS full_snapshots,
+          count(*) FILTER (WHERE near AND nullif(send_q, 0) IS NOT NULL) AS snapshots,
+          count(*) FILTER (WHERE near AND recv_q > nullif(send_q, 0)) AS full_snapshots,
           max(recv_q) FILTER (WHERE near) AS peak_queue,
           arg_max(ts, recv_q) FILTER (WHERE near)::VARCHAR AS peak_queue_at,
-          max(send_q) FILTER (WHERE near) AS backlog_near, max(send_q) AS backlog_any,
+          max(nullif(send_q, 0)) FILTER (WHERE near) AS backlog_near, max(nullif(send_q, 0)) AS backlog_any,
           max(process) AS process,
           arg_max(source_id, recv_q) FILTER (WHERE near) AS source_id
         FROM l GROUP BY id, local_addr, local_port`],

@@ -50,8 +50,47 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
     },
   };
   if (!opts.readOnly) await applySchema(conn);
-  else await applyViews(conn, true);
+  else {
+    const missing = await missingColumns(conn);
+    if (missing.includes('sources.source_id')) {
+      store.close();
+      throw new StoreError('db-open', 'not a bundlescope database (it has no sources table): run bundlescope ingest into a new --db', path);
+    }
+    if (missing.length) {
+      // Written by an older bundlescope: its tables lack columns this version reads. Adding them
+      // (the schema's ALTERs; no row changes) needs a writable open, once.
+      store.close();
+      try {
+        const w = await openStore(path);
+        w.close();
+      } catch (e) {
+        throw new StoreError('db-outdated', `database written by an older bundlescope (no ${missing.slice(0, 3).join(', ')}) and it could not be upgraded: ${(e as Error).message.split('\n')[0]}`, path);
+      }
+      return openStore(path, opts);
+    }
+    await applyViews(conn, true);
+  }
   return store;
+}
+
+let expected: Promise<string[]> | null = null;
+
+/** Columns of this version's schema that the database's tables lack (`table.column`). */
+async function missingColumns(conn: DuckDBConnection): Promise<string[]> {
+  expected ??= (async () => {
+    const mem = await DuckDBInstance.create(':memory:');
+    const c = await mem.connect();
+    try {
+      for (const sql of sqlFiles('schema')) await c.run(sql);
+      return (await c.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database()`)).getRows().map((r) => String(r[0]));
+    } finally {
+      c.closeSync();
+      mem.closeSync();
+    }
+  })();
+  const want = await expected;
+  const have = new Set((await conn.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT temporary`)).getRows().map((r) => String(r[0])));
+  return want.filter((c) => !have.has(c));
 }
 
 /**
