@@ -50,7 +50,8 @@ export interface SosSpec {
   tzOffsetLabel: string; // "-0500"
   kernel: string;
   release: string;
-  sosVersion: '3.2' | '4.5.6';
+  /** '3.2' gives the 3.x layout; any 4.x version the 4.x one (nstat -zas, manifest.json). */
+  sosVersion: '3.2' | '4.5.6' | (string & {});
   bootUtcMs: number;
   collectedUtcMs: number;
   /** Lines of /var/log/messages (full text). */
@@ -69,6 +70,12 @@ export interface SosSpec {
   pid: number;
   /** More files, by path relative to the sosreport root. */
   extraFiles?: Record<string, string>;
+  /**
+   * Members to write differently, by path relative to the root: a text replaces what the spec
+   * would give (a manifest with real command times, full /proc/net files), null leaves the member
+   * out (a bundle without proc/stat). Applies to generated files and links, not to extraFiles.
+   */
+  replace?: Record<string, string | null>;
 }
 
 const TCP_COLS = ['RtoAlgorithm', 'RtoMin', 'RtoMax', 'MaxConn', 'ActiveOpens', 'PassiveOpens', 'AttemptFails', 'EstabResets', 'CurrEstab', 'InSegs', 'OutSegs', 'RetransSegs', 'InErrs', 'OutRsts'];
@@ -76,8 +83,14 @@ const TCP_COLS = ['RtoAlgorithm', 'RtoMin', 'RtoMax', 'MaxConn', 'ActiveOpens', 
 /** The members of a sosreport archive for the spec (sos 3.x or 4.x layout). */
 export function sosreportEntries(spec: SosSpec, name: string): TarEntry[] {
   const e: TarEntry[] = [];
-  const f = (path: string, content: string) => e.push({ path: `${name}/${path}`, content });
-  const l = (path: string, link: string) => e.push({ path: `${name}/${path}`, link });
+  const replaced = (path: string) => spec.replace != null && Object.hasOwn(spec.replace, path);
+  const f = (path: string, content: string) => {
+    const r = replaced(path) ? spec.replace![path] : content;
+    if (r != null) e.push({ path: `${name}/${path}`, content: r });
+  };
+  const l = (path: string, link: string) => {
+    if (!replaced(path) || spec.replace![path] !== null) e.push({ path: `${name}/${path}`, link });
+  };
   const d = (path: string) => e.push({ path: `${name}/${path}`, dir: true });
   d('');
   const v4 = spec.sosVersion.startsWith('4');
@@ -154,7 +167,7 @@ export function sosreportEntries(spec: SosSpec, name: string): TarEntry[] {
     d('sos_reports');
     f('sos_reports/manifest.json', JSON.stringify(manifest, null, 2) + '\n');
   }
-  for (const [path, content] of Object.entries(spec.extraFiles ?? {})) f(path, content);
+  for (const [path, content] of Object.entries(spec.extraFiles ?? {})) e.push({ path: `${name}/${path}`, content });
   // root links into sos_commands
   l('date', 'sos_commands/date/date');
   l('hostname', 'sos_commands/host/hostname');
