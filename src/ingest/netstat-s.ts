@@ -112,6 +112,7 @@ export const NETSTAT_S_SENTENCES: readonly NetstatSSentence[] = [
   { section: 'TcpExt', sentence: 'N passive connections rejected because of time stamp', name: 'TcpExtPAWSPassive' },
   { section: 'TcpExt', sentence: 'N packets rejects in established connections because of timestamp', name: 'TcpExtPAWSEstab' },
   { section: 'TcpExt', sentence: 'N packetes rejected in established connections because of timestamp', name: 'TcpExtPAWSEstab' },
+  { section: 'TcpExt', sentence: 'N packets rejected in established connections because of timestamp', name: 'TcpExtPAWSEstab' }, // net-tools 2.10
   { section: 'TcpExt', sentence: 'N delayed acks sent', name: 'TcpExtDelayedACKs' },
   { section: 'TcpExt', sentence: 'N delayed acks further delayed because of locked socket', name: 'TcpExtDelayedACKLocked' },
   { section: 'TcpExt', sentence: 'Quick ack mode was activated N times', name: 'TcpExtDelayedACKLost' },

@@ -89,7 +89,7 @@ async function missingColumns(conn: DuckDBConnection): Promise<string[]> {
     }
   })();
   const want = await expected;
-  const have = new Set((await conn.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT temporary`)).getRows().map((r) => String(r[0])));
+  const have = new Set((await conn.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database()`)).getRows().map((r) => String(r[0])));
   return want.filter((c) => !have.has(c));
 }
 

@@ -61,7 +61,7 @@ describe('samples end to end', () => {
     expect([a.start, a.end, a.events.logged, a.events.counter_delta]).toEqual([null, null, 0, ta.counter_delta]);
     expect({ name: a.limit.name, value: a.limit.value, peak: a.limit.peak }).toEqual(ta.limit);
     expect({ peer: a.top_peers[0]!.peer, share: a.top_peers[0]!.share }).toEqual(ta.top_peer);
-    expect(await expectAccounted(store, r)).toEqual({ counters: 3, kinds: 1 });
+    expect(await expectAccounted(store, r)).toEqual({ counters: 7, kinds: 1 });
     expect(r.hosts.map((h) => [h.host, h.timezone, h.collected_at])).toEqual([
       ['app02', 'UTC', '2026-03-12T16:45:00Z'],
       ['db01', 'Europe/Berlin', '2026-03-12T10:00:00Z'],

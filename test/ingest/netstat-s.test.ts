@@ -13,6 +13,18 @@ const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
 const brief = (r: CounterSampleRow) => [isoUtc(r.ts), r.ts_quality, r.name, r.value, r.semantics];
 
 describe('createNetstatSParser', () => {
+  it('reads the three spellings of PAWSEstab (net-tools 1.60 "rejects", 2.0 "packetes", 2.10 "packets rejected")', () => {
+    const text = [
+      'TcpExt:',
+      '    7 packets rejects in established connections because of timestamp',
+      '    8 packetes rejected in established connections because of timestamp',
+      '    9 packets rejected in established connections because of timestamp',
+    ].join('\n');
+    const r = parseText(createNetstatSParser(ctx()), text);
+    expect(r.rows.map((x) => [x.name, x.value])).toEqual([['TcpExtPAWSEstab', 7], ['TcpExtPAWSEstab', 8], ['TcpExtPAWSEstab', 9]]);
+    expect(r.issues).toEqual([]);
+  });
+
   it('maps sentences and Name: value entries to nstat names, origin netstat-s', () => {
     const text = [
       'Tcp:',
