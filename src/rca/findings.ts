@@ -52,7 +52,7 @@ export interface Listener {
   /** Longest accept queue seen (ss Recv-Q): backlog + 1 means full (the kernel's test is queue > backlog). */
   peak_queue: number | null;
   peak_queue_at: string | null;
-  /** Snapshots around the finding in which the queue was full, of all that showed the listener. */
+  /** Snapshots taken during the finding in which the queue was full, of all of them that showed the listener. */
   full_snapshots: number;
   snapshots: number;
   source: string | null;
@@ -422,12 +422,14 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
       // finding's namespace, near the finding when snapshots exist there.
       [`WITH l AS (
           SELECT w.id, s.local_addr, s.local_port, s.recv_q, s.send_q, s.ts, s.source_id, s.process,
-            (w.start_ts IS NULL OR s.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near
+            (w.start_ts IS NULL OR s.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near,
+            (w.start_ts IS NULL OR s.ts BETWEEN w.start_ts AND w.end_ts) AS during
           FROM rca_win w JOIN sockets s ON s.host = w.host AND s.netns = w.netns AND s.state = 'LISTEN'
           WHERE w.kind = 'tcp_listen_overflow' AND s.local_port IS NOT NULL)
         SELECT id, local_addr, local_port, bool_or(near) AS near,
-          count(*) FILTER (WHERE near AND nullif(send_q, 0) IS NOT NULL) AS snapshots,
-          count(*) FILTER (WHERE near AND recv_q > nullif(send_q, 0)) AS full_snapshots,
+          count(DISTINCT ts) FILTER (WHERE during AND nullif(send_q, 0) IS NOT NULL) AS snapshots,
+          count(DISTINCT ts) FILTER (WHERE during AND recv_q > nullif(send_q, 0)) AS full_snapshots,
+          count(DISTINCT ts) FILTER (WHERE near AND recv_q > nullif(send_q, 0)) AS full_near,
           max(recv_q) FILTER (WHERE near) AS peak_queue,
           arg_max(ts, recv_q) FILTER (WHERE near)::VARCHAR AS peak_queue_at,
           max(nullif(send_q, 0)) FILTER (WHERE near) AS backlog_near, max(nullif(send_q, 0)) AS backlog_any,
@@ -568,7 +570,7 @@ function listenerFacts(f: Finding, rows: Rows, r: Reconciled, settings: Record<s
     return;
   }
   candidates.sort((a, b) => Number(named.has(Number(b.local_port))) - Number(named.has(Number(a.local_port)))
-    || Number(b.full_snapshots) - Number(a.full_snapshots)
+    || Number(b.full_near) - Number(a.full_near)
     || (Number(b.peak_queue ?? 0) / Math.max(Number(b.backlog_near ?? 1), 1)) - (Number(a.peak_queue ?? 0) / Math.max(Number(a.backlog_near ?? 1), 1)));
   const c = candidates[0]!;
   const backlog = num(c.backlog_near ?? c.backlog_any);
@@ -596,7 +598,7 @@ function listenerFacts(f: Finding, rows: Rows, r: Reconciled, settings: Record<s
   }
   base.push({
     source: 'sockets',
-    detail: `listener ${addr}:${f.listener.port}${f.listener.process ? ` (${f.listener.process})` : ''}: backlog ${backlog ?? '?'} (ss Send-Q)${setBy ? `, set by ${setBy === 'application' ? "the application's listen()" : 'net.core.somaxconn'}` : ''}; queue ${f.listener.peak_queue ?? '?'} at ${f.listener.peak_queue_at ?? '?'}; full in ${f.listener.full_snapshots} of ${f.listener.snapshots} snapshots around the finding`,
+    detail: `listener ${addr}:${f.listener.port}${f.listener.process ? ` (${f.listener.process})` : ''}: backlog ${backlog ?? '?'} (ss Send-Q)${setBy ? `, set by ${setBy === 'application' ? "the application's listen()" : 'net.core.somaxconn'}` : ''}; queue ${f.listener.peak_queue ?? '?'} at ${f.listener.peak_queue_at ?? '?'}; full in ${f.listener.full_snapshots} of the ${f.listener.snapshots} snapshots taken during the finding`,
   });
 }
 
