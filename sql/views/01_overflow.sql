@@ -6,24 +6,33 @@
 -- source saw (max over sources), never the sum.
 CREATE OR REPLACE VIEW overflow_islands AS
 WITH ev AS (
-  SELECT host, kind, ts, count, suppressed, source_id
+  -- unc: ± seconds of the line's time (µs journal stamps exact, whole-second syslog stamps 1 s,
+  -- kernel lines placed by a boot time of unknown precision up to a minute: uptime's minutes)
+  SELECT host, kind, ts, count, suppressed, source_id, detail,
+    CASE ts_quality WHEN 'exact' THEN 0.001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END AS unc
   FROM overflow_events
   WHERE ts IS NOT NULL
 ), marked AS (
   SELECT *,
     CASE WHEN lag(ts) OVER w IS NULL OR ts - lag(ts) OVER w > INTERVAL 2 SECOND THEN 1 ELSE 0 END AS new_island
   FROM ev
-  WINDOW w AS (PARTITION BY host, kind ORDER BY ts, source_id)
+  WINDOW w AS (PARTITION BY host, kind ORDER BY ts)
 ), numbered AS (
-  SELECT *, sum(new_island) OVER (PARTITION BY host, kind ORDER BY ts, source_id ROWS UNBOUNDED PRECEDING) AS island
+  -- RANGE, not ROWS: lines of the same instant (many per second in one source) are peers and
+  -- get the same island whatever order the two windows put them in (with ROWS, a peer ordered
+  -- before the one that opens an island took the island before it: islands hours apart merged,
+  -- differently from one run to the next)
+  SELECT *, sum(new_island) OVER (PARTITION BY host, kind ORDER BY ts RANGE UNBOUNDED PRECEDING) AS island
   FROM marked
 ), per_source AS (
   SELECT host, kind, island, source_id,
     min(ts) AS start_ts, max(ts) AS end_ts,
     sum(CASE WHEN NOT suppressed THEN count ELSE 0 END) AS logged,
-    sum(CASE WHEN suppressed THEN count ELSE 0 END) AS suppressed
+    sum(CASE WHEN suppressed THEN count ELSE 0 END) AS suppressed,
+    max(unc) AS unc,
+    list(DISTINCT detail) FILTER (WHERE detail IS NOT NULL) AS details
   FROM numbered
-  GROUP BY ALL
+  GROUP BY host, kind, island, source_id
 )
 SELECT host, kind, island,
   min(start_ts) AS start_ts,
@@ -31,7 +40,9 @@ SELECT host, kind, island,
   max(logged)::BIGINT AS logged,
   max(suppressed)::BIGINT AS suppressed,
   count(*) AS n_sources,
-  list(DISTINCT source_id ORDER BY source_id) AS source_ids
+  list(DISTINCT source_id ORDER BY source_id) AS source_ids,
+  max(unc) AS time_uncertainty_s,
+  list_distinct(flatten(list(details))) AS details
 FROM per_source
 GROUP BY host, kind, island;
 
@@ -56,7 +67,7 @@ WITH marked AS (
   WHERE kind <> 'unattributed'
   WINDOW w AS (PARTITION BY host, kind ORDER BY start_ts)
 ), numbered AS (
-  SELECT *, sum(new_episode) OVER (PARTITION BY host, kind ORDER BY start_ts ROWS UNBOUNDED PRECEDING) AS episode
+  SELECT *, sum(new_episode) OVER (PARTITION BY host, kind ORDER BY start_ts RANGE UNBOUNDED PRECEDING) AS episode
   FROM marked
 )
 SELECT host, kind, episode,
@@ -66,7 +77,9 @@ SELECT host, kind, episode,
   sum(suppressed)::BIGINT AS suppressed,
   (sum(logged) + sum(suppressed))::BIGINT AS estimated_total,
   count(*) AS bursts,
-  list_distinct(flatten(list(source_ids))) AS source_ids
+  list_distinct(flatten(list(source_ids))) AS source_ids,
+  max(time_uncertainty_s) AS time_uncertainty_s,
+  list_distinct(flatten(list(details))) AS details
 FROM numbered
 GROUP BY host, kind, episode;
 

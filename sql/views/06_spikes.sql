@@ -43,7 +43,7 @@ WITH marked AS (
   FROM rate_baselines
   WINDOW s AS (PARTITION BY host, netns, name, series, method ORDER BY ts)
 ), numbered AS (
-  SELECT *, sum(starts) OVER (PARTITION BY host, netns, name, series, method ORDER BY ts ROWS UNBOUNDED PRECEDING) AS spike_no
+  SELECT *, sum(starts) OVER (PARTITION BY host, netns, name, series, method ORDER BY ts RANGE UNBOUNDED PRECEDING) AS spike_no
   FROM marked
 )
 SELECT host, netns, name, origin, series, time_class, method, spike_no,

@@ -95,14 +95,7 @@ const iso = (v: unknown): string | null => {
 };
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 
-const ORIGIN_PREFERENCE = `CASE origin WHEN 'proc' THEN 1 WHEN 'nstat' THEN 2 WHEN 'netstat-s' THEN 3 ELSE 4 END`;
 
-/**
- * ± seconds of a log line's time when its source does not say (sources.time_uncertainty_s):
- * µs-stamped journal entries are exact, whole-second syslog stamps ±1 s, kernel lines placed by
- * a boot time of unknown precision up to a minute (uptime's minutes).
- */
-const LOG_UNCERTAINTY = `CASE o.ts_quality WHEN 'exact' THEN 0.001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END`;
 
 /** A finding under construction: its window, and evidence that goes before / after the shared facts. */
 interface Draft {
@@ -142,17 +135,13 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
 
   // Logged episodes, with the time uncertainty of their lines and the listeners they name.
   const episodeRows = (await runSql(store,
-    `WITH e AS (
-       SELECT host, kind, episode, start_ts, end_ts, logged, suppressed
-       FROM overflow_episodes
-       WHERE ${hostFilter}
-         AND ($from::TIMESTAMPTZ IS NULL OR end_ts >= $from::TIMESTAMPTZ)
-         AND ($to::TIMESTAMPTZ IS NULL OR start_ts <= $to::TIMESTAMPTZ))
-     SELECT e.host, e.kind, e.episode, e.start_ts::VARCHAR AS start_ts, e.end_ts::VARCHAR AS end_ts, e.logged, e.suppressed,
-       max(${LOG_UNCERTAINTY}) AS uncertainty_s,
-       list(DISTINCT o.detail) FILTER (WHERE o.detail IS NOT NULL AND e.kind = 'tcp_listen_overflow') AS details
-     FROM e JOIN overflow_events o ON o.host = e.host AND o.kind = e.kind AND o.ts BETWEEN e.start_ts AND e.end_ts
-     GROUP BY e.host, e.kind, e.episode, e.start_ts, e.end_ts, e.logged, e.suppressed ORDER BY e.host, e.start_ts`, p)).rows;
+    `SELECT host, kind, episode, start_ts::VARCHAR AS start_ts, end_ts::VARCHAR AS end_ts, logged, suppressed,
+       time_uncertainty_s AS uncertainty_s, CASE WHEN kind = 'tcp_listen_overflow' THEN details END AS details
+     FROM overflow_episodes
+     WHERE ${hostFilter}
+       AND ($from::TIMESTAMPTZ IS NULL OR end_ts >= $from::TIMESTAMPTZ)
+       AND ($to::TIMESTAMPTZ IS NULL OR start_ts <= $to::TIMESTAMPTZ)
+     ORDER BY host, start_ts`, p)).rows;
   // Which namespaces listen on the port (and address) a SYN-flood line names.
   const listenNs = episodeRows.some((e) => Array.isArray(e.details) && e.details.length > 0)
     ? (await runSql(store, `SELECT DISTINCT host, netns, local_addr, local_port FROM sockets WHERE state = 'LISTEN' AND ${hostFilter}`, { host: p.host })).rows
@@ -179,7 +168,9 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
 
   // The evidence counter of each stream per host and namespace (the best one present), what its
   // accounting series held at the first snapshot, and the bursts in which it rose.
-  const streamRows = (await runSql(store,
+  const anyCounter = (await runSql(store,
+    `SELECT 1 FROM counter_samples WHERE semantics = 'cumulative' AND name IN (SELECT name FROM overflow_counters) AND ${hostFilter} LIMIT 1`, { host: p.host })).rows.length > 0;
+  const streamRows = !anyCounter ? [] : (await runSql(store,
     `WITH c AS (
        SELECT d.*, k.stream, k.preference, list(k.kind ORDER BY k.kind_rank) OVER (PARTITION BY d.host, d.netns, d.name) AS kinds
        FROM counter_deltas d JOIN overflow_counters k USING (name)
@@ -474,8 +465,21 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
         HAVING count(*) FILTER (WHERE dropped > 0) > 0
         QUALIFY row_number() OVER (PARTITION BY id ORDER BY median(seconds), count(*) DESC, series) = 1`],
     ];
-    const results = [];
-    for (const [sql, params] of queries) results.push(await runSql(store, sql, params));
+    // Queries whose windows or data are absent are not run (each costs its planning even on no rows).
+    const anyEpisode = drafts.some((d) => d.r.episode != null);
+    const anyTw = drafts.some((d) => d.f.kind === 'tcp_timewait_overflow');
+    const anyListen = drafts.some((d) => d.f.kind === 'tcp_listen_overflow');
+    const anyDated = drafts.some((d) => d.f.start != null);
+    const results: Awaited<ReturnType<typeof runSql>>[] = [];
+    const none = { columns: [], rows: [] };
+    for (const [i, [sql, params]] of queries.entries()) {
+      const needed = i === 0 ? anyEpisode
+        : i === 3 ? anyTw
+        : i === 8 || i === 9 ? anyDated && results[7]!.rows.length > 0
+        : i >= 10 ? anyListen
+        : true;
+      results.push(needed ? await runSql(store, sql, params) : none);
+    }
     const [perSource, limits, pops, peers, settings, kernels, twSizes, rates, spikes, around, listeners, clients, listenCounters, attempts] =
       results as [typeof results[0], ...typeof results];
     const src = byId(perSource.rows);

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
@@ -12,6 +13,12 @@ export interface Store {
   conn: DuckDBConnection;
   path: string;
   close(): void;
+}
+
+let fingerprint: string | null = null;
+/** The schema's fingerprint: a database stamped with it has every column this version reads. */
+function schemaFingerprint(): string {
+  return (fingerprint ??= createHash('sha256').update(sqlFiles('schema').join('\n')).digest('hex').slice(0, 16));
 }
 
 function sqlFiles(sub: string): string[] {
@@ -51,7 +58,8 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
   };
   if (!opts.readOnly) await applySchema(conn);
   else {
-    const missing = await missingColumns(conn);
+    const stamped = await conn.runAndReadAll(`SELECT value FROM bundlescope_meta WHERE key = 'schema'`).then((r) => r.getRows()[0]?.[0] ?? null, () => null);
+    const missing = stamped === schemaFingerprint() ? [] : await missingColumns(conn);
     if (missing.includes('sources.source_id')) {
       store.close();
       throw new StoreError('db-open', 'not a bundlescope database (it has no sources table): run bundlescope ingest into a new --db', path);
@@ -144,6 +152,7 @@ export async function applySchema(conn: DuckDBConnection): Promise<void> {
   await conn.run('BEGIN TRANSACTION');
   try {
     for (const sql of sqlFiles('schema')) await conn.run(sql);
+    await conn.run(`INSERT OR REPLACE INTO bundlescope_meta VALUES ('schema', $1)`, [schemaFingerprint()]);
     await applyViews(conn, false);
     await conn.run('COMMIT');
   } catch (e) {
