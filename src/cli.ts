@@ -50,6 +50,7 @@ export function buildCli(): Command {
     .argument('<name>', 'report name (see: bundlescope reports)')
     .addOption(db())
     .option('--host <name>', 'only this host')
+    .option('--netns <name>', "only this network namespace ('' = the host's own), for the reports that are per namespace")
     .option('--from <time>', 'from this time (ISO 8601)')
     .option('--to <time>', 'to this time (ISO 8601)')
     .option('--param <k=v...>', 'other report parameters, e.g. --param kind=tcp_timewait_overflow (see: bundlescope reports)')

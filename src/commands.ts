@@ -253,10 +253,14 @@ export async function cmdReports(o: { format: string }): Promise<number> {
   return EXIT.ok;
 }
 
-export async function cmdReport(name: string, o: { db: string; host?: string; from?: string; to?: string; param?: string[]; format: string; out?: string }): Promise<number> {
+export async function cmdReport(name: string, o: { db: string; host?: string; netns?: string; from?: string; to?: string; param?: string[]; format: string; out?: string }): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const def = findReport(name);
-  const given: Record<string, string | null> = { host: o.host ?? null, from: parseTimeOption('from', o.from) ?? null, to: parseTimeOption('to', o.to) ?? null };
+  if (o.netns != null && !def.params.some((p) => p.name === 'netns')) {
+    const takers = loadCatalogue().filter((d) => d.params.some((p) => p.name === 'netns')).map((d) => d.name);
+    throw new InputError('bad-param', `report ${name} is not per network namespace; --netns works with: ${takers.join(', ')}`);
+  }
+  const given: Record<string, string | null> = { host: o.host ?? null, netns: o.netns ?? null, from: parseTimeOption('from', o.from) ?? null, to: parseTimeOption('to', o.to) ?? null };
   for (const kv of o.param ?? []) {
     const i = kv.indexOf('=');
     if (i < 1) throw new InputError('bad-param', `--param wants key=value, got '${kv}'`);

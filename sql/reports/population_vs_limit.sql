@@ -1,12 +1,13 @@
 -- name: population_vs_limit
 -- question: How close did each population (TIME-WAIT sockets, conntrack entries, orphans, socket memory, neighbours) come to its limit over time?
--- params: $host VARCHAR; $from TIMESTAMPTZ; $to TIMESTAMPTZ; $kind VARCHAR
+-- params: $host VARCHAR; $netns VARCHAR; $from TIMESTAMPTZ; $to TIMESTAMPTZ; $kind VARCHAR
 -- reads: population_samples (counter_samples, slab_samples, sockets), overflow_limits (sysctls)
 -- returns: one row per sample (host, netns, kind, ts, metric, origin): population, limit_name, limit_value, ratio (population / limit, NULL when the limit is unknown), by host, kind, ts
 with samples as (
   select host, netns, kind, ts, metric, origin, value
   from population_samples
   where ($host::VARCHAR IS NULL OR host = $host::VARCHAR)
+    and ($netns::VARCHAR IS NULL OR netns = $netns::VARCHAR)
     and ($kind::VARCHAR IS NULL OR kind = $kind::VARCHAR)
     and ($from::TIMESTAMPTZ IS NULL OR ts >= $from::TIMESTAMPTZ)
     and ($to::TIMESTAMPTZ IS NULL OR ts <= $to::TIMESTAMPTZ)

@@ -1,6 +1,6 @@
 -- name: port_pressure
 -- question: How much of the ephemeral port range did TIME-WAIT sockets pin per source address and destination, against the ~ports/60 new connections per second one destination can sustain?
--- params: $host VARCHAR; $from TIMESTAMPTZ; $to TIMESTAMPTZ; $top INTEGER = 20
+-- params: $host VARCHAR; $netns VARCHAR; $from TIMESTAMPTZ; $to TIMESTAMPTZ; $top INTEGER = 20
 -- reads: socket_sides (sockets, sysctl_values), sysctl_values
 -- returns: one row per host, netns, local address and destination ip:port (outgoing connections only; the $top by port_use per host): peak_ts, timewait (most TIME-WAIT sockets in one snapshot), ephemeral_ports (from ip_local_port_range; ports_origin says when it is the default), port_use = timewait / ephemeral_ports, close_rate_per_s = timewait / 60 (Little's law: TIME_WAIT lasts 60 s), sustainable_per_s = ephemeral_ports / 60
 -- A client's TIME-WAIT socket pins (source ip, source port, destination ip, destination port): to
@@ -14,6 +14,7 @@ with outgoing as (
   from socket_sides
   where state = 'TIME_WAIT' and side = 'client'
     and ($host::VARCHAR IS NULL OR host = $host::VARCHAR)
+    and ($netns::VARCHAR IS NULL OR netns = $netns::VARCHAR)
     and ($from::TIMESTAMPTZ IS NULL OR ts >= $from::TIMESTAMPTZ)
     and ($to::TIMESTAMPTZ IS NULL OR ts <= $to::TIMESTAMPTZ)
   group by all

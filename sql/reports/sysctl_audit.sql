@@ -1,6 +1,6 @@
 -- name: sysctl_audit
 -- question: Which kernel settings are risky or unusual for connection churn and table overflows, and why?
--- params: $host VARCHAR
+-- params: $host VARCHAR; $netns VARCHAR
 -- reads: sysctl_values, sysctls, hosts
 -- returns: one row per finding (host, netns, name, value, origin, severity high|medium|info, why), by host, severity, name
 -- Sources: domain.md §1.4 (TIME-WAIT knobs, ephemeral ports) and §2 (conntrack, orphans, listen
@@ -9,7 +9,8 @@ with running as (
   select host, netns, name, regexp_replace(trim(value), '\s+', ' ', 'g') as value, origin,
     TRY_CAST(trim(value) AS BIGINT) as n
   from sysctl_values
-  where $host::VARCHAR IS NULL OR host = $host::VARCHAR
+  where ($host::VARCHAR IS NULL OR host = $host::VARCHAR)
+    and ($netns::VARCHAR IS NULL OR netns = $netns::VARCHAR)
 ), kernels as (
   select host,
     TRY_CAST(regexp_extract(kernel, '^(\d+)\.(\d+)', 1) AS INTEGER) * 1000

@@ -1,12 +1,13 @@
 -- name: timewait_peers
 -- question: Which peers and local ports held the TIME-WAIT sockets, and what share of them, in each host's fullest socket snapshot?
--- params: $host VARCHAR; $from TIMESTAMPTZ; $to TIMESTAMPTZ; $top INTEGER = 10
+-- params: $host VARCHAR; $netns VARCHAR; $from TIMESTAMPTZ; $to TIMESTAMPTZ; $top INTEGER = 10
 -- reads: timewait_peers (socket_sides, sockets, sysctl_values)
 -- returns: one row per host, netns and peer in the snapshot with the most TIME-WAIT sockets (within the window): ts, side (client: this host connected out, peer = service ip:port; server: peer = client address, local_port = our port), sockets, share, snapshot_total, rank; the $top peers per host, by host then rank
 with peers as (
   select *
   from timewait_peers
   where ($host::VARCHAR IS NULL OR host = $host::VARCHAR)
+    and ($netns::VARCHAR IS NULL OR netns = $netns::VARCHAR)
     and ($from::TIMESTAMPTZ IS NULL OR ts >= $from::TIMESTAMPTZ)
     and ($to::TIMESTAMPTZ IS NULL OR ts <= $to::TIMESTAMPTZ)
 ), snapshots as (

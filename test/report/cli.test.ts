@@ -55,6 +55,16 @@ describe('reports, report and export on the command line', () => {
     expect(table.out).toMatch(/^slab_growth_top\s+Which slab caches grew most .*\$host \$from \$to \$min_growth_kib$/m);
   });
 
+  it('report --netns narrows the reports that are per namespace and is a usage error for the others', async () => {
+    const none = await run(['report', 'sysctl_audit', '--db', db, '--host', 'web01', '--netns', 'web', '--format', 'csv']);
+    expect([none.code, none.out]).toEqual([0, 'host,netns,name,value,origin,severity,why\n']);
+    const root = await run(['report', 'sysctl_audit', '--db', db, '--host', 'web01', '--netns', '', '--format', 'csv']);
+    expect(root.out.split('\n').length).toBeGreaterThan(2);
+    const bad = await run(['report', 'hosts', '--db', db, '--netns', 'web']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe('error[bad-param] report hosts is not per network namespace; --netns works with: connection_rates, counters_summary, population_vs_limit, port_pressure, sysctl_audit, timewait_peers\n');
+  });
+
   it('report --param binds report parameters; csv and md', async () => {
     const csv = await run(['report', 'sysctl_audit', '--db', db, '--host', 'web01', '--format', 'csv']);
     expect(csv.code).toBe(0);
