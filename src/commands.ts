@@ -170,6 +170,9 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
       } finally {
         await restoreVacuum();
       }
+      // Hosts whose data came from several workers are calibrated on the whole of it.
+      const { calibrateBootTimes } = await import('./store/timebasis.js');
+      await calibrateBootTimes(store.conn, 'all');
     }).catch(async (e) => {
       await workersDone;
       throw e;

@@ -13,6 +13,13 @@ export type TsQuality =
   | 'file-mtime' // a side file with no stamp of its own: the file's modification time
   | 'assumed-utc'; // local time with no known zone, taken as UTC
 
+/** How a set of instants was derived, and how far off they may be (sources.time_basis, hosts.boot_time_basis). */
+export interface TimeBasis {
+  basis: string;
+  /** ± seconds; null when unknown. */
+  uncertainty_s: number | null;
+}
+
 /** A line (or entry) a parser could not use. Never silently dropped. */
 export interface Issue {
   code: string;
@@ -35,7 +42,7 @@ export interface ParseContext {
   tzAssumed?: boolean;
   /** Epoch ms of collection (sosreport `date`), used to infer years of RFC 3164 stamps. */
   referenceTimeMs?: number | null;
-  /** Epoch ms of boot, for dmesg / monotonic stamps. */
+  /** Epoch ms of boot, for dmesg / monotonic stamps (fractional: a calibrated boot time has µs). */
   bootTimeMs?: number | null;
   /** Timestamp (epoch µs) for snapshots that carry none (sosreport collection or command time). */
   snapshotTs?: number | null;
@@ -149,6 +156,10 @@ export interface HostFacts {
   timezone: string | null;
   timezone_origin: string | null;
   boot_time: number | null; // epoch µs
+  /** How boot_time was found (hosts.boot_time_basis: proc/stat btime, proc/uptime, uptime (minutes), dmesg -T match). */
+  boot_time_basis: string | null;
+  /** ± seconds of boot_time (null when unknown). */
+  boot_time_uncertainty_s: number | null;
   collected_at: number | null; // epoch µs
   boot_id: string | null;
 }

@@ -14,7 +14,7 @@
  */
 import type { LineParser, LogEventRow, ParseContext, TsQuality } from '../model.js';
 import { LocalClock, monthNumber, parseIsoToMicros } from '../time.js';
-import { BaseLineParser } from './lines.js';
+import { BaseLineParser, parseText } from './lines.js';
 
 /** Longest line a log parser accepts; longer ones are skipped with an issue. */
 export const MAX_LOG_LINE = 1 << 20;
@@ -102,7 +102,7 @@ class DmesgParser extends BaseLineParser<LogEventRow> {
     super(ctx.file);
     this.clock = new LocalClock(ctx.tz);
     this.localQuality = ctx.tzAssumed ? 'assumed-utc' : 'local+tz';
-    this.bootUs = ctx.bootTimeMs != null && Number.isFinite(ctx.bootTimeMs) ? ctx.bootTimeMs * 1000 : null;
+    this.bootUs = ctx.bootTimeMs != null && Number.isFinite(ctx.bootTimeMs) ? Math.round(ctx.bootTimeMs * 1000) : null;
   }
 
   line(raw: string, lineNo: number): void {
@@ -260,4 +260,41 @@ export function looksLikeDmesg(head: string): boolean {
   if (raw >= 1 && tagged === raw && hosts.size === 1 && (raw >= 3 || separator)) return false;
   // A pasted excerpt may start mid-line: allow a stray first line.
   return stamped >= Math.max(1, Math.ceil(lines.length * 0.6));
+}
+
+/**
+ * The boot instant from the same ring buffer printed twice, by `dmesg` (seconds since boot) and by
+ * `dmesg -T` (local wall time), as sos ≥ 4.8 keeps both (sos_commands/kernel/dmesg, dmesg_-T).
+ * util-linux prints `boot.tv_sec + (whole seconds of the stamp)`, its boot being realtime −
+ * CLOCK_BOOTTIME at the moment it ran: each line gives wall − stamp = ⌊boot⌋ − (the stamp's
+ * fraction), so ⌈wall − stamp⌉ is ⌊boot⌋ for every line and the boot lies in that second. Its
+ * centre is taken, ±1 s (older util-linux took whole seconds of uptime, and the clocks of two
+ * reads differ). Lines are paired by their text, when it occurs once in each output; null
+ * when none pairs. (After a suspend, dmesg -T is wrong by the time suspended: the spread says so.)
+ */
+export function bootFromDmesgT(raw: string, withT: string, ctx: ParseContext): { boot_us: number; uncertainty_s: number; lines: number } | null {
+  const once = (rows: LogEventRow[], pick: (r: LogEventRow) => number | null) => {
+    const seen = new Map<string, number | null>();
+    for (const r of rows) {
+      const v = pick(r);
+      if (v == null) continue;
+      const k = r.message.trimEnd();
+      seen.set(k, seen.has(k) ? null : v);
+    }
+    return seen;
+  };
+  const plain = { ...ctx, bootTimeMs: null };
+  const mono = once(parseText(createDmesgParser(plain), raw).rows, (r) => r.mono_us);
+  const wall = once(parseText(createDmesgParser(plain), withT).rows, (r) => (r.mono_us == null && r.ts_quality !== 'exact' ? r.ts : null));
+  const seconds: number[] = [];
+  for (const [msg, m] of mono) {
+    const w = wall.get(msg);
+    if (m != null && w != null) seconds.push(Math.ceil((w - m) / 1e6));
+  }
+  if (seconds.length === 0) return null;
+  seconds.sort((a, b) => a - b);
+  const median = seconds[Math.floor((seconds.length - 1) / 2)]!;
+  const dev = seconds.map((s) => Math.abs(s - median)).sort((a, b) => a - b);
+  const mad = dev[Math.floor((dev.length - 1) / 2)]!;
+  return { boot_us: median * 1e6 + 500_000, uncertainty_s: Math.hypot(1, mad), lines: seconds.length };
 }

@@ -124,6 +124,12 @@ export function parseUptime(text: string): number | null {
   return matched ? s : null;
 }
 
+/** The resolution of an `uptime` output in seconds: 60 (`up 3:04`, `up 47 min`), 1 when it counts seconds. */
+export function uptimeResolution(text: string): number {
+  const m = /\bup\s+(.*?),\s+(?:\d+\s+users?|load average)/.exec(text);
+  return m && /\d+\s+secs?\b/.test(m[1]!) ? 1 : 60;
+}
+
 /** etc/redhat-release or os-release PRETTY_NAME. */
 export function parseRelease(text: string, osRelease: boolean): string | null {
   if (osRelease) {
@@ -134,8 +140,13 @@ export function parseRelease(text: string, osRelease: boolean): string | null {
   return l ? l : null;
 }
 
-/** sos 4.x manifest: per-command epoch start times by file path, and the top-level start time (local, no zone). */
-export function parseManifest(text: string): { commandTimes: Map<string, number>; startLocal: string | null; version: string | null } | null {
+/**
+ * sos 4.x manifest: per-command epoch start (and end) times by file path, and the top-level start
+ * and end times (`2026-03-09 14:20:02.118433`: local, no zone).
+ */
+export function parseManifest(text: string): {
+  commandTimes: Map<string, number>; commandEnds: Map<string, number>; startLocal: string | null; endLocal: string | null; version: string | null;
+} | null {
   let j: unknown;
   try {
     j = JSON.parse(text);
@@ -145,6 +156,7 @@ export function parseManifest(text: string): { commandTimes: Map<string, number>
   if (typeof j !== 'object' || j === null) return null;
   const root = j as Record<string, unknown>;
   const commandTimes = new Map<string, number>();
+  const commandEnds = new Map<string, number>();
   const comps = root.components as Record<string, unknown> | undefined;
   const report = comps?.report as Record<string, unknown> | undefined;
   const plugins = report?.plugins as Record<string, unknown> | undefined;
@@ -155,15 +167,30 @@ export function parseManifest(text: string): { commandTimes: Map<string, number>
       for (const c of cmds) {
         const fp = (c as Record<string, unknown>)?.filepath;
         const st = (c as Record<string, unknown>)?.start_time;
-        if (typeof fp === 'string' && typeof st === 'number' && Number.isFinite(st)) commandTimes.set(fp, st);
+        const en = (c as Record<string, unknown>)?.end_time;
+        if (typeof fp === 'string' && typeof st === 'number' && Number.isFinite(st)) {
+          commandTimes.set(fp, st);
+          if (typeof en === 'number' && Number.isFinite(en) && en >= st) commandEnds.set(fp, en);
+        }
       }
     }
   }
-  return {
-    commandTimes,
-    startLocal: typeof root.start_time === 'string' ? root.start_time : null,
-    version: typeof root.version === 'string' ? root.version : null,
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  return { commandTimes, commandEnds, startLocal: str(root.start_time), endLocal: str(root.end_time), version: str(root.version) };
+}
+
+/** Seconds from the manifest's top-level start_time to its end_time (both local, no zone), or null. */
+export function manifestRunSeconds(startLocal: string | null, endLocal: string | null): number | null {
+  const parse = (t: string | null) => {
+    const m = t ? /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(t.trim()) : null;
+    if (!m) return null;
+    const us = m[7] ? Number(m[7].padEnd(6, '0')) : 0;
+    return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) * 1000 + us;
   };
+  const a = parse(startLocal);
+  const b = parse(endLocal);
+  if (a == null || b == null || b < a) return null;
+  return (b - a) / 1e6;
 }
 
 /** Host from a sosreport archive/directory name: sosreport-<host>[-<case>]-<date>-<rand> / legacy. */

@@ -2,10 +2,11 @@ import { createReadStream, openSync, readSync, closeSync, statSync, existsSync, 
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
-import type { Issue, LogEventRow, ParseContext } from '../model.js';
+import type { Issue, LogEventRow, ParseContext, TimeBasis } from '../model.js';
 import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { forgetKnownHosts, forgetKnownInputs, knownInputs, Load, type TableName } from '../store/load.js';
+import { calibrateBootTimes, maxSourceId, type SourceTimes } from '../store/timebasis.js';
 import { autoDecompress, fileCompression, sniffCompression, type Compression } from './decompress.js';
 import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember, type PlanItem } from './sosreport.js';
@@ -49,7 +50,11 @@ const HEAD_BYTES = 64 * 1024;
 /** Side files up to this size are hashed before they are read (a rerun is then a quick no-op). */
 const HASH_FIRST_MAX_BYTES = 16 * 1024 * 1024;
 
-/** Ingest every input path; a failing input never stops the others. */
+/**
+ * Ingest every input path; a failing input never stops the others. Afterwards the boot instant
+ * of the hosts these inputs concern is calibrated from anchors, and their dmesg rows re-dated
+ * (calibrateBootTimes).
+ */
 export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions = {}): Promise<InputSummary[]> {
   if (opts.tz && !isValidZone(opts.tz)) throw new InputError('bad-tz', `unknown time zone '${opts.tz}' (use an IANA name such as America/Chicago)`);
   if (opts.as && !FORMAT_BY_KIND.has(opts.as) && opts.as !== 'sosreport') {
@@ -62,6 +67,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   const rank = await Promise.all(leaves.map(async (p) => ((await looksLikeBundle(p, heads)) ? 0 : 1)));
   const ordered = leaves.map((p, i) => ({ p, r: rank[i]!, i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
   const out: InputSummary[] = [];
+  const before = await maxSourceId(store.conn);
   const restore = await boundMemory(store);
   const restoreVacuum = await deferVacuum(store);
   // Consecutive small archive bundles go in groups (see BundleBatch).
@@ -93,6 +99,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
       for (const s of await ingestGroup(store, group, opts, heads)) out.push(s);
       i += group.length;
     }
+    await calibrateBootTimes(store.conn, { since: before });
   } finally {
     await restoreVacuum();
     await restore();
@@ -516,7 +523,11 @@ async function ingestBundle(
     return failed(path, 'sosreport', e);
   }
   try {
-    const bundleId = await load.newSource({ parent_id: null, host: plan.facts.host, kind: 'sosreport', path, sha256: sha, bytes: archiveBytes, partial: tree.truncated });
+    const bundleId = await load.newSource({
+      parent_id: null, host: plan.facts.host, kind: 'sosreport', path, sha256: sha, bytes: archiveBytes, partial: tree.truncated,
+      times: { self: plan.collection },
+    });
+    const boot = bootBasis(plan.facts.boot_time, plan.facts.boot_time_basis, plan.facts.boot_time_uncertainty_s);
     sum.sources++;
     await load.upsertHost(plan.facts, bundleId);
     const bundleIssues = [...tree.issues, ...plan.notes.map((n) => issue('note', path, null, n, '', 'warning'))];
@@ -527,7 +538,7 @@ async function ingestBundle(
       const display = `${name}/${it.path}`;
       const srcId = await load.newSource({
         parent_id: bundleId, host: plan.facts.host, kind: it.kind, path: display, sha256: sha256(it.data),
-        bytes: it.data.length, partial: it.partial, netns: it.netns,
+        bytes: it.data.length, partial: it.partial, netns: it.netns, times: { boot, snapshot: it.snapshotBasis },
       });
       sum.sources++;
       const ctx = itemContext(plan, it, display);
@@ -545,7 +556,10 @@ async function ingestBundle(
       sum.skipped += r.skipped;
     }
     if (plan.procSysctls.length) {
-      const srcId = await load.newSource({ parent_id: bundleId, host: plan.facts.host, kind: 'proc-sys', path: `${name}/proc/sys`, sha256: null, bytes: null });
+      const srcId = await load.newSource({
+        parent_id: bundleId, host: plan.facts.host, kind: 'proc-sys', path: `${name}/proc/sys`, sha256: null, bytes: null,
+        times: { snapshot: plan.collection && { basis: 'collection-time', uncertainty_s: plan.collection.uncertainty_s } },
+      });
       sum.sources++;
       const rows = plan.procSysctls.map((s) => ({ host: plan.facts.host, name: s.name, value: s.value, origin: 'proc-sys', netns: null }));
       await load.add('sysctls', srcId, rows);
@@ -620,7 +634,7 @@ function hostFixer(opts: IngestOptions, fallbackHost: string | null): { fix: (ro
  */
 async function ingestFast(
   store: Store, kind: 'journal-json' | 'syslog', path: string, bytes: number, ctx: ParseContext, sum: InputSummary,
-  opts: IngestOptions, fallbackHost: string | null, knownSha: string | null, compression: 'none' | 'gzip' | 'zstd' = 'none',
+  opts: IngestOptions, fallbackHost: string | null, knownSha: string | null, compression: 'none' | 'gzip' | 'zstd', times: SourceTimes,
 ): Promise<'unchanged' | { done: boolean; sha: string }> {
   let shown = 0;
   const onBytes = opts.progress
@@ -643,7 +657,7 @@ async function ingestFast(
   try {
     if (kind === 'syslog') linesRead = await readSyslogLines(store.conn, path, scan as Promise<SyslogScan>, compression);
     await load.begin();
-    srcId = await load.newSource({ parent_id: null, host: sum.host, kind, path, sha256: knownSha, bytes });
+    srcId = await load.newSource({ parent_id: null, host: sum.host, kind, path, sha256: knownSha, bytes, times });
     if (kind === 'journal-json') {
       // What journalEntryToRow and then fixHost make of the host, when it is the same for every row.
       const fixed = opts.host ? fallbackHost : ctx.host != null ? shortHost(ctx.host) : null;
@@ -700,13 +714,31 @@ async function hostFromPath(store: Store, path: string): Promise<string | null> 
   return null;
 }
 
-async function hostInfo(store: Store, host: string | null): Promise<{ tz: string | null; collected: number | null; boot: number | null }> {
-  if (!host) return { tz: null, collected: null, boot: null };
+interface HostInfo {
+  tz: string | null;
+  collected: number | null;
+  boot: number | null;
+  /** How boot was found (what a side file's dmesg stamps are dated with). */
+  bootBasis: TimeBasis | null;
+}
+
+async function hostInfo(store: Store, host: string | null): Promise<HostInfo> {
+  const none: HostInfo = { tz: null, collected: null, boot: null, bootBasis: null };
+  if (!host) return none;
   const r = await store.conn.runAndReadAll(
-    'SELECT timezone, epoch_us(collected_at), epoch_us(boot_time) FROM hosts WHERE host = $1', [host]);
+    'SELECT timezone, epoch_us(collected_at), epoch_us(boot_time), boot_time_basis, boot_time_uncertainty_s FROM hosts WHERE host = $1', [host]);
   const row = r.getRows()[0];
-  if (!row) return { tz: null, collected: null, boot: null };
-  return { tz: (row[0] as string) ?? null, collected: row[1] != null ? Number(row[1]) : null, boot: row[2] != null ? Number(row[2]) : null };
+  if (!row) return none;
+  const boot = row[2] != null ? Number(row[2]) : null;
+  return {
+    tz: (row[0] as string) ?? null, collected: row[1] != null ? Number(row[1]) : null, boot,
+    bootBasis: bootBasis(boot, row[3] as string | null, row[4] != null ? Number(row[4]) : null),
+  };
+}
+
+/** The basis of stamps dated from a boot time (null when there is none). */
+function bootBasis(boot: number | null, basis: string | null, uncertainty: number | null): TimeBasis | null {
+  return boot == null ? null : { basis: basis ?? 'not recorded', uncertainty_s: uncertainty };
 }
 
 /** A host named inside the data itself (sar header, first syslog lines, journal _HOSTNAME). */
@@ -849,7 +881,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     tzAssumed: !opts.tz && !info.tz,
     // Year of RFC 3164 stamps: the host's collection date, else the file's modification time.
     referenceTimeMs: info.collected != null ? Math.floor(info.collected / 1000) : st.mtimeMs,
-    bootTimeMs: info.boot != null ? Math.floor(info.boot / 1000) : null,
+    bootTimeMs: info.boot != null ? info.boot / 1000 : null,
     // A snapshot with no stamp line of its own: the host's collection time when it is known,
     // else the file's modification time (marked so; a customer's copy may have touched it).
     snapshotTs: info.collected ?? Math.round(st.mtimeMs * 1000),
@@ -857,11 +889,13 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     netns: opts.netns || null,
   };
   sum.host = fallbackHost ?? dataHost;
+  // (A snapshot dated with the host's collection time has no known distance from it.)
+  const times: SourceTimes = { boot: info.bootBasis };
   // DuckDB's readers take a path as a glob pattern: a name with glob characters is read line by line.
   // (A gzip'd or zstd'd syslog file too: DuckDB reads both itself; xz and bzip2 take the line parser.)
   const sqlComp = comp === 'gzip' || comp === 'zstd' ? comp : null;
   if ((comp === 'none' ? fmt.kind === 'journal-json' || fmt.kind === 'syslog' : sqlComp != null && fmt.kind === 'syslog') && !/[*?[\]{}]/.test(path)) {
-    const fast = await ingestFast(store, fmt.kind as 'syslog' | 'journal-json', path, st.size, ctx, sum, opts, fallbackHost, sha, sqlComp ?? 'none');
+    const fast = await ingestFast(store, fmt.kind as 'syslog' | 'journal-json', path, st.size, ctx, sum, opts, fallbackHost, sha, sqlComp ?? 'none', times);
     if (fast === 'unchanged') return unchanged();
     if (fast.done) return sum;
     // DuckDB could not take it as it is: the JavaScript parser, with the sha256 already known.
@@ -872,7 +906,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   const load = new Load(store.conn);
   await load.begin();
   try {
-    const srcId = await load.newSource({ parent_id: null, host: sum.host, kind: fmt.kind, path, sha256: sha, bytes: st.size, netns: opts.netns || null });
+    const srcId = await load.newSource({ parent_id: null, host: sum.host, kind: fmt.kind, path, sha256: sha, bytes: st.size, netns: opts.netns || null, times });
     sum.sources++;
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     // A compressed side file is capped like an archive: a small .gz must not expand without end.

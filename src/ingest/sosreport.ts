@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
-import type { HostFacts, LogEventRow, ParseContext } from '../model.js';
+import type { HostFacts, LogEventRow, ParseContext, TimeBasis } from '../model.js';
 import { isValidZone, localToUtcMicros, monthNumber } from '../time.js';
 import { InputError } from '../errors.js';
 import { Tree } from './tree.js';
 import { parseDateOutput } from './stamps.js';
 import * as hf from './hostfacts.js';
 import { sysctlFromProcPath } from './sysctl.js';
+import { bootFromDmesgT } from './dmesg.js';
 
 /**
  * Which files of a sosreport feed which parser: the one table of "path → format" (as
@@ -63,12 +64,16 @@ export interface PlanItem {
   partial: boolean;
   /** Log rows of bundle files belong to the bundle's host whatever the line says. */
   forceHost: boolean;
+  /** What snapshotTs rests on: the command's start in the manifest, or the collection time. */
+  snapshotBasis: TimeBasis | null;
 }
 
 export interface BundlePlan {
   root: string;
   facts: HostFacts;
   tzAssumed: boolean;
+  /** How the collection time was found, ± the sos run's duration (the bundle's sources row). */
+  collection: TimeBasis | null;
   items: PlanItem[];
   /** Ready-made rows (proc/sys files, conntrack count), loaded as their own sources. */
   procSysctls: { path: string; name: string; value: string }[];
@@ -135,27 +140,68 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
 
   // Collection time.
   let collected: number | null = null;
+  let collectedHow: string | null = null;
   if (dateUtc) collected = parseDateOutput(dateUtc.trim().split('\n')[0] ?? '', 'UTC');
-  if (collected == null && dateLocal) collected = parseDateOutput(dateLocal.trim().split('\n')[0] ?? '', tz);
+  if (collected != null) collectedHow = 'date --utc';
+  if (collected == null && dateLocal) {
+    collected = parseDateOutput(dateLocal.trim().split('\n')[0] ?? '', tz);
+    if (collected != null) collectedHow = 'date';
+  }
   const manifest = hf.parseManifest(readText('sos_reports/manifest.json'));
   if (collected == null && manifest?.startLocal) {
     const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?/.exec(manifest.startLocal);
     if (m) collected = localToUtcMicros({ year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]! }, tz);
+    if (collected != null) collectedHow = 'manifest start_time';
   }
   if (collected == null) {
     const m = /-(\d{4})-(\d{2})-(\d{2})-[a-z]{7}(?:\.|$)|-(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.|$)/.exec(bundleName);
     if (m && m[1]) collected = localToUtcMicros({ year: +m[1], month: +m[2]!, day: +m[3]!, hour: 23, minute: 59, second: 59 }, tz);
     else if (m && m[4]) collected = localToUtcMicros({ year: +m[4], month: +m[5]!, day: +m[6]!, hour: +m[7]!, minute: +m[8]!, second: +m[9]! }, tz);
-    if (collected != null) notes.push('collection time taken from the bundle name');
+    if (collected != null) {
+      collectedHow = 'bundle name';
+      notes.push('collection time taken from the bundle name');
+    }
   }
+  // A file sos copied (no command time of its own) was read at some moment of the run.
+  const runSeconds = manifest ? hf.manifestRunSeconds(manifest.startLocal, manifest.endLocal) : null;
+  const collection: TimeBasis | null = collectedHow
+    ? { basis: `collection: ${collectedHow}`, uncertainty_s: collectedHow === 'bundle name' ? null : runSeconds }
+    : null;
 
-  // Boot time.
+  // Boot time, and how far off it may be (domain.md §3.8).
   let boot: number | null = null;
+  let bootBasis: TimeBasis | null = null;
   const btime = hf.parseBtime(readText('proc/stat'));
-  if (btime != null) boot = btime * 1_000_000;
+  if (btime != null) {
+    // Recomputed as now − uptime at every read of /proc/stat: it wobbles by a second.
+    boot = btime * 1_000_000;
+    bootBasis = { basis: 'proc/stat btime', uncertainty_s: 1 };
+  }
   if (boot == null && collected != null) {
-    const up = hf.parseProcUptime(readText('proc/uptime')) ?? hf.parseUptime(readText('sos_commands/host/uptime') || readText('uptime') || readText('insights_commands/uptime'));
-    if (up != null) boot = collected - Math.round(up * 1_000_000);
+    const procUp = hf.parseProcUptime(readText('proc/uptime'));
+    const uptimeText = readText('sos_commands/host/uptime') || readText('uptime') || readText('insights_commands/uptime');
+    const up = procUp ?? hf.parseUptime(uptimeText);
+    if (procUp != null) {
+      // 0.01 s of its own, and the read is not the moment `date` ran (unknown: 1 s).
+      boot = collected - Math.round(procUp * 1_000_000);
+      bootBasis = { basis: 'proc/uptime', uncertainty_s: 1.01 };
+    } else if (up != null) {
+      // `up 31 min`: the uptime is somewhere in [31 min, 32 min); the centre, ± half of it and
+      // the second of `date`.
+      const res = hf.uptimeResolution(uptimeText);
+      boot = collected - Math.round((up + res / 2) * 1_000_000);
+      bootBasis = { basis: res === 60 ? 'uptime (minutes)' : 'uptime (seconds)', uncertainty_s: res / 2 + 1 };
+    }
+  }
+  // sos ≥ 4.8 keeps dmesg and dmesg -T: the same lines say where the boot second is.
+  const rawDmesg = readText('sos_commands/kernel/dmesg');
+  const dmesgT = readText('sos_commands/kernel/dmesg_-T');
+  if (rawDmesg && dmesgT && !tzAssumed) {
+    const m = bootFromDmesgT(rawDmesg, dmesgT, { file: 'dmesg', host, tz, tzAssumed });
+    if (m && (bootBasis?.uncertainty_s == null || m.uncertainty_s < bootBasis.uncertainty_s)) {
+      boot = m.boot_us;
+      bootBasis = { basis: 'dmesg -T match', uncertainty_s: m.uncertainty_s };
+    }
   }
   const bootId = readText('proc/sys/kernel/random/boot_id').trim() || null;
 
@@ -165,7 +211,8 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
 
   const facts: HostFacts = {
     host, kernel: uname?.kernel ?? null, release, timezone: tz, timezone_origin: tzOrigin,
-    boot_time: boot, collected_at: collected, boot_id: bootId,
+    boot_time: boot, boot_time_basis: bootBasis?.basis ?? null, boot_time_uncertainty_s: bootBasis?.uncertainty_s ?? null,
+    collected_at: collected, boot_id: bootId,
   };
 
   // Files to parse.
@@ -175,13 +222,20 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
     const t = manifest?.commandTimes.get(p);
     return t != null ? Math.round(t * 1_000_000) : collected;
   };
+  const snapshotBasisFor = (p: string): TimeBasis | null => {
+    const t = manifest?.commandTimes.get(p);
+    if (t == null) return collected != null ? { basis: 'collection-time', uncertainty_s: runSeconds } : null;
+    // The output is the state at some moment between the command's start and end (0.01 s apart at least).
+    const end = manifest!.commandEnds.get(p);
+    return { basis: 'sos command time', uncertainty_s: end != null ? Math.max(0.01, Math.round((end - t) * 1e6) / 1e6) : null };
+  };
   const add = (path: string, kind: string, extra: Partial<PlanItem> = {}) => {
     const g = read(path);
     if (!g) return;
     if (seenReal.has(g.real + '|' + kind)) return;
     seenReal.add(g.real + '|' + kind);
     items.push({
-      path, real: g.real, kind, data: g.data, netns: null, snapshotTs: snapshotTsFor(path),
+      path, real: g.real, kind, data: g.data, netns: null, snapshotTs: snapshotTsFor(path), snapshotBasis: snapshotBasisFor(path),
       partial: /\.tailed$/.test(g.real), forceHost: true, ...extra,
     });
   };
@@ -268,7 +322,7 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
       }
     }
   }
-  return { root, facts, tzAssumed, items, procSysctls, notes };
+  return { root, facts, tzAssumed, collection, items, procSysctls, notes };
 }
 
 /** gunzip a member, stopping at `cap` bytes and keeping the output read before any damage. */
@@ -329,7 +383,7 @@ export function itemContext(plan: BundlePlan, it: PlanItem, display: string): Pa
     tz: plan.facts.timezone ?? 'UTC',
     tzAssumed: plan.tzAssumed,
     referenceTimeMs: plan.facts.collected_at != null ? Math.floor(plan.facts.collected_at / 1000) : null,
-    bootTimeMs: plan.facts.boot_time != null ? Math.floor(plan.facts.boot_time / 1000) : null,
+    bootTimeMs: plan.facts.boot_time != null ? plan.facts.boot_time / 1000 : null,
     snapshotTs: it.snapshotTs,
     netns: it.netns,
   };

@@ -107,7 +107,7 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
     this.clock = new LocalClock(ctx.tz);
     this.inferredQuality = ctx.tzAssumed ? 'assumed-utc' : 'syslog-year-inferred';
     this.localQuality = ctx.tzAssumed ? 'assumed-utc' : 'local+tz';
-    this.bootUs = ctx.bootTimeMs != null && Number.isFinite(ctx.bootTimeMs) ? ctx.bootTimeMs * 1000 : null;
+    this.bootUs = ctx.bootTimeMs != null && Number.isFinite(ctx.bootTimeMs) ? Math.round(ctx.bootTimeMs * 1000) : null;
     if (ctx.referenceTimeMs != null && Number.isFinite(ctx.referenceTimeMs)) {
       const ref = localFields(ctx.referenceTimeMs, ctx.tz);
       this.refYear = ref.year;

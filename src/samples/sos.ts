@@ -76,6 +76,10 @@ export interface SosSpec {
    * out (a bundle without proc/stat). Applies to generated files and links, not to extraFiles.
    */
   replace?: Record<string, string | null>;
+  /** proc/stat (btime) and proc/uptime in the bundle (default true): without them the boot time comes from `uptime`. */
+  procBootFiles?: boolean;
+  /** The text of sos_commands/host/uptime (default: ` HH:MM:SS up D days, H:MM,  1 user,  load average: …` of the spec's times). */
+  uptime?: string;
 }
 
 const TCP_COLS = ['RtoAlgorithm', 'RtoMin', 'RtoMax', 'MaxConn', 'ActiveOpens', 'PassiveOpens', 'AttemptFails', 'EstabResets', 'CurrEstab', 'InSegs', 'OutSegs', 'RetransSegs', 'InErrs', 'OutRsts'];
@@ -104,7 +108,7 @@ export function sosreportEntries(spec: SosSpec, name: string): TarEntry[] {
   const upH = Math.floor((upS % 86400) / 3600);
   const upM = Math.floor((upS % 3600) / 60);
   const lt = localFields(spec.collectedUtcMs, spec.tz);
-  f('sos_commands/host/uptime', ` ${p2(lt.hour)}:${p2(lt.minute)}:${p2(lt.second)} up ${upD} days, ${String(upH).padStart(2, ' ')}:${p2(upM)},  1 user,  load average: 0.42, 0.37, 0.30\n`);
+  f('sos_commands/host/uptime', spec.uptime ?? ` ${p2(lt.hour)}:${p2(lt.minute)}:${p2(lt.second)} up ${upD} days, ${String(upH).padStart(2, ' ')}:${p2(upM)},  1 user,  load average: 0.42, 0.37, 0.30\n`);
   f('sos_commands/kernel/uname_-a', `Linux ${spec.fqdn ?? spec.host} ${spec.kernel} #1 SMP Tue Jan 6 10:00:00 UTC 2026 x86_64 x86_64 x86_64 GNU/Linux\n`);
   f('sos_commands/date/date', dateOutput(spec.collectedUtcMs, spec.tz, spec.tzAbbrev) + '\n');
   f('sos_commands/date/date_--utc', dateOutput(spec.collectedUtcMs, 'UTC', 'UTC') + '\n');
@@ -135,8 +139,10 @@ export function sosreportEntries(spec: SosSpec, name: string): TarEntry[] {
   }
   l(`proc/self`, String(spec.pid));
   l('proc/net', 'self/net');
-  f('proc/stat', `cpu  100 0 100 1000 0 0 0 0 0 0\nbtime ${Math.floor(spec.bootUtcMs / 1000)}\nprocesses 4242\n`);
-  f('proc/uptime', `${upS}.00 ${upS * 3}.00\n`);
+  if (spec.procBootFiles !== false) {
+    f('proc/stat', `cpu  100 0 100 1000 0 0 0 0 0 0\nbtime ${Math.floor(spec.bootUtcMs / 1000)}\nprocesses 4242\n`);
+    f('proc/uptime', `${upS}.00 ${upS * 3}.00\n`);
+  }
   f('proc/sys/net/ipv4/tcp_max_tw_buckets', `${spec.sysctls['net.ipv4.tcp_max_tw_buckets'] ?? '262144'}\n`);
   f('proc/sys/kernel/random/boot_id', '6f0e2b1c-9d4a-4e6f-8a7b-5c3d2e1f0a9b\n');
   f('proc/slabinfo', 'slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n' +

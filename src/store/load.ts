@@ -4,9 +4,10 @@ import {
   TINYINT, VARCHAR, type DuckDBType,
 } from '@duckdb/node-api';
 import type {
-  CounterSampleRow, HostFacts, Issue, LogEventRow, SlabSampleRow, SocketRow, SysctlRow,
+  CounterSampleRow, HostFacts, Issue, LogEventRow, SlabSampleRow, SocketRow, SysctlRow, TimeBasis,
 } from '../model.js';
 import type { OverflowEventRow } from '../ingest/overflow.js';
+import { characterizeSources, sourceTimeBasis, type SourceTimes } from './timebasis.js';
 
 type Appendable = {
   log_events: LogEventRow;
@@ -27,6 +28,8 @@ export interface SourceMeta {
   bytes: number | null;
   partial?: boolean;
   netns?: string | null;
+  /** What the loader cannot tell from the rows about their times (sources.time_basis). */
+  times?: SourceTimes;
 }
 
 export interface SourceTotals {
@@ -42,6 +45,8 @@ const tsz = (a: DuckDBAppender, v: number | null | undefined) =>
   v == null || !Number.isFinite(v) ? a.appendNull() : a.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(v))));
 const big = (a: DuckDBAppender, v: number | null | undefined) =>
   v == null || !Number.isFinite(v) ? a.appendNull() : a.appendBigInt(BigInt(Math.trunc(v)));
+const dbl = (a: DuckDBAppender, v: number | null | undefined) =>
+  v == null || !Number.isFinite(v) ? a.appendNull() : a.appendDouble(v);
 
 /**
  * Columnar loading: rows are written into DuckDB data chunks (2048 rows) column by column and
@@ -357,12 +362,19 @@ const NEWER = '(h.collected_at IS NULL OR (excluded.collected_at IS NOT NULL AND
 const REAL_TZ = (t: string) => `(${t}.timezone_origin IS NOT NULL AND ${t}.timezone_origin <> 'assumed')`;
 const TZ_NEW = `((${NEWER} AND ${REAL_TZ('excluded')}) OR (NOT ${REAL_TZ('h')} AND ${REAL_TZ('excluded')}))`;
 const pick = (c: string) => `${c} = CASE WHEN ${NEWER} THEN coalesce(excluded.${c}, h.${c}) ELSE coalesce(h.${c}, excluded.${c}) END`;
+/** A column that goes with boot_time: taken from the row whose boot_time is taken (never mixed). */
+const withBoot = (c: string) => `${c} = CASE WHEN (${NEWER} AND excluded.boot_time IS NOT NULL) OR h.boot_time IS NULL THEN excluded.${c} ELSE h.${c} END`;
 export const HOST_UPSERT = `ON CONFLICT (host) DO UPDATE SET
          ${pick('kernel')},
          ${pick('release')},
          timezone = CASE WHEN ${TZ_NEW} THEN excluded.timezone ELSE coalesce(h.timezone, excluded.timezone) END,
          timezone_origin = CASE WHEN ${TZ_NEW} THEN excluded.timezone_origin ELSE coalesce(h.timezone_origin, excluded.timezone_origin) END,
-         ${pick('boot_time')},
+         ${withBoot('boot_time')},
+         ${withBoot('boot_time_basis')},
+         ${withBoot('boot_time_uncertainty_s')},
+         ${withBoot('bundle_boot_time')},
+         ${withBoot('bundle_boot_basis')},
+         ${withBoot('bundle_boot_uncertainty_s')},
          collected_at = greatest(excluded.collected_at, h.collected_at),
          ${pick('boot_id')},
          source_id = CASE WHEN ${NEWER} THEN excluded.source_id ELSE h.source_id END`;
@@ -532,10 +544,10 @@ export class Load {
     // Another collection of the same host (HOST_UPSERT).
     await this.flushAll();
     await this.conn.run(
-      `INSERT INTO hosts AS h VALUES ($1, $2, $3, $4, $5, us_to_ts($6), us_to_ts($7), $8, $9)
+      `INSERT INTO hosts AS h VALUES ($1, $2, $3, $4, $5, us_to_ts($6), us_to_ts($7), $8, $9, $10, $11::DOUBLE, us_to_ts($6), $10, $11::DOUBLE)
        ${HOST_UPSERT}`,
       [facts.host, facts.kernel, facts.release, facts.timezone, facts.timezone_origin,
-        facts.boot_time, facts.collected_at, facts.boot_id, src],
+        facts.boot_time, facts.collected_at, facts.boot_id, src, facts.boot_time_basis, facts.boot_time_uncertainty_s],
     );
   }
 
@@ -548,6 +560,9 @@ export class Load {
       if (i++ < this.newHostsWritten) continue;
       app.appendVarchar(facts.host); str(app, facts.kernel); str(app, facts.release); str(app, facts.timezone); str(app, facts.timezone_origin);
       tsz(app, facts.boot_time); tsz(app, facts.collected_at); str(app, facts.boot_id); big(app, src);
+      str(app, facts.boot_time_basis); dbl(app, facts.boot_time_uncertainty_s);
+      // As the bundle gave it: the same as boot_time until anchors calibrate that (timebasis.ts).
+      tsz(app, facts.boot_time); str(app, facts.boot_time_basis); dbl(app, facts.boot_time_uncertainty_s);
       app.endRow();
     }
     app.closeSync();
@@ -589,14 +604,20 @@ export class Load {
     this.appenders.clear();
     this.writers.clear();
     if (this.pending.size) {
+      // What the stamps of each new source rest on, from the qualities of its rows.
+      const dated = [...this.pending.keys()].filter((id) => this.total(id).first_ts != null);
+      const found = dated.length ? await characterizeSources(this.conn, Math.min(...dated), Math.max(...dated)) : new Map();
       // Column order of sql/schema/01_sources.sql.
       const app = await this.conn.createAppender('sources');
       const now = new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n);
       for (const [id, m] of this.pending) {
         const t = this.total(id);
+        const f = found.get(id);
+        const time: TimeBasis | null = f ? sourceTimeBasis(f, m.times ?? {}) : m.times?.self ?? null;
         big(app, id); big(app, m.parent_id); str(app, m.host); app.appendVarchar(m.kind); app.appendVarchar(m.path); str(app, m.sha256);
         big(app, m.bytes); big(app, t.rows); big(app, t.skipped); app.appendBoolean(m.partial); app.appendVarchar(m.netns ?? '');
         tsz(app, t.first_ts); tsz(app, t.last_ts); app.appendTimestampTZ(now);
+        str(app, time?.basis); dbl(app, time?.uncertainty_s);
         app.endRow();
       }
       app.closeSync();

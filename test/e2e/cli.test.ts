@@ -56,7 +56,7 @@ describe('command line', () => {
   it('report sources lists the bundle and its members with rows and skipped lines', async () => {
     const r = await run(['report', 'sources', '--db', db, '--format', 'csv']);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toBe('source_id,parent_id,host,kind,path,netns,rows,skipped,partial,first_ts,last_ts,issue_codes');
+    expect(lines[0]).toBe('source_id,parent_id,host,kind,path,netns,rows,skipped,partial,first_ts,last_ts,time_basis,time_uncertainty_s,issue_codes');
     expect(lines.some((l) => /,sosreport,.*sosreport-web01/.test(l))).toBe(true);
     expect(lines.some((l) => /,syslog,sosreport-web01-2026-03-12-kqwzmab\.tar\.xz\/var\/log\/messages,,/.test(l))).toBe(true);
   });

@@ -29,6 +29,16 @@ describe.skipIf(!hasRealworld)('realworld corpus', () => {
       const hosts = await runSql(store, `SELECT host, kernel, timezone, collected_at::VARCHAR AS collected_at FROM hosts ORDER BY host`);
       expect(hosts.rows).toContainEqual({ host: 'juju-110cc2-k8stest-4', kernel: '5.4.0-99-generic', timezone: 'UTC', collected_at: expect.stringMatching(/^20\d\d-/) });
       expect(hosts.rows.map((h) => h.host)).toContain('compute4');
+      // kubernetes has only `up 25 min` (boot 18:58:09 ± 31 s, the centre of that minute) but its
+      // kern.log keeps printk stamps: the boot is calibrated from them, and its dmesg re-dated. The
+      // kernel's audit record `audit(1644607194.171:250)` at [ 1307.602821] says when it really was
+      // (19:19:54.171): dmesg had it at 19:20:27.6 from the old collection − uptime, now at 19:19:54.190.
+      const boot = await runSql(store, `SELECT boot_time::VARCHAR AS b, boot_time_basis AS basis, boot_time_uncertainty_s AS u,
+        bundle_boot_time::VARCHAR AS raw FROM hosts WHERE host = 'juju-110cc2-k8stest-4'`);
+      expect(boot.rows).toEqual([{ b: '2022-02-11 18:58:06.587395+00', basis: 'syslog printk-stamp anchor', u: 1.025876, raw: '2022-02-11 18:58:09+00' }]);
+      const audit = await runSql(store, `SELECT l.ts::VARCHAR AS ts, s.time_basis FROM log_events l JOIN sources s USING (source_id)
+        WHERE s.kind = 'dmesg' AND l.message LIKE 'audit: type=1400 audit(1644607194.171:250)%'`);
+      expect(audit.rows).toEqual([{ ts: '2022-02-11 19:19:54.190216+00', time_basis: 'boot: syslog printk-stamp anchor' }]);
       const kube = await runSql(store, `SELECT value FROM counter_samples WHERE host = 'juju-110cc2-k8stest-4' AND name = 'TcpActiveOpens' AND origin = 'proc'`);
       expect(kube.rows).toEqual([{ value: 2872 }]);
       const tw = await runSql(store, `SELECT count(*) AS n FROM sockets WHERE host = 'juju-04f1e3-0-lxd-5' AND state = 'TIME_WAIT'`);

@@ -60,8 +60,10 @@ describe('sosreport tree and plan', () => {
     const plan = await planBundle(tree, `${R}.tar.xz`, {});
     expect(plan.facts).toEqual({
       host: 'web01', kernel: '4.18.0-513.el8.x86_64', release: null, timezone: 'America/Chicago', timezone_origin: 'etc/localtime',
-      boot_time: Date.UTC(2026, 2, 12, 18, 20, 1, 500) * 1000, collected_at: Date.UTC(2026, 2, 12, 19, 20, 2) * 1000, boot_id: null,
+      boot_time: Date.UTC(2026, 2, 12, 18, 20, 1, 500) * 1000, boot_time_basis: 'proc/uptime', boot_time_uncertainty_s: 1.01,
+      collected_at: Date.UTC(2026, 2, 12, 19, 20, 2) * 1000, boot_id: null,
     });
+    expect(plan.collection).toEqual({ basis: 'collection: date --utc', uncertainty_s: null }); // no end_time in the manifest
     const items = plan.items.map((i) => [i.path, i.kind, i.netns, i.partial, i.snapshotTs]);
     expect(items).toEqual([
       ['var/log/messages', 'syslog', null, true, plan.facts.collected_at],

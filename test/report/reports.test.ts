@@ -16,18 +16,20 @@ const host = (h: string, kernel: string | null) =>
   `INSERT INTO hosts (host, kernel, release, timezone, timezone_origin, boot_time, collected_at) VALUES ('${h}', ${kernel ? `'${kernel}'` : 'NULL'}, NULL, 'UTC', 'timedatectl', '2026-03-01 00:00:00+00', '2026-03-01 12:00:00+00')`;
 
 describe('canned reports on a few inline rows', () => {
-  it('sources: bundle, its member with issue codes, then a side file', async () => {
+  it('sources: bundle, its members with issue codes and time bases, then a side file', async () => {
     const rows = await reportRows([
-      `INSERT INTO sources (source_id, parent_id, host, kind, path, rows, skipped, ingested_at) VALUES
-        (1, NULL, 'web01', 'sosreport', '/case/sos.tar.xz', 0, 0, '2026-03-02 00:00:00+00'),
-        (2, 1, 'web01', 'syslog', 'sos.tar.xz/var/log/messages', 10, 2, '2026-03-02 00:00:00+00'),
-        (3, NULL, 'db01', 'slabinfo', '/case/slab.log', 5, 0, '2026-03-02 00:00:00+00')`,
+      `INSERT INTO sources (source_id, parent_id, host, kind, path, rows, skipped, ingested_at, time_basis, time_uncertainty_s) VALUES
+        (1, NULL, 'web01', 'sosreport', '/case/sos.tar.xz', 0, 0, '2026-03-02 00:00:00+00', 'collection: date --utc', 218.78),
+        (2, 1, 'web01', 'syslog', 'sos.tar.xz/var/log/messages', 10, 2, '2026-03-02 00:00:00+00', 'syslog-year-inferred', 1),
+        (4, 1, 'web01', 'dmesg', 'sos.tar.xz/sos_commands/kernel/dmesg', 3, 0, '2026-03-02 00:00:00+00', 'boot: uptime (minutes)', 31),
+        (3, NULL, 'db01', 'slabinfo', '/case/slab.log', 5, 0, '2026-03-02 00:00:00+00', 'file-mtime', NULL)`,
       `INSERT INTO ingest_issues (source_id, file, line, code, severity, logged_at) VALUES
         (2, 'messages', 3, 'no-timestamp', 'warning', now()), (2, 'messages', 9, 'bad-line', 'warning', now())`,
     ], 'sources', { host: 'web01' });
-    expect(rows.map((r) => [r.source_id, r.parent_id, r.kind, r.rows, r.skipped, r.issue_codes])).toEqual([
-      [1, null, 'sosreport', 0, 0, null],
-      [2, 1, 'syslog', 10, 2, 'bad-line,no-timestamp'],
+    expect(rows.map((r) => [r.source_id, r.parent_id, r.kind, r.rows, r.skipped, r.time_basis, r.time_uncertainty_s, r.issue_codes])).toEqual([
+      [1, null, 'sosreport', 0, 0, 'collection: date --utc', 218.78, null],
+      [2, 1, 'syslog', 10, 2, 'syslog-year-inferred', 1, 'bad-line,no-timestamp'],
+      [4, 1, 'dmesg', 3, 0, 'boot: uptime (minutes)', 31, null],
     ]);
   });
 
