@@ -6,12 +6,14 @@
 -- source saw (max over sources), never the sum.
 CREATE OR REPLACE VIEW overflow_islands AS
 WITH ev AS (
-  -- unc: ± seconds of the line's time (µs journal stamps exact, whole-second syslog stamps 1 s,
-  -- kernel lines placed by a boot time of unknown precision up to a minute: uptime's minutes)
-  SELECT host, kind, ts, count, suppressed, source_id, detail,
-    CASE ts_quality WHEN 'exact' THEN 0.001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END AS unc
-  FROM overflow_events
-  WHERE ts IS NOT NULL
+  -- unc: ± seconds of the line's time, as its source recorded it (sources.time_uncertainty_s);
+  -- when the source does not say: µs journal stamps exact, whole-second stamps 1 s, kernel lines
+  -- placed by a boot time of unknown precision up to a minute (uptime's minutes)
+  SELECT o.host, o.kind, o.ts, o.count, o.suppressed, o.source_id, o.detail,
+    coalesce(s.time_uncertainty_s, CASE o.ts_quality WHEN 'exact' THEN 0.001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END) AS unc,
+    coalesce(s.time_basis, o.ts_quality) AS basis
+  FROM overflow_events o LEFT JOIN sources s USING (source_id)
+  WHERE o.ts IS NOT NULL
 ), marked AS (
   SELECT *,
     CASE WHEN lag(ts) OVER w IS NULL OR ts - lag(ts) OVER w > INTERVAL 2 SECOND THEN 1 ELSE 0 END AS new_island
@@ -30,6 +32,7 @@ WITH ev AS (
     sum(CASE WHEN NOT suppressed THEN count ELSE 0 END) AS logged,
     sum(CASE WHEN suppressed THEN count ELSE 0 END) AS suppressed,
     max(unc) AS unc,
+    arg_max(basis, unc) AS basis,
     list(DISTINCT detail) FILTER (WHERE detail IS NOT NULL) AS details
   FROM numbered
   GROUP BY host, kind, island, source_id
@@ -42,6 +45,7 @@ SELECT host, kind, island,
   count(*) AS n_sources,
   list(DISTINCT source_id ORDER BY source_id) AS source_ids,
   max(unc) AS time_uncertainty_s,
+  arg_max(basis, unc) AS time_basis,
   list_distinct(flatten(list(details))) AS details
 FROM per_source
 GROUP BY host, kind, island;
@@ -79,6 +83,7 @@ SELECT host, kind, episode,
   count(*) AS bursts,
   list_distinct(flatten(list(source_ids))) AS source_ids,
   max(time_uncertainty_s) AS time_uncertainty_s,
+  arg_max(time_basis, time_uncertainty_s) AS time_basis,
   list_distinct(flatten(list(details))) AS details
 FROM numbered
 GROUP BY host, kind, episode;

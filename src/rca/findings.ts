@@ -136,7 +136,7 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
   // Logged episodes, with the time uncertainty of their lines and the listeners they name.
   const episodeRows = (await runSql(store,
     `SELECT host, kind, episode, start_ts::VARCHAR AS start_ts, end_ts::VARCHAR AS end_ts, logged, suppressed,
-       time_uncertainty_s AS uncertainty_s, CASE WHEN kind = 'tcp_listen_overflow' THEN details END AS details
+       time_uncertainty_s AS uncertainty_s, time_basis, CASE WHEN kind = 'tcp_listen_overflow' THEN details END AS details
      FROM overflow_episodes
      WHERE ${hostFilter}
        AND ($from::TIMESTAMPTZ IS NULL OR end_ts >= $from::TIMESTAMPTZ)
@@ -148,7 +148,7 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
     : [];
   const episodes: LoggedEpisode[] = episodeRows.map((e) => ({
     host: String(e.host), kind: e.kind as OverflowKind, episode: Number(e.episode), start: iso(e.start_ts)!, end: iso(e.end_ts)!,
-    logged: Number(e.logged), suppressed: Number(e.suppressed), uncertaintyS: Number(e.uncertainty_s ?? 1),
+    logged: Number(e.logged), suppressed: Number(e.suppressed), uncertaintyS: Number(e.uncertainty_s ?? 1), timeBasis: e.time_basis != null ? String(e.time_basis) : null,
     netns: listenerNamespace(String(e.host), (e.details as string[] | null) ?? [], listenNs),
     details: ((e.details as string[] | null) ?? []).map(String),
   }));
@@ -293,7 +293,7 @@ function draftOf(r: Reconciled, series: Map<string, SeriesInfo>): Draft {
     });
   }
   if (r.episode && r.episode.uncertaintyS > 2) {
-    tail.push({ source: 'time', detail: `the log lines' times are uncertain by ±${fmtS(r.episode.uncertaintyS)} (kernel times placed by a boot time of that precision)${r.bursts.length ? '; the counter snapshots date the finding' : ''}` });
+    tail.push({ source: 'time', detail: `the log lines' times are uncertain by ±${fmtS(r.episode.uncertaintyS)} (${r.episode.timeBasis ?? 'kernel times placed by a boot time of that precision'})${r.bursts.length ? '; the counter snapshots date the finding' : ''}` });
   }
   if (r.remainder) {
     const m = r.remainder;

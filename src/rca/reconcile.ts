@@ -29,8 +29,9 @@ export interface LoggedEpisode {
   end: string;
   logged: number;
   suppressed: number;
-  /** ± seconds of the lines' times (the largest among its sources). */
+  /** ± seconds of the lines' times (the largest among its sources), and how that source's times were derived. */
   uncertaintyS: number;
+  timeBasis?: string | null;
   /** The namespace the lines point at (a 6.x SYN-flood line names a listener only one namespace has), else null. */
   netns: string | null;
   /** What the lines name (a SYN-flood line's ADDR:PORT or port), distinct. */
