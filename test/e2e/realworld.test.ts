@@ -7,6 +7,7 @@ import { buildRca } from '../../src/rca/findings.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { BundlescopeError } from '../../src/errors.js';
 import { REALWORLD, hasRealworld, tempDir } from '../helpers.js';
+import { expectAccounted } from '../rca/accounting.js';
 
 /**
  * Every real file under ../shared/realworld goes through the whole pipeline: sosreport trees
@@ -48,7 +49,9 @@ describe.skipIf(!hasRealworld)('realworld corpus', () => {
       // The failed `ip netns exec … netstat -s` capture is reported, not parsed.
       const failed = await runSql(store, `SELECT code, line FROM ingest_issues WHERE file LIKE '%ip_netns_exec_snat-%netstat_-s'`);
       expect(failed.rows).toEqual([{ code: 'command-failed', line: 1 }]);
-      await buildRca(store); // the analysis runs on real data
+      // the analysis runs on real data, and accounts for every counter and logged line it shows
+      const rca = await buildRca(store);
+      expect((await expectAccounted(store, rca)).counters).toBeGreaterThan(10);
     } finally {
       store.close();
     }

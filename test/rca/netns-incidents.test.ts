@@ -5,7 +5,7 @@ import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { buildRca, type Finding, type RcaReport } from '../../src/rca/findings.js';
 import { renderMarkdown } from '../../src/rca/render.js';
-import { tempDir } from '../helpers.js';
+import { runCli, tempDir } from '../helpers.js';
 import { expectAccounted } from './accounting.js';
 
 type Written = Awaited<ReturnType<typeof writeNetnsIncidents>>;
@@ -21,6 +21,8 @@ describe('incidents inside a network namespace (issue 15)', () => {
   let w: Written;
   const stores: Store[] = [];
   let twRca: RcaReport;
+  let twJson: RcaReport;
+  let twWebOnly: RcaReport;
   let lqRca: RcaReport;
   let lqUptimeRca: RcaReport;
 
@@ -39,6 +41,14 @@ describe('incidents inside a network namespace (issue 15)', () => {
     const tw = await ingestCase('tw', f.twBundle, [f.twNetstat, f.twSockstat, f.twSs], 'web');
     twRca = await buildRca(tw);
     await expectAccounted(tw, twRca);
+    // the command line's JSON is the same answer (the database closed first: the CLI opens it read-only)
+    tw.close();
+    stores.splice(stores.indexOf(tw), 1);
+    const cli = await runCli(['rca', '--db', join(t.dir, 'tw.duckdb'), '--format', 'json']);
+    expect(cli.code).toBe(0);
+    twJson = JSON.parse(cli.out) as RcaReport;
+    const ns = await runCli(['rca', '--db', join(t.dir, 'tw.duckdb'), '--format', 'json', '--netns', 'web']);
+    twWebOnly = JSON.parse(ns.out) as RcaReport;
     const lq = await ingestCase('lq', f.lqBundle, [f.lqNstat, f.lqSsL, f.lqSs], 'lq');
     lqRca = await buildRca(lq);
     await expectAccounted(lq, lqRca);
@@ -91,6 +101,11 @@ describe('incidents inside a network namespace (issue 15)', () => {
       expect(Math.abs(Date.parse(logged[0]!.start!) - Date.parse(tr.at))).toBeLessThan(1000);
       // two findings on the host, in time order: the logged line, then the burst
       expect(twRca.findings.filter((x) => x.host === 'tw618').map((x) => x.dated_by)).toEqual(['log', 'counter']);
+    });
+
+    it('rca --format json gives the same findings; --netns web keeps the burst only', () => {
+      expect(twJson.findings).toEqual(twRca.findings);
+      expect(twWebOnly.findings.map((f) => [f.netns, f.dated_by, f.events.counter_delta])).toEqual([['web', 'counter', w.truth.tw618.overflow_counter.total]]);
     });
 
     it('says where the data came from: the namespace named, the 1 s series, the limit of the namespace', () => {
