@@ -74,6 +74,9 @@ export interface HostRow {
   timezone_origin: string | null;
   collected_at: string | null;
   boot_time: string | null;
+  /** How the boot instant was found (proc/stat btime, uptime (minutes), an anchor …) and ± seconds. */
+  boot_time_basis: string | null;
+  boot_time_uncertainty_s: number | null;
 }
 
 export interface RcaReport {
@@ -127,7 +130,8 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
   const p = { host: opts.host ?? null, from: opts.from ?? null, to: opts.to ?? null };
   const hostFilter = `($host::VARCHAR IS NULL OR host = $host::VARCHAR)`;
   const hosts = (await runSql(store,
-    `SELECT host, kernel, release, timezone, timezone_origin, collected_at::VARCHAR AS collected_at, boot_time::VARCHAR AS boot_time
+    `SELECT host, kernel, release, timezone, timezone_origin, collected_at::VARCHAR AS collected_at, boot_time::VARCHAR AS boot_time,
+       boot_time_basis, boot_time_uncertainty_s
      FROM hosts WHERE ${hostFilter} ORDER BY host`, { host: p.host })).rows.map((h) => ({
     ...h, collected_at: iso(h.collected_at), boot_time: iso(h.boot_time),
   })) as unknown as HostRow[];

@@ -73,12 +73,15 @@ function findingMd(f: Finding, i: number): string {
 
 export function renderMarkdown(r: RcaReport): string {
   const out: string[] = ['# bundlescope root-cause report', ''];
-  out.push('| host | kernel | time zone | collected (UTC) | findings |');
-  out.push('|---|---|---|---|---:|');
+  out.push('| host | kernel | time zone | collected (UTC) | boot (UTC) | findings |');
+  out.push('|---|---|---|---|---|---:|');
   const hostNames = new Set([...r.hosts.map((h) => h.host), ...r.findings.map((f) => f.host)]);
   for (const h of [...hostNames].sort()) {
     const info = r.hosts.find((x) => x.host === h);
-    out.push(`| ${h} | ${info?.kernel ?? '—'} | ${info?.timezone ?? '—'}${info?.timezone_origin ? ` (${info.timezone_origin})` : ''} | ${info?.collected_at ?? '—'} | ${r.findings.filter((f) => f.host === h).length} |`);
+    const boot = info?.boot_time
+      ? `${info.boot_time}${info.boot_time_uncertainty_s != null && info.boot_time_uncertainty_s > 5 ? ` ±${fmtDuration(Math.round(info.boot_time_uncertainty_s))} (${info.boot_time_basis ?? '?'}: kernel times are as uncertain)` : ''}`
+      : '—';
+    out.push(`| ${h} | ${info?.kernel ?? '—'} | ${info?.timezone ?? '—'}${info?.timezone_origin ? ` (${info.timezone_origin})` : ''} | ${info?.collected_at ?? '—'} | ${boot} | ${r.findings.filter((f) => f.host === h).length} |`);
   }
   out.push('');
   if (r.findings.length === 0) {
