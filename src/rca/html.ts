@@ -3,6 +3,7 @@ import type { Finding, HostRow, RcaReport } from './findings.js';
 import { runSql } from '../report/catalogue.js';
 import { KINDS, type OverflowKind } from '../signatures.js';
 import { CHART_CSS, esc, fmtNum, renderChart, utcDate, utcHm, utcHms, type BarSeries, type ChartSpec, type LineSeries, type Window } from './svg.js';
+import { rankedFindings, whenShort, whoShort } from './render.js';
 
 export interface HtmlOptions {
   /** Minutes shown before and after a dated episode (default 30). */
@@ -259,7 +260,15 @@ function hostsHtml(r: RcaReport): string {
   if (r.findings.length === 0) o.push('<p class="ok-note">No table overflow found on any host.</p>');
   else if (healthy.length) o.push(`<p class="ok-note">No overflow found on: ${healthy.map(esc).join(', ')}.</p>`);
   if (r.findings.length) {
-    o.push(`<ol class="toc">${r.findings.map((f, i) => `<li><a href="#finding-${i + 1}">${esc(f.host)}${f.netns ? ` (netns ${esc(f.netns)})` : ''}: ${esc(KINDS[f.kind].title)}</a> <span class="muted">${f.start ? `${esc(f.start)} → ${esc(f.end)}` : 'time unknown'}</span></li>`).join('')}</ol>`);
+    // Every finding, largest estimated total first, each linking to its section.
+    o.push('<h3>Findings, largest first</h3><table class="grid ranked"><thead><tr><th class="r">#</th><th>host</th><th>overflow</th><th>when (UTC)</th><th class="r">estimated total</th><th>limit, peak</th><th>who</th></tr></thead><tbody>');
+    for (const { f, n } of rankedFindings(r)) {
+      const lim = f.limit.value != null ? `<code>${esc(f.limit.name)}</code> = ${fmtNum(f.limit.value)}${f.limit.peak != null ? `, peak ${fmtNum(f.limit.peak)}` : ''}` : '—';
+      o.push(`<tr><td class="r"><a href="#finding-${n}">${n}</a></td><td>${esc(f.host)}${f.netns ? ` <span class="muted">netns ${esc(f.netns)}</span>` : ''}</td>`
+        + `<td><a href="#finding-${n}">${esc(KINDS[f.kind].title)}</a></td><td>${esc(whenShort(f))}</td><td class="r"><strong>${fmtNum(f.events.estimated_total)}</strong></td>`
+        + `<td>${lim}</td><td>${esc(whoShort(f)) || '—'}</td></tr>`);
+    }
+    o.push('</tbody></table>');
   }
   o.push('</section>');
   return o.join('\n');

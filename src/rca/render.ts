@@ -1,6 +1,28 @@
 import type { Finding, RcaReport } from './findings.js';
 import { KINDS } from '../signatures.js';
 
+/**
+ * The findings in report order (host, then dated by start, then undated), each with its number,
+ * ranked by estimated total, largest first: what a reader should look at first.
+ */
+export function rankedFindings(r: RcaReport): { f: Finding; n: number }[] {
+  return r.findings.map((f, i) => ({ f, n: i + 1 }))
+    .sort((a, b) => b.f.events.estimated_total - a.f.events.estimated_total || a.n - b.n);
+}
+
+/** When, in a few words: the interval, or why it is unknown. */
+export function whenShort(f: Finding): string {
+  if (f.start) return `${f.start} → ${f.end}`;
+  return f.events.logged > 0 ? 'unknown (lines without a usable time)' : 'unknown (counted before the first snapshot)';
+}
+
+/** Who: the listener of a listen overflow, else the top peer, else nothing. */
+export function whoShort(f: Finding): string {
+  if (f.listener) return `listener ${f.listener.address.includes(':') ? `[${f.listener.address}]` : f.listener.address}:${f.listener.port}${f.listener.process ? ` (${f.listener.process})` : ''}`;
+  const p = f.top_peers[0];
+  return p ? `${p.peer} (${Math.round(p.share * 100)}%)` : '';
+}
+
 export function renderJson(r: RcaReport): string {
   return JSON.stringify(r, null, 2) + '\n';
 }
@@ -23,6 +45,8 @@ export function fmtDuration(s: number): string {
 
 function findingMd(f: Finding, i: number): string {
   const out: string[] = [];
+  out.push(`<a id="finding-${i}"></a>`);
+  out.push('');
   out.push(`### ${i}. ${f.host}${f.netns ? ` (netns ${f.netns})` : ''}: ${KINDS[f.kind].title}`);
   out.push('');
   out.push(f.summary);
@@ -89,6 +113,15 @@ export function renderMarkdown(r: RcaReport): string {
     out.push('');
     return out.join('\n');
   }
+  out.push('## Summary: largest first');
+  out.push('');
+  out.push('| # | host | overflow | when (UTC) | estimated total | limit, peak | who |');
+  out.push('|---:|---|---|---|---:|---|---|');
+  for (const { f, n: i } of rankedFindings(r)) {
+    const lim = f.limit.value != null ? `${f.limit.name} = ${n(f.limit.value)}${f.limit.peak != null ? `, peak ${n(f.limit.peak)}` : ''}` : '—';
+    out.push(`| [${i}](#finding-${i}) | ${f.host}${f.netns ? ` (netns ${f.netns})` : ''} | ${KINDS[f.kind].title} | ${whenShort(f)} | ${n(f.events.estimated_total)} | ${lim} | ${whoShort(f) || '—'} |`);
+  }
+  out.push('');
   out.push('## Findings');
   out.push('');
   r.findings.forEach((f, i) => out.push(findingMd(f, i + 1)));

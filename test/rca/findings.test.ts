@@ -87,6 +87,22 @@ describe('root cause on generated incidents', () => {
     expect(checked.kinds).toBeGreaterThanOrEqual(5);
   });
 
+  it('the Markdown opens with every finding ranked by estimated total, linking to its section; sections stay in host and time order', () => {
+    const md = renderMarkdown(rca);
+    const summary = md.split('## Summary: largest first')[1]!.split('## Findings')[0]!;
+    const rows = [...summary.matchAll(/^\| \[(\d+)\]\(#finding-(\d+)\) \| (\S+) .*? \| ([\d,]+) \|/gm)].map((m) => ({ n: Number(m[1]), host: m[3], total: Number(m[4]!.replace(/,/g, '')) }));
+    expect(rows.length).toBe(rca.findings.length);
+    expect(rows.map((r) => r.total)).toEqual([...rows.map((r) => r.total)].sort((a, b) => b - a));
+    for (const r of rows) {
+      expect(md).toContain(`<a id="finding-${r.n}"></a>`);
+      expect(rca.findings[r.n - 1]!.host).toBe(r.host);
+      expect(rca.findings[r.n - 1]!.events.estimated_total).toBe(r.total);
+    }
+    // report order: host, then dated by start, then undated
+    const order = rca.findings.map((f) => [f.host, f.start == null ? 1 : 0, f.start ?? '']);
+    expect(order).toEqual([...order].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]) || String(a[2]).localeCompare(String(b[2]))));
+  });
+
   it('a healthy host has no finding', () => {
     expect(rca.findings.filter((f) => f.host === 'quiet1')).toEqual([]);
     expect(rca.hosts.map((h) => h.host)).toContain('quiet1');

@@ -95,6 +95,14 @@ describe('rca HTML page', () => {
     expect(html).toContain('No overflow found on: db01.');
   });
 
+  it('opens with every finding ranked by estimated total, each linking to its section', () => {
+    const ranked = html.split('<table class="grid ranked">')[1]!.split('</table>')[0]!;
+    const rows = [...ranked.matchAll(/<tr><td class="r"><a href="#(finding-\d+)">(\d+)<\/a><\/td>(.*?)<\/tr>/g)];
+    expect(rows.map((m) => [m[2], text(m[3]!.match(/<td>(.*?)<\/td>/)![1]!)])).toEqual([['1', 'app02'], ['2', 'web01']]);
+    for (const m of rows) expect(html).toContain(`<section class="finding" id="${m[1]}"`);
+    expect(html.indexOf('<table class="grid ranked">')).toBeLessThan(html.indexOf('<section class="finding"'));
+  });
+
   it('states the web01 episode exactly', () => {
     const w = section(html, 'web01');
     const f = facts(w);
