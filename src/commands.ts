@@ -173,6 +173,8 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
       // Hosts whose data came from several workers are calibrated on the whole of it.
       const { calibrateBootTimes } = await import('./store/timebasis.js');
       await calibrateBootTimes(store.conn, 'all');
+      const { rebuildLogCopies } = await import('./store/timeline.js');
+      await rebuildLogCopies(store.conn, 'all');
     }).catch(async (e) => {
       await workersDone;
       throw e;

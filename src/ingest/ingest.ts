@@ -22,6 +22,7 @@ import { issue } from './lines.js';
 import { isValidZone } from '../time.js';
 import { parseSarHeader } from './sar.js';
 import { unifyNamespaceViews } from './netns.js';
+import { rebuildLogCopies } from '../store/timeline.js';
 
 export interface IngestOptions {
   host?: string | null;
@@ -100,6 +101,8 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
       i += group.length;
     }
     await calibrateBootTimes(store.conn, { since: before });
+    // (after the calibration: re-dated dmesg lines match their copies in time)
+    await rebuildLogCopies(store.conn, { since: before });
   } finally {
     await restoreVacuum();
     await restore();

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
+import { rebuildLogCopies } from './timeline.js';
 import { EVIDENCE_STREAMS, KINDS, SIGNATURES } from '../signatures.js';
 
 /** The sql/ folder of the package (works from src/ under vitest and from dist/). */
@@ -70,7 +71,12 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
       store.close();
       try {
         const w = await openStore(path);
-        w.close();
+        try {
+          // a database from before log_copies: work out its copies once (log_timeline reads them)
+          if (missing.includes('log_copies.source_id')) await rebuildLogCopies(w.conn, 'all');
+        } finally {
+          w.close();
+        }
       } catch (e) {
         throw new StoreError('db-outdated', `database written by an older bundlescope (no ${missing.slice(0, 3).join(', ')}) and it could not be upgraded: ${(e as Error).message.split('\n')[0]}`, path);
       }

@@ -299,9 +299,9 @@ describe('canned reports on a few inline rows', () => {
   it('log_search: lines of an overflow kind, with the suppressed summaries attributed to it', async () => {
     expect(await reportRows(logRows, 'log_search', { kind: 'tcp_timewait_overflow' })).toEqual([
       { host: 'web01', ts: '2026-03-01T10:00:00.000Z', ts_quality: 'exact', ident: 'kernel', kind: 'tcp_timewait_overflow', suppressed: false, count: 1,
-        message: 'TCP: time wait bucket table overflow', path: 'var/log/messages', line_no: 1 },
+        message: 'TCP: time wait bucket table overflow', copies: 1, path: 'var/log/messages', line_no: 1 },
       { host: 'web01', ts: '2026-03-01T10:00:05.000Z', ts_quality: 'exact', ident: 'kernel', kind: 'tcp_timewait_overflow', suppressed: true, count: 300,
-        message: 'net_ratelimit: 300 callbacks suppressed', path: 'var/log/messages', line_no: 2 },
+        message: 'net_ratelimit: 300 callbacks suppressed', copies: 1, path: 'var/log/messages', line_no: 2 },
     ]);
   });
 
