@@ -13,7 +13,7 @@ import lzma from 'lzma-native';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { scanSyslog, syslogFastStats, zoneOffsetSql } from '../../src/ingest/syslog-fast.js';
-import { REALWORLD, storedTables, tempDir } from '../helpers.js';
+import { REALWORLD, hasRealworld, storedTables, tempDir } from '../helpers.js';
 import { ODD_3164, syslogLine as line } from './syslog-shapes.js';
 
 const t = tempDir('bundlescope-sfast-');
@@ -250,7 +250,7 @@ describe('plain syslog through read_csv', () => {
     await both(text.replace('-- Reboot --', '-- Reboot --\n-- ' + 'x'.repeat(1100000) + ' --'), {}, false);
   });
 
-  it('gives the JavaScript parser\'s tables on the real files it takes, and falls back on the others', async () => {
+  it.skipIf(!hasRealworld)('gives the JavaScript parser\'s tables on the real files it takes, and falls back on the others (the realworld corpus; skipped without ../shared)', async () => {
     for (const [file, fast, rows] of [
       ['hotsos/kubernetes/var/log/kern.log', true, 757],
       ['hotsos/openstack/var/log/kern.log', true, 2831],
