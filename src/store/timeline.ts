@@ -15,29 +15,48 @@ import type { DuckDBConnection } from '@duckdb/node-api';
  */
 const COPIES_SQL = (hostScope: string) => `
 WITH e AS (
-  SELECT l.host, l.ts, l.ts_quality, rtrim(l.message) AS message, l.source_id, l.line_no
-  FROM log_events l
+  -- the message as a 64-bit hash and its length: the same text gives the same pair, and grouping
+  -- and sorting 64-bit keys is several times cheaper than strings (two different lines of one
+  -- host colliding in both: about 1 in 10^12 for a million distinct lines)
+  SELECT l.host, l.ts, hash(rtrim(l.message)) AS message, length(rtrim(l.message)) AS len, l.source_id, l.line_no,
+    coalesce(s.time_uncertainty_s, CASE l.ts_quality WHEN 'exact' THEN 0.000001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END) AS unc
+  FROM log_events l LEFT JOIN sources s USING (source_id)
   WHERE l.ts IS NOT NULL AND l.host IS NOT NULL AND ${hostScope}
 ), hosts_many AS (
   SELECT host FROM e GROUP BY host HAVING min(source_id) <> max(source_id)
-), keys AS (
-  SELECT host, message FROM e SEMI JOIN hosts_many USING (host)
-  GROUP BY host, message HAVING min(source_id) <> max(source_id)
+), k AS (
+  -- messages a host has in two or more sources; the copy with the most precise time (then the
+  -- earliest) speaks for the event
+  -- sources: how many distinct ones, counted as bits (count(DISTINCT) was 7× slower here); two
+  -- sources sharing a bit only make a key look repeated, which the general path handles
+  SELECT host, message, len, count(*) AS n, bit_count(bit_or(1::BIGINT << (source_id % 63)::INTEGER)) AS sources,
+    epoch(max(ts) - min(ts)) AS span, min(unc) AS u,
+    arg_min(source_id, (unc, ts, line_no, source_id)) AS ev_src, arg_min(line_no, (unc, ts, line_no, source_id)) AS ev_line
+  FROM e SEMI JOIN hosts_many USING (host)
+  GROUP BY host, message, len HAVING min(source_id) <> max(source_id)
+), simple AS (
+  -- the common case, without windows: one line per source, all within the tightest copy's
+  -- uncertainty + 1 s of each other (so every pair agrees): one event
+  SELECT host, message, len, ev_src, ev_line FROM k WHERE n = sources AND span <= u + 1
+), simple_copies AS (
+  SELECT e.host, e.source_id, e.line_no, s.ev_src AS event_source_id, s.ev_line AS event_line_no
+  FROM e JOIN simple s USING (host, message, len)
+  WHERE NOT (e.source_id = s.ev_src AND e.line_no = s.ev_line)
 ), many AS (
-  SELECT e.*, coalesce(s.time_uncertainty_s, CASE e.ts_quality WHEN 'exact' THEN 0.000001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END) AS unc
-  FROM e SEMI JOIN keys USING (host, message) LEFT JOIN sources s USING (source_id)
+  -- the rest (identical lines repeated in a source, copies far apart): clusters in time
+  SELECT e.* FROM e SEMI JOIN (SELECT host, message, len FROM k WHERE NOT (n = sources AND span <= u + 1)) x USING (host, message, len)
 ), dated AS (
   SELECT *,
     CASE WHEN lag(ts) OVER w IS NULL
            OR epoch(ts - lag(ts) OVER w) > greatest(unc, lag(unc) OVER w) + 1 THEN 1 ELSE 0 END AS new_cluster
   FROM many
-  WINDOW w AS (PARTITION BY host, message ORDER BY ts)
+  WINDOW w AS (PARTITION BY host, message, len ORDER BY ts)
 ), clustered AS (
   -- RANGE: copies of the same instant are peers and fall in one cluster whatever their order
-  SELECT *, sum(new_cluster) OVER (PARTITION BY host, message ORDER BY ts RANGE UNBOUNDED PRECEDING) AS cluster
+  SELECT *, sum(new_cluster) OVER (PARTITION BY host, message, len ORDER BY ts RANGE UNBOUNDED PRECEDING) AS cluster
   FROM dated
 ), numbered AS (
-  SELECT *, row_number() OVER (PARTITION BY host, message, cluster, source_id ORDER BY ts, line_no) AS k
+  SELECT *, row_number() OVER (PARTITION BY host, message, len, cluster, source_id ORDER BY ts, line_no) AS k
   FROM clustered
 ), events AS (
   SELECT host, source_id, line_no,
@@ -45,8 +64,10 @@ WITH e AS (
     first_value(source_id) OVER ev AS event_source_id,
     first_value(line_no) OVER ev AS event_line_no
   FROM numbered
-  WINDOW ev AS (PARTITION BY host, message, cluster, k ORDER BY unc, source_id, line_no)
+  WINDOW ev AS (PARTITION BY host, message, len, cluster, k ORDER BY unc, ts, line_no, source_id)
 )
+SELECT host, source_id, line_no, event_source_id, event_line_no FROM simple_copies
+UNION ALL
 SELECT host, source_id, line_no, event_source_id, event_line_no FROM events WHERE pick > 1`;
 
 /**
