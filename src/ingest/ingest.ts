@@ -102,7 +102,13 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
     }
     await calibrateBootTimes(store.conn, { since: before });
     // (after the calibration: re-dated dmesg lines match their copies in time)
-    await rebuildLogCopies(store.conn, { since: before });
+    const copies = await rebuildLogCopies(store.conn, { since: before });
+    for (const f of copies.failed) {
+      // the lines are stored; only which of them are copies of one another is unknown
+      const sum = out.find((x) => x.host === f.host && x.status === 'loaded') ?? out.find((x) => x.status === 'loaded');
+      sum?.issues.push(issue('copies-unmatched', sum.path, null, `${f.host}: ${f.error}`,
+        'its log lines matched across copies (log_timeline lists every copy of this host until the next ingest that touches it)', 'warning'));
+    }
   } finally {
     await restoreVacuum();
     await restore();

@@ -71,28 +71,38 @@ UNION ALL
 SELECT host, source_id, line_no, event_source_id, event_line_no FROM events WHERE pick > 1`;
 
 /**
- * Rebuild log_copies for the hosts with sources newer than `since` (or every host), in one
- * transaction. Returns the copies stored.
+ * Rebuild log_copies for the hosts with lines newer than source `since` (or every host), host by
+ * host (one host's lines at a time keeps the windows within ingest's memory limit), each host in
+ * one transaction. A host whose copies cannot be worked out (memory, a DuckDB fault) keeps none
+ * — its log_timeline lists every copy — and is named in the result instead of failing the ingest
+ * whose data is already stored.
  */
-export async function rebuildLogCopies(conn: DuckDBConnection, scope: { since: number } | 'all'): Promise<number> {
-  await conn.run('BEGIN TRANSACTION');
+export async function rebuildLogCopies(conn: DuckDBConnection, scope: { since: number } | 'all'): Promise<{ copies: number; failed: { host: string; error: string }[] }> {
+  const out = { copies: 0, failed: [] as { host: string; error: string }[] };
+  const hosts = (await conn.runAndReadAll(scope === 'all'
+    ? 'SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL ORDER BY host'
+    : `SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL AND source_id > ${Math.trunc(scope.since)} ORDER BY host`)).getRows().map((r) => String(r[0]));
+  if (hosts.length === 0) return out;
+  const order = String((await conn.runAndReadAll("SELECT current_setting('preserve_insertion_order')")).getRows()[0]![0]);
+  await conn.run('SET preserve_insertion_order = false');
   try {
-    const touched = scope === 'all' ? 'true'
-      : `host IN (SELECT DISTINCT host FROM log_events WHERE source_id > ${Math.trunc(scope.since)})`;
-    if (scope !== 'all') {
-      const any = (await conn.runAndReadAll(`SELECT 1 FROM log_events WHERE source_id > ${Math.trunc(scope.since)} LIMIT 1`)).getRows().length > 0;
-      if (!any) {
+    for (const host of hosts) {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        await conn.run('DELETE FROM log_copies WHERE host = $1', [host]);
+        // (a host with one source has nothing to match: the first aggregate ends it)
+        await conn.run(`INSERT INTO log_copies ${COPIES_SQL('l.host = $1')}`, [host]);
+        out.copies += Number((await conn.runAndReadAll('SELECT count(*) FROM log_copies WHERE host = $1', [host])).getRows()[0]![0]);
         await conn.run('COMMIT');
-        return 0;
+      } catch (e) {
+        await conn.run('ROLLBACK').catch(() => {});
+        // what was there stays cleared: a partial answer would hide copies or events
+        await conn.run('DELETE FROM log_copies WHERE host = $1', [host]).catch(() => {});
+        out.failed.push({ host, error: (e as Error).message.split('\n')[0]! });
       }
     }
-    await conn.run(`DELETE FROM log_copies WHERE ${touched}`);
-    await conn.run(`INSERT INTO log_copies ${COPIES_SQL(touched.replace(/\bhost\b/, 'l.host'))}`);
-    const n = Number((await conn.runAndReadAll(`SELECT count(*) FROM log_copies WHERE ${touched}`)).getRows()[0]![0]);
-    await conn.run('COMMIT');
-    return n;
-  } catch (e) {
-    await conn.run('ROLLBACK');
-    throw e;
+  } finally {
+    await conn.run(`SET preserve_insertion_order = ${order === 'true' ? 'true' : 'false'}`);
   }
+  return out;
 }
