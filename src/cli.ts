@@ -34,8 +34,9 @@ export function buildCli(): Command {
     .addOption(db())
     .option('--host <name>', 'only this host')
     .option('--netns <name>', "only findings of this network namespace ('' = the host's own)")
-    .option('--from <time>', 'only episodes ending after this time (ISO 8601)')
+    .option('--from <time>', 'only episodes ending after this time (ISO 8601; without a zone: --tz, else the host\'s zone)')
     .option('--to <time>', 'only episodes starting before this time (ISO 8601)')
+    .option('--tz <zone>', 'IANA zone of --from / --to times given without one')
     .addOption(new Option('--format <fmt>', 'output format').choices(['md', 'json', 'html']).default('md'))
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (o) => { process.exitCode = await cmdRca(o); });
@@ -51,8 +52,9 @@ export function buildCli(): Command {
     .addOption(db())
     .option('--host <name>', 'only this host')
     .option('--netns <name>', "only this network namespace ('' = the host's own), for the reports that are per namespace")
-    .option('--from <time>', 'from this time (ISO 8601)')
+    .option('--from <time>', 'from this time (ISO 8601; without a zone: --tz, else the host\'s zone)')
     .option('--to <time>', 'to this time (ISO 8601)')
+    .option('--tz <zone>', 'IANA zone of --from / --to times given without one')
     .option('--param <k=v...>', 'other report parameters, e.g. --param kind=tcp_timewait_overflow (see: bundlescope reports)')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'csv', 'json', 'md', 'parquet', 'arrow']).default('table'))
     .option('--out <file>', 'write to a file instead of stdout (required for parquet)')
@@ -84,10 +86,10 @@ export function buildCli(): Command {
 /** Run the CLI (in-process for tests: exitOverride + parseAsync). Returns the exit code. */
 export async function main(argv: string[], opts: { exitOverride?: boolean } = {}): Promise<number> {
   const program = buildCli();
-  if (opts.exitOverride) {
-    program.exitOverride();
-    for (const c of program.commands) c.exitOverride();
-  }
+  // Usage errors exit 2 (commander's own would exit 1); help and version exit 0.
+  void opts;
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
   process.exitCode = 0;
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -105,6 +107,13 @@ export async function main(argv: string[], opts: { exitOverride?: boolean } = {}
 
 const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
 if (invoked === import.meta.url) {
+  // `bundlescope report … | head -2`: the reader went away; stop quietly, as Unix tools do.
+  const quietOnEpipe = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  };
+  process.stdout.on('error', quietOnEpipe);
+  process.stderr.on('error', quietOnEpipe);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -12,6 +12,7 @@ import { renderJson, renderMarkdown } from './rca/render.js';
 import { renderHtml } from './rca/html.js';
 import { loadCatalogue, findReport, bindValues, runSql } from './report/catalogue.js';
 import { toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
+import { checkHost, checkNetns, checkReportParams, checkWindow, parseTime, zoneFor } from './validate.js';
 import type { ExportFormat } from './report/export.js';
 
 /**
@@ -44,15 +45,6 @@ function describe(s: InputSummary): string {
   return `loaded    ${s.kind.padEnd(14)} ${s.path}${s.host ? ` host ${s.host}` : ''}: ${total} rows (${per || 'none'})` +
     (s.skipped ? `, ${s.skipped} lines skipped [${codes.join(', ')}]` : '') +
     (errors.length ? `; INCOMPLETE [${errors.join(', ')}]: kept what was read before the damage (--verbose tells where)` : '');
-}
-
-/** A --from / --to value: ISO 8601 date or date-time (offset or Z; none = UTC), as ISO UTC. */
-export function parseTimeOption(name: string, v: string | undefined): string | undefined {
-  if (v == null) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(v.trim());
-  const ms = m ? Date.parse(m[4] ? v.trim().replace(' ', 'T') + (m[7] ? '' : 'Z') : `${v.trim()}T00:00:00Z`) : NaN;
-  if (Number.isNaN(ms)) throw new InputError('bad-time', `--${name} wants an ISO 8601 time such as 2026-03-12T19:00:00Z or 2026-03-12, got '${v}'`);
-  return new Date(ms).toISOString();
 }
 
 type IngestCliOptions = { db: string; host?: string; netns?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean; jobs?: number };
@@ -242,11 +234,27 @@ function reportSummaries(summaries: InputSummary[], o: IngestCliOptions, out: No
   return ok.length < summaries.length ? EXIT.someInputsFailed : EXIT.ok;
 }
 
-export async function cmdRca(o: { db: string; host?: string; netns?: string; from?: string; to?: string; format: string; out?: string }): Promise<number> {
+/**
+ * What the user named, checked against the database (host, namespace), and the time window read
+ * in the right zone; notes about how a time was read go to stderr.
+ */
+async function checkedScope(s: Store, o: { host?: string; netns?: string; from?: string; to?: string; tz?: string }): Promise<{ from?: string; to?: string }> {
+  await checkHost(s, o.host);
+  await checkNetns(s, o.host, o.netns);
+  const zone = await zoneFor(s, o.tz, o.host);
+  const from = parseTime('from', o.from, zone);
+  const to = parseTime('to', o.to, zone);
+  for (const n of [from.note, to.note]) if (n) process.stderr.write(`note: ${n}\n`);
+  checkWindow(from.iso, to.iso);
+  return { from: from.iso, to: to.iso };
+}
+
+export async function cmdRca(o: { db: string; host?: string; netns?: string; from?: string; to?: string; tz?: string; format: string; out?: string }): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
-  const from = parseTimeOption('from', o.from);
-  const to = parseTimeOption('to', o.to);
-  const report = await withStore(o.db, (s) => buildRca(s, { host: o.host, netns: o.netns, from, to }), true);
+  const report = await withStore(o.db, async (s) => {
+    const { from, to } = await checkedScope(s, o);
+    return buildRca(s, { host: o.host, netns: o.netns, from, to });
+  }, true);
   const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? await withStore(o.db, (s) => renderHtml(s, report), true) : renderMarkdown(report);
   writeOut(o.out, text);
   return EXIT.ok;
@@ -258,19 +266,23 @@ export async function cmdReports(o: { format: string }): Promise<number> {
   return EXIT.ok;
 }
 
-export async function cmdReport(name: string, o: { db: string; host?: string; netns?: string; from?: string; to?: string; param?: string[]; format: string; out?: string }): Promise<number> {
+export async function cmdReport(name: string, o: { db: string; host?: string; netns?: string; from?: string; to?: string; tz?: string; param?: string[]; format: string; out?: string }): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const def = findReport(name);
   if (o.netns != null && !def.params.some((p) => p.name === 'netns')) {
     const takers = loadCatalogue().filter((d) => d.params.some((p) => p.name === 'netns')).map((d) => d.name);
     throw new InputError('bad-param', `report ${name} is not per network namespace; --netns works with: ${takers.join(', ')}`);
   }
-  const given: Record<string, string | null> = { host: o.host ?? null, netns: o.netns ?? null, from: parseTimeOption('from', o.from) ?? null, to: parseTimeOption('to', o.to) ?? null };
+  const scope = await withStore(o.db, (s) => checkedScope(s, o), true);
+  const given: Record<string, string | null> = { host: o.host ?? null, netns: o.netns ?? null, from: scope.from ?? null, to: scope.to ?? null };
+  const keys: string[] = [];
   for (const kv of o.param ?? []) {
     const i = kv.indexOf('=');
     if (i < 1) throw new InputError('bad-param', `--param wants key=value, got '${kv}'`);
+    keys.push(kv.slice(0, i));
     given[kv.slice(0, i)] = kv.slice(i + 1);
   }
+  checkReportParams(def, given, keys);
   const values = bindValues(def, given);
   if (o.format === 'parquet') {
     if (!o.out) throw new InputError('no-out', '--format parquet needs --out FILE');
@@ -311,8 +323,9 @@ export async function cmdQuery(sql: string, o: { db: string; format: string; wri
     try {
       return await runSql(s, sql);
     } catch (e) {
-      const msg = (e as Error).message.split('\n')[0] ?? '';
-      if (!o.write && /read-only/i.test(msg)) throw new InputError('read-only', 'the query would change the database; query is read-only unless --write is given');
+      // DuckDB's whole message: its hints ("Did you mean …?") and the caret under the spot
+      const msg = (e as Error).message.replace(/\s+$/, '');
+      if (!o.write && /read-only/i.test(msg.split('\n')[0] ?? '')) throw new InputError('read-only', 'the query would change the database; query is read-only unless --write is given');
       throw new InputError('sql', msg);
     }
   }, !o.write);

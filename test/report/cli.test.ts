@@ -57,7 +57,7 @@ describe('reports, report and export on the command line', () => {
 
   it('report --netns narrows the reports that are per namespace and is a usage error for the others', async () => {
     const none = await run(['report', 'sysctl_audit', '--db', db, '--host', 'web01', '--netns', 'web', '--format', 'csv']);
-    expect([none.code, none.out]).toEqual([0, 'host,netns,name,value,origin,severity,why\n']);
+    expect([none.code, none.err]).toEqual([2, "error[unknown-netns] no network namespace 'web' on host web01 in the database; namespaces: none ('' is the host's own)\n"]);
     const root = await run(['report', 'sysctl_audit', '--db', db, '--host', 'web01', '--netns', '', '--format', 'csv']);
     expect(root.out.split('\n').length).toBeGreaterThan(2);
     const bad = await run(['report', 'hosts', '--db', db, '--netns', 'web']);
