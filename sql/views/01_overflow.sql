@@ -4,12 +4,16 @@
 -- prints bursts (≤ message_burst lines per ≥ 5 s window), so bursts are islands in time: events of
 -- one host and kind closer than 2 s form one island, and each island counts what its most complete
 -- source saw (max over sources), never the sum.
+-- logged counts what the kernel printed, including the copies a syslog daemon wrote only as a
+-- repeat summary (`last message repeated N times`: overflow_events.repeated); repeated says how
+-- many of logged those are, in the source that gave logged (of several with as many: the one with
+-- fewest, whose lines show more of them one by one).
 CREATE OR REPLACE VIEW overflow_islands AS
 WITH ev AS (
   -- unc: ± seconds of the line's time, as its source recorded it (sources.time_uncertainty_s);
   -- when the source does not say: µs journal stamps exact, whole-second stamps 1 s, kernel lines
   -- placed by a boot time of unknown precision up to a minute (uptime's minutes)
-  SELECT o.host, o.kind, o.ts, o.count, o.suppressed, o.source_id, o.detail,
+  SELECT o.host, o.kind, o.ts, o.count, o.suppressed, o.source_id, o.detail, coalesce(o.repeated, false) AS repeated,
     coalesce(s.time_uncertainty_s, CASE o.ts_quality WHEN 'exact' THEN 0.001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END) AS unc,
     coalesce(s.time_basis, o.ts_quality) AS basis
   FROM overflow_events o LEFT JOIN sources s USING (source_id)
@@ -31,6 +35,7 @@ WITH ev AS (
     min(ts) AS start_ts, max(ts) AS end_ts,
     sum(CASE WHEN NOT suppressed THEN count ELSE 0 END) AS logged,
     sum(CASE WHEN suppressed THEN count ELSE 0 END) AS suppressed,
+    sum(CASE WHEN repeated AND NOT suppressed THEN count ELSE 0 END) AS repeated,
     max(unc) AS unc,
     arg_max(basis, unc) AS basis,
     list(DISTINCT detail) FILTER (WHERE detail IS NOT NULL) AS details
@@ -46,23 +51,27 @@ SELECT host, kind, island,
   list(DISTINCT source_id ORDER BY source_id) AS source_ids,
   max(unc) AS time_uncertainty_s,
   arg_max(basis, unc) AS time_basis,
-  list_distinct(flatten(list(details))) AS details
+  list_distinct(flatten(list(details))) AS details,
+  arg_max(repeated, struct_pack(l := logged, r := -repeated))::BIGINT AS repeated
 FROM per_source
 GROUP BY host, kind, island;
 
 -- Overflow events per minute, per host and kind: logged lines, suppressed (ratelimit summaries
--- attributed to the kind: an upper bound, domain.md §1.3) and the estimated total.
+-- attributed to the kind: an upper bound, domain.md §1.3), the estimated total, and how many of
+-- the logged ones a syslog daemon wrote only as repeat summaries.
 CREATE OR REPLACE VIEW overflow_minutes AS
 SELECT host, kind,
   date_trunc('minute', start_ts) AS minute,
   sum(logged)::BIGINT AS logged,
   sum(suppressed)::BIGINT AS suppressed,
-  (sum(logged) + sum(suppressed))::BIGINT AS estimated_total
+  (sum(logged) + sum(suppressed))::BIGINT AS estimated_total,
+  sum(repeated)::BIGINT AS repeated
 FROM overflow_islands
 WHERE kind <> 'unattributed'
 GROUP BY ALL;
 
--- Episodes: islands of overflow activity per host and kind separated by more than `gap`.
+-- Episodes: islands of overflow activity per host and kind separated by more than `gap`
+-- (logged includes the copies of repeat summaries; repeated: how many of logged those are).
 CREATE OR REPLACE MACRO overflow_episodes_gap(gap) AS TABLE
 WITH marked AS (
   SELECT *,
@@ -84,7 +93,8 @@ SELECT host, kind, episode,
   list_distinct(flatten(list(source_ids))) AS source_ids,
   max(time_uncertainty_s) AS time_uncertainty_s,
   arg_max(time_basis, time_uncertainty_s) AS time_basis,
-  list_distinct(flatten(list(details))) AS details
+  list_distinct(flatten(list(details))) AS details,
+  sum(repeated)::BIGINT AS repeated
 FROM numbered
 GROUP BY host, kind, episode;
 

@@ -1,5 +1,5 @@
 import type { ChunkParser, LineParser, ParseContext } from '../model.js';
-import { classifyMessage, suppressedCount } from '../signatures.js';
+import { classifyMessage, ratelimitSummary, repeatSummary } from '../signatures.js';
 import type { TableName } from '../store/load.js';
 import { createSyslogParser, looksLikeSyslog } from './syslog.js';
 import { createDmesgParser, looksLikeDmesg } from './dmesg.js';
@@ -80,12 +80,34 @@ export function detectFormat(head: string): Format | null {
 }
 
 const KERNEL_PREFIX = /^(?:[a-z]+\.[a-z]+\s+)?(?:kernel:\s+)?/;
+/** A printk stamp, or the start most kernel messages have: a subsystem or device and `: ` (`e1000e 0000:00:19.0 eth0: …`, `usb-storage: …`). */
+const KERNEL_SHAPE = /^(?:\[\s*\d+\.\d+\]|[\w.:/()[\]-]+(?: [\w.:/()[\]#-]+){0,3}: \S)/;
 
-/** Some line, after an optional `kern.info kernel:` tag, is an overflow or ratelimit message. */
+/**
+ * Kernel lines pasted without any header (a ticket excerpt, a logread fragment, dmesg of a kernel
+ * without CONFIG_PRINTK_TIME, bare `Neighbour table overflow.` lines): among the first 200
+ * non-blank lines, after an optional `kern.info kernel:` tag, at least one whole line is an
+ * overflow or ratelimit message, and at least half of them are such lines or look like kernel
+ * messages (a printk stamp, a `kernel:` tag, or `subsystem: text`). The share keeps out prose that
+ * quotes a message on a line of its own (a how-to, a README): its other lines are sentences.
+ */
 export function looksLikeKernelFragment(head: string): boolean {
   if (/[\x00-\x08\x0e-\x1a]/.test(head.slice(0, 4096))) return false;
-  return head.split('\n', 50).some((l) => {
-    const m = l.trim().replace(KERNEL_PREFIX, '');
-    return classifyMessage(m) != null || suppressedCount(m) != null;
-  });
+  let lines = 0;
+  let hits = 0;
+  let kernelish = 0;
+  for (const raw of head.split('\n', 1000)) {
+    const l = raw.trim();
+    if (l === '') continue;
+    if (++lines > 200) {
+      lines = 200;
+      break;
+    }
+    if (l.length > 400) continue;
+    const tag = KERNEL_PREFIX.exec(l)![0].length;
+    const m = tag ? l.slice(tag) : l;
+    if (classifyMessage(m) != null || ratelimitSummary(m) != null) hits++;
+    else if (tag > 0 || KERNEL_SHAPE.test(m) || repeatSummary(m) != null) kernelish++;
+  }
+  return hits > 0 && (hits + kernelish) * 2 >= lines;
 }

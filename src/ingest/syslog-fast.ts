@@ -10,7 +10,9 @@
  * the JavaScript parser (syslog.ts) and the host rules (side file: ingest.ts hostFixer; bundle:
  * the bundle's host) would, on both cores, with no row crossing into JavaScript (the SQL for a
  * stamp form no line has is left out). Overflow candidates are parsed again from the lines that can
- * hold one and classified in JavaScript a page at a time (fast-common.ts classifyLoaded).
+ * hold one and classified in JavaScript a page at a time (fast-common.ts classifyLoaded); syslogd's
+ * `last message repeated N times` is one of them, and the row it repeats is found by SQL
+ * (fast-common.ts previousLines), so files with repeat summaries stay on this path.
  * Measurements behind these choices: BENCHMARKS.md.
  *
  * The rules reproduced in SQL, line by line: the RFC 3164 year from the reference time (the month
@@ -43,7 +45,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Load } from '../store/load.js';
 import { localFields, offsetMinutesAt } from '../time.js';
 import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from './dmesg.js';
-import { CANDIDATE_RE, classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
+import { CANDIDATE_RE, classifyLoaded, q, REPEAT_PREFIX, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
 import { decompressor } from './decompress.js';
 
 /** What the line checks found (LineCheck). */
@@ -57,6 +59,12 @@ export interface LineStats {
   dashStarts: number;
   /** Lines starting with a space or a tab (continuation lines), or empty. */
   contStarts: number;
+  /**
+   * The bytes hold sysklogd's repeat summary text (`last message repeated `, fast-common.ts
+   * REPEAT_PREFIX): only then are such lines looked for among the overflow candidates (a search
+   * of every line for it costs ~80 ms per 1M lines in SQL, here a few ms beside the hash).
+   */
+  repeatSummaries: boolean;
 }
 
 export interface SyslogScan extends LineStats {
@@ -64,6 +72,7 @@ export interface SyslogScan extends LineStats {
 }
 
 const MAX_CARRY = 4 * MAX_LOG_LINE;
+const REPEAT_NEEDLE = Buffer.from(REPEAT_PREFIX);
 const DAY_MS = 86_400_000;
 
 function lineStart(b: number): boolean {
@@ -92,12 +101,19 @@ class LineCheck {
   digitStarts = 0;
   dashStarts = 0;
   contStarts = 0;
+  repeatSummaries = false;
   private atStart = true; // the next byte begins a line
+  private tail: Buffer | null = null; // the last bytes of the previous chunk (a repeat summary text across two chunks)
   private lastByte = 10;
   private carry: Buffer | null = null; // bytes after the last newline seen (checked for UTF-8 once the line ends)
 
   push(chunk: Buffer): void {
     if (!this.fits || chunk.length === 0) return;
+    if (!this.repeatSummaries) {
+      if (chunk.indexOf(REPEAT_NEEDLE) >= 0
+        || (this.tail && Buffer.concat([this.tail, chunk.subarray(0, REPEAT_NEEDLE.length - 1)]).indexOf(REPEAT_NEEDLE) >= 0)) this.repeatSummaries = true;
+      else this.tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - REPEAT_NEEDLE.length + 1)));
+    }
     if (chunk.indexOf(0) >= 0 || chunk.indexOf(13) >= 0 || chunk.indexOf(0x1f) >= 0 || (this.atStart && !lineStart(chunk[0]!))) {
       this.fits = false;
       return;
@@ -139,7 +155,10 @@ class LineCheck {
     if (this.carry && !isUtf8(this.carry)) this.fits = false;
     if (this.lastByte !== 10) this.lines++;
     if (this.lines === 0) this.fits = false;
-    return { fits: this.fits, lines: this.lines, digitStarts: this.digitStarts, dashStarts: this.dashStarts, contStarts: this.contStarts };
+    return {
+      fits: this.fits, lines: this.lines, digitStarts: this.digitStarts, dashStarts: this.dashStarts, contStarts: this.contStarts,
+      repeatSummaries: this.repeatSummaries,
+    };
   }
 }
 
@@ -468,7 +487,7 @@ async function insertLines(
     if (orphans > 0) throw new NotFast(`${orphans} continuation lines before the first row`);
     const forms = { rfc3164: scanned.digitStarts < scanned.lines, rfc3339: scanned.digitStarts > 0, continuations };
     const select = (src: string) => syslogSelectSql(src, srcId, oddSrc, ctx, host, forms);
-    return await insertRows(load, srcId, count, continuations, lines, select);
+    return await insertRows(load, srcId, count, continuations, scanned.repeatSummaries, lines, select);
   } finally {
     // (In a transaction a failed statement aborted, the table goes with the rollback.)
     await conn.run(`DROP TABLE IF EXISTS ${MARKS_TABLE}`).catch(() => {});
@@ -476,7 +495,8 @@ async function insertLines(
 }
 
 async function insertRows(
-  load: Load, srcId: number, count: number, continuations: boolean, lines: (cond?: string) => string, select: (src: string) => string,
+  load: Load, srcId: number, count: number, continuations: boolean, repeatSummaries: boolean, lines: (cond?: string) => string,
+  select: (src: string) => string,
 ): Promise<FastResult> {
   const conn = load.conn;
   const oddSrc = -1 - srcId;
@@ -496,7 +516,9 @@ async function insertRows(
   // rows just inserted sit in the transaction, read on one: 1.06 s → 0.3 s on the bench file).
   // (With continuation lines a message is its line and the text appended to it.)
   const text = continuations ? `(line || coalesce(extra, ''))` : 'line';
-  const candidates = lines(`contains(line, 'kernel') AND (regexp_matches(${text}, '${CANDIDATE_RE}', 'i') OR contains(${text}, 'suppressed'))`);
+  // (sysklogd's repeat summaries too, whatever their tag, in a file that has any: fast-common.ts REPEAT_PREFIX.)
+  const kernel = `contains(line, 'kernel') AND (regexp_matches(${text}, '${CANDIDATE_RE}', 'i') OR contains(${text}, 'suppressed'))`;
+  const candidates = lines(repeatSummaries ? `(${kernel}) OR contains(line, '${REPEAT_PREFIX}')` : kernel);
   const overflow = await classifyLoaded(load, srcId, [], `(${select(candidates)})`);
   return { logEvents: n, overflowEvents: overflow, issues: [], skipped: 0, noHost: nullHosts ?? 0 };
 }

@@ -76,6 +76,8 @@ const COLUMNS: { [K in TableName]: readonly Col[] } = {
     ['str', (r: OverflowEventRow) => r.kind], ['big', (r: OverflowEventRow) => r.count], ['bool', (r: OverflowEventRow) => r.suppressed],
     ['str', (r: OverflowEventRow) => r.variant], ['str', (r: OverflowEventRow) => r.detail], ['big', (r: OverflowEventRow) => r.mono_us],
     ['str', (r: OverflowEventRow) => r.boot_id], ['str', (r: OverflowEventRow) => r.message], SRC, ['big', (r: OverflowEventRow) => r.line_no],
+    // after line_no: where ALTER TABLE put it in databases made before it existed
+    ['bool', (r: OverflowEventRow) => r.repeated],
   ],
   slab_samples: [
     ['str', (r: SlabSampleRow) => r.host ?? ''], ['tz', (r: SlabSampleRow) => r.ts], ['str', (r: SlabSampleRow) => r.ts_quality],

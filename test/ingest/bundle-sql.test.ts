@@ -135,7 +135,7 @@ describe('large syslog members of a bundle through SQL', () => {
       for (const [text, pieceBytes] of [[lines.join('\n') + '\n', 100], [lines.join('\n'), 37], [lines.join('\n'), 1], [lines[0]!, 5]] as const) {
         const scan = await prepareSyslogMember(s.conn, 'pieces_test', Buffer.from(text), ctx, pieceBytes);
         const want = text.replace(/\n$/, '').split('\n');
-        expect(scan).toEqual({ fits: true, lines: want.length, digitStarts: 0, dashStarts: 0, contStarts: 0 });
+        expect(scan).toEqual({ fits: true, lines: want.length, digitStarts: 0, dashStarts: 0, contStarts: 0, repeatSummaries: false });
         const got = (await s.conn.runAndReadAll('SELECT n, line FROM temp.pieces_test ORDER BY n')).getRows();
         expect(got).toEqual(want.map((l, i) => [BigInt(i + 1), l]));
       }

@@ -22,6 +22,35 @@ describe('format detection', () => {
     expect(looksLikeKernelFragment('Apache License\nVersion 2.0, January 2004\n')).toBe(false);
     expect(looksLikeKernelFragment('\x00\x01\x02TCP: time wait bucket table overflow')).toBe(false);
     expect(detectFormat('Apache License\nVersion 2.0, January 2004\n')).toBeNull();
+    // a how-to that quotes the message on a line of its own
+    const howto = [
+      '# The ARP cache on large flat networks', '',
+      'When the table is full the kernel logs a line like this one, many times a second:', '',
+      'IPv4: Neighbour table overflow', '',
+      'The neighbour table is what most people call the ARP table. Raise the limits:', '',
+      '    sysctl -w net.ipv4.neigh.default.gc_thresh3=8192',
+      'and make them persistent in /etc/sysctl.d/ so that they survive a reboot.',
+    ].join('\n') + '\n';
+    expect(looksLikeKernelFragment(howto)).toBe(false);
+    expect(detectFormat(howto)).toBeNull();
+    // binary with an overflow text in it
+    expect(detectFormat('\x7fELF\x02\x01\x01\x00\nNeighbour table overflow.\n')).toBeNull();
+  });
+
+  it.each([
+    ['bare 2.6 neighbour lines', 'Neighbour table overflow.\nNeighbour table overflow.\nNeighbour table overflow\n'],
+    ['3.x route cache lines only', 'IPv4: Neighbour table overflow\nIPv4: Neighbour table overflow\nIPv6: Neighbour table overflow\n'],
+    ['one 2.6.3x line', 'ipv4: Neighbour table overflow.\n'],
+    ['bare TIME_WAIT lines and their summary', 'TCP: time wait bucket table overflow\nTCP: time wait bucket table overflow (CT101)\nnet_ratelimit: 12 callbacks suppressed\n'],
+    ['RHEL 6 __ratelimit summary', 'nf_conntrack: table full, dropping packet.\n__ratelimit: 37822 callbacks suppressed\nnf_conntrack: table full, dropping packet.\n'],
+    ['pasted dmesg of a kernel without printk stamps', [
+      'usbcore: registered new driver usb-storage', 'USB Mass Storage support registered.', 'eth0: Media Link On 100mbps full-duplex',
+      'hub 4-0:1.0: 6 ports detected', 'Attached scsi removable disk sda at scsi1, channel 0, id 0, lun 0',
+      'Neighbour table overflow.', 'Neighbour table overflow.', 'PPP generic driver version 2.4.2', 'Neighbour table overflow.',
+      'usb usb3: string descriptor 0 read error: -113', 'printk: 64315 messages suppressed.',
+    ].join('\n') + '\n'],
+  ])('takes kernel lines without any header for a dmesg fragment: %s', (_, head) => {
+    expect(detectFormat(head)?.kind).toBe('dmesg');
   });
 
   it('an ss log named for time-wait (ss -tan state time-wait prints no State column) holds TIME_WAIT sockets', () => {

@@ -175,6 +175,61 @@ describe('plain syslog through read_csv', () => {
     expect(ta.overflow_events!.map((r) => [r[3], r[4], r[5]])).toEqual([['tcp_timewait_overflow', 1, false], ['tcp_timewait_overflow', 5, true]]);
   });
 
+  it('expands syslogd and rsyslog repeat summaries and reads every era\'s catalogue lines, as the line parser does', async () => {
+    const text = [
+      'Jan  5 10:00:00 web01 kernel: TCP: time wait bucket table overflow',
+      'Jan  5 10:00:00 web02 kernel: [ 8123.456789] IPv4: Neighbour table overflow',
+      'Jan  5 10:00:30 web01 last message repeated 20 times',
+      'Jan  5 10:00:31 web01 sshd[812]: Accepted publickey for admin',
+      'Jan  5 10:00:32 web01 last message repeated 3 times', // sshd's line: nothing
+      'Jan  5 10:00:33 web02 last message repeated 4 times', // web02's line two lines up
+      'Jan  5 10:00:40 web01 kernel: message repeated 7 times: [ TCP: time wait bucket table overflow]',
+      'Jan  5 10:00:41 web01 ovs-appctl: message repeated 2 times: [ TCP: time wait bucket table overflow]', // not the kernel's
+      'Jan  5 10:00:45 web03 kernel: [1557411.243821] TCP: time wait bucket table overflow (CT0)',
+      'Jan  5 10:00:50 web03 kernel: [1557416.095620] __ratelimit: 37822 callbacks suppressed',
+      'Jan  5 10:00:50 web03 kernel: [1557416.095623] nf_conntrack: table full, dropping packet.',
+      'Jan  5 10:00:51 web04 kernel: __ratelimit: 12 callbacks suppressed', // no net_ratelimit line before it: not networking
+      'Jan  5 10:00:52 web04 kernel: [   59.799581] kauditd_printk_skb: 19 callbacks suppressed',
+      'Jan  5 10:00:53 web04 kernel: last message repeated 2 times', // rsyslog's legacy form (tag kept): kauditd's
+      '2026-01-05T10:00:54+00:00 web05 kernel: IPv6: Neighbour table overflow',
+      '2026-01-05T10:00:55+00:00 web05 kernel: last message repeated 11 times',
+    ].join('\n') + '\n';
+    const { ta } = await both(text, { tz: 'UTC' }, true);
+    // host, kind, count, suppressed, variant, detail, line, repeated
+    expect(ta.overflow_events!.map((r) => [r[0], r[3], r[4], r[5], r[6], r[7], r[11], r[12]])).toEqual([
+      ['web01', 'tcp_timewait_overflow', 1, false, 'tw-bucket', null, 1, false],
+      ['web02', 'neighbour_table_overflow', 1, false, 'neighbour-route', 'arp_cache', 2, false],
+      ['web01', 'tcp_timewait_overflow', 20, false, 'tw-bucket', null, 3, true],
+      ['web02', 'neighbour_table_overflow', 4, false, 'neighbour-route', 'arp_cache', 6, true],
+      ['web01', 'tcp_timewait_overflow', 7, false, 'tw-bucket', null, 7, true],
+      ['web03', 'tcp_timewait_overflow', 1, false, 'tw-bucket', '0', 9, false],
+      ['web03', 'tcp_timewait_overflow', 37822, true, 'ratelimit-summary', null, 10, false],
+      ['web03', 'conntrack_table_full', 1, false, 'nf_conntrack', null, 11, false],
+      ['web05', 'neighbour_table_overflow', 1, false, 'neighbour-route', 'ndisc_cache', 15, false],
+      ['web05', 'neighbour_table_overflow', 11, false, 'neighbour-route', 'ndisc_cache', 16, true],
+    ]);
+    // The row before a repeat summary of the same host far back in a busy central file (the SQL
+    // path looks near first, then further), or nowhere (a summary first in a rotated file).
+    const filler = (k: number, from: number) => Array.from({ length: k }, (_, i) => `Jan  5 11:00:${String((from + i) % 60).padStart(2, '0')} db01 app[7]: request ${from + i}`);
+    const far = [
+      'Jan  5 10:59:00 web06 last message repeated 3 times', // nothing before it
+      'Jan  5 10:59:59 web01 kernel: TCP: time wait bucket table overflow',
+      ...filler(100, 0),
+      'Jan  5 11:01:00 web01 last message repeated 30 times', // 101 lines back: counted
+      'Jan  5 11:01:01 web02 kernel: TCP: too many orphaned sockets',
+      ...filler(70, 100),
+      'Jan  5 11:01:02 web02 sshd[9]: Accepted publickey for admin',
+      ...filler(80, 200),
+      'Jan  5 11:01:03 web02 last message repeated 5 times', // sshd's line 81 lines back: not counted
+    ].join('\n') + '\n';
+    const { ta: tf } = await both(far, { tz: 'UTC' }, true);
+    expect(tf.overflow_events!.map((r) => [r[0], r[3], r[4], r[11], r[12]])).toEqual([
+      ['web01', 'tcp_timewait_overflow', 1, 2, false],
+      ['web01', 'tcp_timewait_overflow', 30, 103, true],
+      ['web02', 'tcp_orphan_overflow', 1, 104, false],
+    ]);
+  });
+
   it('falls back to the JavaScript parser for what it does not cover, leaving nothing behind', async () => {
     const base = ODD_3164.slice(0, 8);
     for (const [why, lines] of [
@@ -224,7 +279,7 @@ describe('plain syslog through read_csv', () => {
       'Jan  1 00:00:21 web01 kernel: TCP: time wait bucket', '  table overflow'].join('\n') + '\n';
     const { ta } = await both(text, {}, true);
     // The overflow whose words are split over a wrapped line is found (the candidates read the appended text too).
-    expect(ta.overflow_events!.at(-1)!.slice(10)).toEqual(['TCP: time wait bucket table overflow', 18]);
+    expect(ta.overflow_events!.at(-1)!.slice(10)).toEqual(['TCP: time wait bucket table overflow', 18, false]);
     const messages = ta.log_events!.map((r) => r[11]);
     expect(messages[4]).toBe('TCP: time wait bucket table overflow continued on the next line and a tab one');
     expect(messages[5]).toBe('after blank lines after a separator: still the row before');
@@ -274,6 +329,26 @@ describe('plain syslog through read_csv', () => {
         expect(syslogFastStats.files + syslogFastStats.fallbacks).toBe(before + 2); // plain and gzip'd
       }), { numRuns: 25, seed: 4711 });
   }, 120_000);
+
+  it('counts repeat summaries as the line parser does, however far back the row they repeat (property)', async () => {
+    const host = fc.constantFrom('web01', 'web02');
+    const said = fc.oneof(fc.constantFrom('kernel: TCP: time wait bucket table overflow', 'kernel: IPv4: Neighbour table overflow',
+      'kernel: net_ratelimit: 17 callbacks suppressed', 'kernel: __ratelimit: 9 callbacks suppressed',
+      'kernel: message repeated 2 times: [ TCP: time wait bucket table overflow]', 'kernel: kauditd_printk_skb: 4 callbacks suppressed'),
+    fc.constant('sshd[1]: Accepted publickey'));
+    const repeat = fc.constantFrom('last message repeated 3 times', 'kernel: last message repeated 2 times');
+    // each line of web01 / web02 after 0, a few, or more lines of another host than the SQL path looks at first
+    const entry = fc.tuple(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 60, max: 150 })), host, fc.oneof(said, repeat));
+    await fc.assert(fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 30 }), async (entries) => {
+      const lines: string[] = [];
+      const stamp = () => `Jan  5 1${Math.floor(lines.length / 3600) % 10}:${String(Math.floor(lines.length / 60) % 60).padStart(2, '0')}:${String(lines.length % 60).padStart(2, '0')}`;
+      for (const [k, h, what] of entries) {
+        for (let i = 0; i < k; i++) lines.push(`${stamp()} lb01 app[2]: filler`);
+        lines.push(`${stamp()} ${h} ${what}`);
+      }
+      await both(lines.join('\n') + '\n', { tz: 'UTC' }, true);
+    }), { numRuns: 25, seed: 1616 });
+  }, 180_000);
 
   it('takes gzip files, but not a damaged one, nor one larger than --max-total-bytes once decompressed', async () => {
     const text = ODD_3164.slice(0, 8).join('\n') + '\n';
@@ -350,7 +425,15 @@ describe('plain syslog through read_csv', () => {
     // A multi-byte character cut by the 1 MiB read boundary is still valid UTF-8.
     const long = 'Jan  1 00:00:00 a b: ' + 'é'.repeat(600_000) + '\n';
     writeFileSync(p, long + long);
-    expect(await scanSyslog(p)).toMatchObject({ fits: true, lines: 2 });
+    expect(await scanSyslog(p)).toMatchObject({ fits: true, lines: 2, repeatSummaries: false });
+    // sysklogd's repeat summary anywhere, also across the 1 MiB read boundary (its text starts 18
+    // bytes into the line and is 22 long: at 5, 21 or 1 bytes before the boundary)
+    const rep = 'Jan  1 00:00:01 a last message repeated 3 times\n';
+    for (const at of [0, (1 << 20) - 23, (1 << 20) - 39, (1 << 20) - 19]) {
+      const pad = 'Jan  1 00:00:00 a b: ' + 'x'.repeat(Math.max(0, at - 22)) + '\n';
+      writeFileSync(p, (at ? pad : '') + rep);
+      expect([at, await scanSyslog(p)]).toMatchObject([at, { fits: true, repeatSummaries: true }]);
+    }
   });
 
   it('finds the zone transitions of the two years around the reference', () => {

@@ -49,7 +49,10 @@ const tag = fc.oneof(
   word.map((w) => w + ':'), word);
 const msg = fc.oneof(
   fc.constantFrom('TCP: time wait bucket table overflow', 'net_ratelimit: 17 callbacks suppressed', 'nf_conntrack: table full, dropping packet',
-    '[ 8123.456789] TCP: time wait bucket table overflow', '[12.5]x', 'TCP: too many orphaned sockets', ''),
+    '[ 8123.456789] TCP: time wait bucket table overflow', '[12.5]x', 'TCP: too many orphaned sockets', '',
+    // repeat summaries (sysklogd's counts the row before it of the same host) and the other eras' lines
+    'last message repeated 3 times', 'last message repeated 2 times', 'message repeated 2 times: [ TCP: time wait bucket table overflow]',
+    '__ratelimit: 12 callbacks suppressed', 'IPv4: Neighbour table overflow', 'kauditd_printk_skb: 5 callbacks suppressed'),
   fc.array(word, { maxLength: 6 }).map((ws) => ws.join(' ')));
 const separator = fc.constantFrom('-- Logs begin at Fri 2022-02-04 09:34:04 UTC, end at Thu 2022-02-10 16:19:19 UTC. --',
   '-- Boot 0123456789abcdef0123456789abcdef --', '-- Boot fedcba9876543210fedcba9876543210 --', '-- Reboot --', '-- No entries --',

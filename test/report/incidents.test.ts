@@ -106,7 +106,7 @@ describe('reports and exports on the multi-source incidents', () => {
     expect(ep.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
       'host:Utf8', 'kind:Utf8', 'episode:Int64', 'start_ts:Timestamp<MICROSECOND, UTC>', 'end_ts:Timestamp<MICROSECOND, UTC>',
       'logged:Int64', 'suppressed:Int64', 'estimated_total:Int64', 'bursts:Int64', 'source_ids:List<Int64>',
-      'time_uncertainty_s:Float64', 'time_basis:Utf8', 'details:List<Utf8>',
+      'time_uncertainty_s:Float64', 'time_basis:Utf8', 'details:List<Utf8>', 'repeated:Int64',
     ]);
     const legacy = ep.toArray().map((r) => r.toJSON()).find((r) => r.host === 'legacy1')!;
     expect([legacy.logged, legacy.suppressed, new Date(Number(legacy.start_ts)).toISOString()]).toEqual([BigInt(truth.legacy1.logged), BigInt(truth.legacy1.suppressed), new Date(truth.legacy1.start!).toISOString()]);

@@ -22,7 +22,7 @@ describe('overflow islands and episodes over lines of the same instant', () => {
       await store.conn.run(`INSERT INTO overflow_events
         SELECT 'h' || (b % 4) AS host,
           TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_seconds((b // 4) * 16200 + s) AS ts,
-          'exact', 'tcp_timewait_overflow', 1, false, 'tw-bucket', NULL, NULL, NULL, 'TCP: time wait bucket table overflow', src, NULL
+          'exact', 'tcp_timewait_overflow', 1, false, 'tw-bucket', NULL, NULL, NULL, 'TCP: time wait bucket table overflow', src, NULL, false
         FROM range(160) r(b), range(30) q(s), range(20) l(i), range(1, 3) c(src)`);
       const counts = [];
       for (let i = 0; i < 6; i++) {

@@ -17,10 +17,10 @@ import { tempDir } from '../helpers.js';
 const t = tempDir('bundlescope-upgrade-');
 afterAll(() => t.cleanup());
 
-async function columns(path: string): Promise<string[]> {
+async function columns(path: string, table = 'sockets'): Promise<string[]> {
   const store = await openStore(path);
   try {
-    const r = await runSql(store, `SELECT column_name || ' ' || data_type AS c FROM information_schema.columns WHERE table_name = 'sockets' ORDER BY ordinal_position`);
+    const r = await runSql(store, `SELECT column_name || ' ' || data_type AS c FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table });
     return r.rows.map((x) => String(x.c));
   } finally {
     store.close();
@@ -82,6 +82,62 @@ describe('opening a database made before sockets had queue columns', () => {
         { host: 'old1', side: 'server', recv_q: null, send_q: null },
         { host: 'web1', side: 'server', recv_q: 17, send_q: 16 },
         { host: 'web2', side: 'server', recv_q: 0, send_q: 4096 },
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('opening a database made before overflow_events had the repeated column', () => {
+  it('adds it last (false on the old rows), ingests repeat summaries and merges a --jobs part into it; the views count them', async () => {
+    const old = join(t.dir, 'old-overflow.duckdb');
+    const inst = await DuckDBInstance.create(old);
+    const c = await inst.connect();
+    // overflow_events as sql/schema/04_overflow_events.sql created it before `repeated`, with a row.
+    await c.run(`CREATE TABLE overflow_events (
+      host VARCHAR, ts TIMESTAMPTZ, ts_quality VARCHAR, kind VARCHAR NOT NULL, count BIGINT NOT NULL, suppressed BOOLEAN NOT NULL,
+      variant VARCHAR, detail VARCHAR, mono_us BIGINT, boot_id VARCHAR, message VARCHAR NOT NULL, source_id BIGINT NOT NULL, line_no BIGINT)`);
+    await c.run(`INSERT INTO overflow_events VALUES ('old1', TIMESTAMPTZ '2026-03-01 10:00:00+00', 'exact', 'tcp_timewait_overflow', 1, false,
+      'tw-bucket', NULL, NULL, NULL, 'TCP: time wait bucket table overflow', 1, 1)`);
+    c.closeSync();
+    inst.closeSync();
+
+    const fresh = join(t.dir, 'fresh-overflow.duckdb');
+    const want = await columns(fresh, 'overflow_events');
+    expect(want.slice(-3)).toEqual(['source_id BIGINT', 'line_no BIGINT', 'repeated BOOLEAN']);
+    expect(await columns(old, 'overflow_events')).toEqual(want);
+
+    const log = (host: string) => [
+      `Mar  1 11:00:00 ${host} kernel: TCP: time wait bucket table overflow`,
+      `Mar  1 11:00:30 ${host} last message repeated 20 times`,
+    ].join('\n') + '\n';
+    const a = join(t.dir, 'messages-web1');
+    const b = join(t.dir, 'messages-web2');
+    writeFileSync(a, log('web1'));
+    writeFileSync(b, log('web2'));
+    const part = join(t.dir, 'part-overflow.duckdb');
+    const p = await openStore(part);
+    try {
+      await ingestPaths(p, [b], { tz: 'UTC' });
+    } finally {
+      p.close();
+    }
+    const store = await openStore(old);
+    try {
+      expect((await ingestPaths(store, [a], { tz: 'UTC' })).map((r) => r.status)).toEqual(['loaded']);
+      await mergeDatabase(store, part);
+      const rows = await runSql(store, `SELECT host, count, repeated FROM overflow_events ORDER BY host, line_no`);
+      expect(rows.rows).toEqual([
+        { host: 'old1', count: 1, repeated: false },
+        { host: 'web1', count: 1, repeated: false }, { host: 'web1', count: 20, repeated: true },
+        { host: 'web2', count: 1, repeated: false }, { host: 'web2', count: 20, repeated: true },
+      ]);
+      const ep = await runSql(store, `SELECT host, logged, suppressed, repeated FROM overflow_episodes ORDER BY host`);
+      expect(ep.rows).toEqual([
+        { host: 'old1', logged: 1, suppressed: 0, repeated: 0 },
+        { host: 'web1', logged: 21, suppressed: 0, repeated: 20 },
+        { host: 'web2', logged: 21, suppressed: 0, repeated: 20 },
       ]);
     } finally {
       store.close();
