@@ -17,6 +17,8 @@ export interface Finding {
   time_uncertainty_s: number | null;
   events: {
     logged: number; suppressed: number; estimated_total: number; counter_delta: number | null; counter: string | null;
+    /** Of `logged`, the lines the syslog daemon folded into "last message repeated N times". */
+    repeated: number;
     /** The series the counter delta was read from (origin, cadence, files). */
     counter_series: string | null;
   };
@@ -111,7 +113,7 @@ interface Draft {
 function emptyFinding(host: string, kind: OverflowKind, netns: string | null, start: string | null, end: string | null): Finding {
   return {
     host, kind, netns: netns || null, start, end, dated_by: null, time_uncertainty_s: null,
-    events: { logged: 0, suppressed: 0, estimated_total: 0, counter_delta: null, counter: null, counter_series: null },
+    events: { logged: 0, suppressed: 0, repeated: 0, estimated_total: 0, counter_delta: null, counter: null, counter_series: null },
     limit: { name: KINDS[kind].limitSysctls[0] ?? null, value: null, peak: null, peak_at: null, peak_metric: null, ratio: null, note: null },
     listener: null,
     trigger: null, trigger_note: null, top_peers: [], evidence: [], recommendations: [], risks: [], summary: '',
@@ -139,7 +141,7 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
 
   // Logged episodes, with the time uncertainty of their lines and the listeners they name.
   const episodeRows = (await runSql(store,
-    `SELECT host, kind, episode, start_ts::VARCHAR AS start_ts, end_ts::VARCHAR AS end_ts, logged, suppressed,
+    `SELECT host, kind, episode, start_ts::VARCHAR AS start_ts, end_ts::VARCHAR AS end_ts, logged, suppressed, repeated,
        time_uncertainty_s AS uncertainty_s, time_basis, CASE WHEN kind = 'tcp_listen_overflow' THEN details END AS details
      FROM overflow_episodes
      WHERE ${hostFilter}
@@ -152,7 +154,7 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
     : [];
   const episodes: LoggedEpisode[] = episodeRows.map((e) => ({
     host: String(e.host), kind: e.kind as OverflowKind, episode: Number(e.episode), start: iso(e.start_ts)!, end: iso(e.end_ts)!,
-    logged: Number(e.logged), suppressed: Number(e.suppressed), uncertaintyS: Number(e.uncertainty_s ?? 1), timeBasis: e.time_basis != null ? String(e.time_basis) : null,
+    logged: Number(e.logged), suppressed: Number(e.suppressed), repeated: Number(e.repeated ?? 0), uncertaintyS: Number(e.uncertainty_s ?? 1), timeBasis: e.time_basis != null ? String(e.time_basis) : null,
     netns: listenerNamespace(String(e.host), (e.details as string[] | null) ?? [], listenNs),
     details: ((e.details as string[] | null) ?? []).map(String),
   }));
@@ -160,7 +162,7 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
   // Logged overflows whose time is unknown (dmesg without a boot time, pasted fragments).
   const undated: UndatedLogged[] = p.from || p.to ? [] : (await runSql(store,
     `WITH per_source AS (
-       SELECT o.host, o.kind, o.source_id, s.path, count(*) FILTER (WHERE NOT o.suppressed) AS lines,
+       SELECT o.host, o.kind, o.source_id, s.path, coalesce(sum(o.count) FILTER (WHERE NOT o.suppressed), 0) AS lines,
          coalesce(sum(o.count) FILTER (WHERE o.suppressed), 0) AS supp
        FROM overflow_events o LEFT JOIN sources s USING (source_id)
        WHERE o.ts IS NULL AND o.kind <> 'unattributed' AND o.host IS NOT NULL AND ($host::VARCHAR IS NULL OR o.host = $host::VARCHAR)
@@ -278,6 +280,7 @@ function draftOf(r: Reconciled, series: Map<string, SeriesInfo>): Draft {
   f.time_uncertainty_s = r.uncertaintyS != null ? Math.round(r.uncertaintyS * 1000) / 1000 : null;
   f.events.logged = r.logged;
   f.events.suppressed = r.suppressed;
+  f.events.repeated = r.episode?.repeated ?? 0;
   f.events.counter_delta = r.counterDelta;
   f.events.counter = r.counter;
   // The counter is the truth when there is one (domain.md §1.3 rule 6); the log only dates it.
@@ -351,7 +354,8 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
   try {
     const queries: [string, Record<string, unknown>?][] = [
       // The logged lines of each episode, per source.
-      [`SELECT w.id, o.source_id, s.path, count(*) FILTER (WHERE NOT o.suppressed) AS lines, sum(o.count) FILTER (WHERE o.suppressed) AS supp,
+      [`SELECT w.id, o.source_id, s.path, sum(o.count) FILTER (WHERE NOT o.suppressed) AS lines, sum(o.count) FILTER (WHERE o.suppressed) AS supp,
+          sum(o.count) FILTER (WHERE NOT o.suppressed AND coalesce(o.repeated, false)) AS rep,
           min(o.ts)::VARCHAR AS first, max(o.ts)::VARCHAR AS last
         FROM rca_win w JOIN overflow_events o ON o.host = w.host AND o.kind = w.kind AND o.ts BETWEEN w.log_start AND w.log_end
         LEFT JOIN sources s ON s.source_id = o.source_id
@@ -504,7 +508,7 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
       for (const s of src.get(id) ?? []) {
         lines.push({
           source: String(s.path ?? `source ${s.source_id}`),
-          detail: `${s.lines} '${KINDS[f.kind].title}' lines${s.supp ? `, ${s.supp} suppressed by net_ratelimit` : ''} from ${iso(s.first)} to ${iso(s.last)}`,
+          detail: `${s.lines} '${KINDS[f.kind].title}' lines${s.rep ? ` (${s.rep} of them from the syslog daemon's "last message repeated" summaries)` : ''}${s.supp ? `, ${s.supp} suppressed by the kernel's ratelimit` : ''} from ${iso(s.first)} to ${iso(s.last)}`,
         });
       }
       const hostSettings = Object.fromEntries(settingsRows(settings.rows, f.host, f.netns ?? ''));

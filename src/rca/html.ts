@@ -188,8 +188,8 @@ async function findingHtml(store: Store, f: Finding, i: number, marginMin: numbe
     rows.push(['Episode (UTC)', f.events.logged > 0 ? '<span class="muted">unknown — the logged lines carry no usable time</span>' : '<span class="muted">unknown — counted since boot; the kernel logged nothing</span>']);
   }
   if (f.netns) rows.push(['Network namespace', esc(f.netns)]);
-  rows.push(['Logged lines', `<span class="big">${fmtNum(f.events.logged)}</span>`]);
-  rows.push(['Suppressed by net_ratelimit', `${fmtNum(f.events.suppressed)} <span class="muted">(upper bound)</span>`]);
+  rows.push(['Logged lines', `<span class="big">${fmtNum(f.events.logged)}</span>${f.events.repeated ? ` <span class="muted">(${fmtNum(f.events.repeated)} of them from "last message repeated" summaries)</span>` : ''}`]);
+  rows.push(['Suppressed by the kernel\'s ratelimit', `${fmtNum(f.events.suppressed)} <span class="muted">(upper bound)</span>`]);
   rows.push(['Estimated total', `<strong>${fmtNum(f.events.estimated_total)}</strong>`]);
   rows.push(['Counter delta', f.events.counter_delta == null ? '—' : `${fmtNum(f.events.counter_delta)} <span class="muted">(${esc(f.events.counter)}${f.events.counter_series ? `; ${esc(f.events.counter_series)}` : ''})</span>`]);
   if (f.listener) {

@@ -29,6 +29,8 @@ export interface LoggedEpisode {
   end: string;
   logged: number;
   suppressed: number;
+  /** Of `logged`, lines counted from syslog "last message repeated N times" summaries. */
+  repeated?: number;
   /** ± seconds of the lines' times (the largest among its sources), and how that source's times were derived. */
   uncertaintyS: number;
   timeBasis?: string | null;

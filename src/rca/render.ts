@@ -56,8 +56,8 @@ function findingMd(f: Finding, i: number): string {
   const unc = f.time_uncertainty_s != null && f.time_uncertainty_s > 5 ? ` (±${fmtDuration(Math.round(f.time_uncertainty_s))})` : '';
   const datedBy = f.dated_by === 'counter' ? ', dated by counter snapshots' : f.dated_by === 'log+counter' ? ', dated by log lines and counter snapshots' : '';
   out.push(`| When (UTC) | ${f.start ? `${f.start} → ${f.end}${unc}${datedBy}` : f.events.logged > 0 ? 'unknown (the logged lines carry no usable time)' : 'unknown (counted before the first snapshot; the kernel logged nothing then)'} |`);
-  out.push(`| Logged lines | ${n(f.events.logged)} |`);
-  out.push(`| Suppressed (net_ratelimit, upper bound) | ${n(f.events.suppressed)} |`);
+  out.push(`| Logged lines | ${n(f.events.logged)}${f.events.repeated ? ` (${n(f.events.repeated)} of them from "last message repeated" summaries)` : ''} |`);
+  out.push(`| Suppressed (kernel ratelimit, upper bound) | ${n(f.events.suppressed)} |`);
   out.push(`| Estimated total | ${n(f.events.estimated_total)} |`);
   out.push(`| Counter delta | ${f.events.counter_delta == null ? '—' : `${n(f.events.counter_delta)} (${f.events.counter}${f.events.counter_series ? `; ${f.events.counter_series}` : ''})`} |`);
   if (f.listener) {

@@ -107,11 +107,12 @@ describe('overflow lines of real kernels and syslog daemons, end to end', () => 
           { host: 'web03', kind: 'conntrack_table_full', logged: 11, suppressed: 37822, estimated_total: 37833, repeated: 0, bursts: 2 },
         ]);
         const rca = await buildRca(store);
-        expect(rca.findings.map((f) => [f.host, f.kind, f.events.logged, f.events.suppressed, f.events.estimated_total])).toEqual([
-          ['web01', 'tcp_timewait_overflow', 32, 312, 344],
-          ['web02', 'neighbour_table_overflow', 21, 150, 171],
-          ['web03', 'conntrack_table_full', 11, 37822, 37833],
+        expect(rca.findings.map((f) => [f.host, f.kind, f.events.logged, f.events.suppressed, f.events.repeated, f.events.estimated_total])).toEqual([
+          ['web01', 'tcp_timewait_overflow', 32, 312, 29, 344],
+          ['web02', 'neighbour_table_overflow', 21, 150, 20, 171],
+          ['web03', 'conntrack_table_full', 11, 37822, 0, 37833],
         ]);
+        expect(rca.findings[0]!.evidence[0]!.detail).toMatch(/^32 'TCP TIME_WAIT bucket table overflow' lines \(29 of them from the syslog daemon's "last message repeated" summaries\), 312 suppressed by the kernel's ratelimit from /);
         expect((await expectAccounted(store, rca)).kinds).toBe(3);
         results.push(await storedTables(store, true));
       });

@@ -50,7 +50,7 @@ describe('samples end to end', () => {
     const w = r.findings.find((f) => f.host === 'web01')!;
     const tw = truth.web01;
     expect([w.start, w.end]).toEqual([tw.start, tw.end]);
-    expect(w.events).toEqual({ logged: tw.logged, suppressed: tw.suppressed, estimated_total: tw.estimated_total, counter_delta: null, counter: null, counter_series: null });
+    expect(w.events).toEqual({ logged: tw.logged, suppressed: tw.suppressed, repeated: 0, estimated_total: tw.estimated_total, counter_delta: null, counter: null, counter_series: null });
     expect({ name: w.limit.name, value: w.limit.value, peak: w.limit.peak }).toEqual(tw.limit);
     expect({ peer: w.top_peers[0]!.peer, share: w.top_peers[0]!.share }).toEqual(tw.top_peer);
     expect(w.recommendations.map((x) => x.id)).toEqual(['connection-reuse', 'tcp-tw-reuse', 'raise-limit']);

@@ -41,7 +41,7 @@ export async function expectAccounted(store: Store, rca: RcaReport): Promise<{ c
     `WITH dated AS (SELECT host, kind, sum(logged) AS logged, sum(suppressed) AS suppressed FROM overflow_episodes GROUP BY ALL),
      undated AS (
        SELECT host, kind, max(lines) AS logged, max(supp) AS suppressed FROM (
-         SELECT host, kind, source_id, count(*) FILTER (WHERE NOT suppressed) AS lines, coalesce(sum(count) FILTER (WHERE suppressed), 0) AS supp
+         SELECT host, kind, source_id, coalesce(sum(count) FILTER (WHERE NOT suppressed), 0) AS lines, coalesce(sum(count) FILTER (WHERE suppressed), 0) AS supp
          FROM overflow_events WHERE ts IS NULL AND kind <> 'unattributed' AND host IS NOT NULL GROUP BY ALL)
        GROUP BY ALL)
      SELECT host, kind, logged, suppressed FROM dated

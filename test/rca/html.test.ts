@@ -111,7 +111,7 @@ describe('rca HTML page', () => {
     expect(f['Episode end (UTC)']).toBe(tw.end);
     expect(f['Duration']).toBe('7 min 45 s');
     expect(f['Logged lines']).toBe('320');
-    expect(f['Suppressed by net_ratelimit']).toBe('6,572 (upper bound)');
+    expect(f["Suppressed by the kernel's ratelimit"]).toBe('6,572 (upper bound)');
     expect(f['Estimated total']).toBe('6,892');
     expect(f['Counter delta']).toBe('—');
     expect(f['Limit']).toBe('net.ipv4.tcp_max_tw_buckets = 65,536');
