@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { BundlescopeError, EXIT } from './errors.js';
 import {
-  cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
+  cmdCase, cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
 } from './commands.js';
 
 /** The command line: commander only; each action calls the library (src/commands.ts). */
@@ -14,6 +14,18 @@ export function buildCli(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   const db = () => new Option('--db <file>', 'DuckDB database file').default('./bundlescope.duckdb');
+
+  program.command('case')
+    .description('the main job: ingest a case folder (or files), write report.html beside it and print the verdict')
+    .argument('<path...>', 'a case folder as the customer sent it, or its files')
+    .option('--db <file>', 'database file (default: DIR/bundlescope.duckdb for one folder, else ./bundlescope.duckdb)')
+    .option('--host <name>', 'host of side files that do not name one (default: the only host of the case)')
+    .option('--netns <name>', 'network namespace the side files were captured in (ip netns exec NAME …)')
+    .option('--tz <zone>', 'IANA time zone for local times (overrides the bundle)')
+    .addOption(new Option('--format <fmt>', 'verdict format on stdout').choices(['md', 'json']).default('md'))
+    .option('-j, --jobs <n>', 'spread bundles over N processes (fleets)', (v) => Number(v), 1)
+    .option('-v, --verbose', 'list every skipped line')
+    .action(async (paths: string[], o) => { process.exitCode = await cmdCase(paths, o); });
 
   program.command('ingest')
     .description('ingest sosreports (archives or directories) and side files (logs, journal exports, slabinfo/nstat/ss snapshot logs, sar/sadf)')

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import type { Compression } from './ingest/decompress.js';
 import { spawn } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from './store/db.js';
 import type { InputSummary } from './ingest/ingest.js';
@@ -38,13 +38,15 @@ function describe(s: InputSummary): string {
     return e instanceof BundlescopeError ? e.format() : `error[failed] ${s.path}: ${e?.message ?? 'unknown error'}`;
   }
   if (s.status === 'unchanged') return `unchanged ${s.kind.padEnd(14)} ${s.path} (already ingested)`;
+  if (s.status === 'skipped') return `skipped   ${''.padEnd(14)} ${s.path}: ${s.notice ?? 'not evidence'}`;
   const total = Object.values(s.rows).reduce((a, b) => a + (b ?? 0), 0);
   const per = Object.entries(s.rows).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ');
   const codes = [...new Set(s.issues.filter((i) => i.code !== 'note').map((i) => i.code))];
   const errors = [...new Set(s.issues.filter((i) => i.severity === 'error').map((i) => i.code))];
   return `loaded    ${s.kind.padEnd(14)} ${s.path}${s.host ? ` host ${s.host}` : ''}: ${total} rows (${per || 'none'})` +
     (s.skipped ? `, ${s.skipped} lines skipped [${codes.join(', ')}]` : '') +
-    (errors.length ? `; INCOMPLETE [${errors.join(', ')}]: kept what was read before the damage (--verbose tells where)` : '');
+    (errors.length ? `; INCOMPLETE [${errors.join(', ')}]: kept what was read before the damage (--verbose tells where)` : '') +
+    (s.notice ? `; ${s.notice}` : '');
 }
 
 type IngestCliOptions = { db: string; host?: string; netns?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean; jobs?: number };
@@ -226,12 +228,14 @@ function reportSummaries(summaries: InputSummary[], o: IngestCliOptions, out: No
     out.write(describe(s) + '\n');
     if (o.verbose) for (const i of s.issues) out.write(`  ${i.severity}[${i.code}] ${i.file}${i.line != null ? `:${i.line}` : ''}: ${i.text}${i.expected ? ` (expected ${i.expected})` : ''}\n`);
   }
-  const ok = summaries.filter((s) => s.status !== 'failed');
+  const ok = summaries.filter((s) => s.status !== 'failed' && s.status !== 'skipped');
+  const skippedFiles = summaries.filter((s) => s.status === 'skipped').length;
   const rows = summaries.reduce((a, s) => a + Object.values(s.rows).reduce((x, y) => x + (y ?? 0), 0), 0);
   const skipped = summaries.reduce((a, s) => a + s.skipped, 0);
-  if (total) out.write(`total: ${summaries.length} inputs, ${ok.length} ok, ${summaries.length - ok.length} failed; ${rows} rows; ${skipped} lines skipped${skipped && !o.verbose ? ' (--verbose lists them; report sources shows them per file)' : ''}\n`);
+  const failedN = summaries.length - ok.length - skippedFiles;
+  if (total) out.write(`total: ${summaries.length} inputs, ${ok.length} ok, ${failedN} failed${skippedFiles ? `, ${skippedFiles} skipped (not evidence)` : ''}; ${rows} rows; ${skipped} lines skipped${skipped && !o.verbose ? ' (--verbose lists them; report sources shows them per file)' : ''}\n`);
   if (ok.length === 0 && summaries.length > 0) return EXIT.usage;
-  return ok.length < summaries.length ? EXIT.someInputsFailed : EXIT.ok;
+  return failedN > 0 ? EXIT.someInputsFailed : EXIT.ok;
 }
 
 /**
@@ -258,6 +262,26 @@ export async function cmdRca(o: { db: string; host?: string; netns?: string; fro
   const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? await withStore(o.db, (s) => renderHtml(s, report), true) : renderMarkdown(report);
   writeOut(o.out, text);
   return EXIT.ok;
+}
+
+/**
+ * The main job: everything a customer sent, in one command. Ingests DIR (bundles first; the tool's
+ * own files, checksums and notes skipped with a notice; side files that name no host take the
+ * only host there is) into DIR/bundlescope.duckdb, writes DIR/report.html and prints the verdict.
+ * Run again after adding a file: only the new file is read (the others are known by content).
+ */
+export async function cmdCase(paths: string[], o: { db?: string; host?: string; netns?: string; tz?: string; format: string; verbose?: boolean; jobs?: number },
+  out: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const dir = paths.length === 1 && isDirectory(paths[0]!) ? paths[0]! : null;
+  const db = o.db ?? join(dir ?? '.', 'bundlescope.duckdb');
+  const code = await cmdIngest(paths, { db, host: o.host, netns: o.netns, tz: o.tz, verbose: o.verbose, jobs: o.jobs ?? 1 }, out);
+  if (!existsSync(db)) return code;
+  const report = await withStore(db, (s) => buildRca(s, {}), true);
+  const htmlPath = join(dir ?? dirname(db), 'report.html');
+  writeFileSync(htmlPath, await withStore(db, (s) => renderHtml(s, report), true));
+  out.write(`report: ${htmlPath} (database ${db}; bundlescope rca / report / query --db ${db} for more)\n`);
+  writeOut(undefined, o.format === 'json' ? renderJson(report) : renderMarkdown(report));
+  return code;
 }
 
 export async function cmdReports(o: { format: string }): Promise<number> {

@@ -1,7 +1,7 @@
 import { createReadStream, openSync, readSync, closeSync, statSync, existsSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Issue, LogEventRow, ParseContext, TimeBasis } from '../model.js';
 import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
@@ -38,7 +38,10 @@ export interface IngestOptions {
 export interface InputSummary {
   path: string;
   kind: string;
-  status: 'loaded' | 'unchanged' | 'failed';
+  /** skipped: a file of a folder that is not evidence (the tool's own database, a checksum, a note): one notice, not an error. */
+  status: 'loaded' | 'unchanged' | 'failed' | 'skipped';
+  /** Why it was skipped, or how its host was chosen when the data did not say. */
+  notice?: string;
   host: string | null;
   rows: Partial<Record<TableName, number>>;
   skipped: number;
@@ -63,11 +66,18 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   }
   // Bundles first: their host facts (time zone, collection and boot time) are what side files
   // need, so the answer does not depend on the order the inputs were given in.
-  const leaves = expandInputs(paths);
+  const walked = new Set<string>();
+  const out: InputSummary[] = [];
+  // The database being written (and its WAL) is not an input, and not worth a notice.
+  const own = store.path && !store.path.startsWith(':memory:') ? [resolve(store.path), resolve(store.path) + '.wal'] : [];
+  const leaves = expandInputs(paths, walked).filter((p) => !(walked.has(p) && own.includes(resolve(p)))).filter((p) => {
+    const what = walked.has(p) ? notEvidence(p) : null;
+    if (what) out.push(skipped(p, `${what}, not evidence`));
+    return !what;
+  });
   const heads = new Map<string, Buffer>();
   const rank = await Promise.all(leaves.map(async (p) => ((await looksLikeBundle(p, heads)) ? 0 : 1)));
   const ordered = leaves.map((p, i) => ({ p, r: rank[i]!, i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
-  const out: InputSummary[] = [];
   const before = await maxSourceId(store.conn);
   const restore = await boundMemory(store);
   const restoreVacuum = await deferVacuum(store);
@@ -93,7 +103,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
         bytes += size;
       }
       if (group.length < 2) {
-        for (const s of await ingestPath(store, ordered[i]!, opts, heads)) out.push(s);
+        for (const s of await ingestPath(store, ordered[i]!, opts, heads)) out.push(walked.has(ordered[i]!) ? asNotice(s) : s);
         i++;
         continue;
       }
@@ -226,9 +236,9 @@ export async function partitionInputs(paths: string[]): Promise<{ bundles: strin
 }
 
 /** Directories that are not sosreports expand into their files (sorted, hidden ones skipped). */
-function expandInputs(paths: string[]): string[] {
+function expandInputs(paths: string[], walked?: Set<string>): string[] {
   const out: string[] = [];
-  const walk = (p: string) => {
+  const walk = (p: string, inFolder = false) => {
     let st;
     try {
       st = statSync(p);
@@ -238,6 +248,7 @@ function expandInputs(paths: string[]): string[] {
     }
     if (!st.isDirectory() || isSosDir(p)) {
       out.push(p);
+      if (inFolder) walked?.add(p);
       return;
     }
     let names: string[];
@@ -247,10 +258,48 @@ function expandInputs(paths: string[]): string[] {
       out.push(p);
       return;
     }
-    for (const n of names) if (!n.startsWith('.')) walk(join(p, n));
+    for (const n of names) if (!n.startsWith('.')) walk(join(p, n), true);
   };
   for (const p of paths) walk(p);
   return out;
+}
+
+/**
+ * Files a case folder holds beside the evidence: bundlescope's own database and report, checksum
+ * and signature files, documents and notes. Found while walking a folder they are skipped with a
+ * notice (named on the command line, they are read like any input).
+ */
+const NOT_EVIDENCE: [RegExp, string][] = [
+  [/\.duckdb(?:\.wal)?$|\.wal$/i, "a DuckDB database (bundlescope's own)"],
+  [/(?:^|\/)report\.html$/i, "bundlescope's report"],
+  [/\.(?:md5|sha1|sha256|sha512|sig)$|(?:^|\/)(?:md5|sha\d*)sums?(?:\.txt)?$/i, 'a checksum or signature file'],
+  [/\.(?:pdf|docx?|odt|rtf|xlsx?|ods|pptx?|png|jpe?g|gif|svg|html?|ipynb|eml|msg)$/i, 'a document or picture'],
+  [/\.(?:md|rst)$|(?:^|\/)(?:README|NOTES?|TODO)(?:\.\w+)?$|(?:^|\/)truth\.json$/i, 'a note'],
+];
+
+export function notEvidence(path: string): string | null {
+  for (const [re, what] of NOT_EVIDENCE) if (re.test(path)) return what;
+  return null;
+}
+
+/**
+ * A file found in a folder that is text of no format bundlescope reads (a note, a script, a
+ * document) is skipped with a notice rather than failed: a case folder holds such files.
+ * Binary data, damaged archives and refused formats (binary journals, sa files) stay errors.
+ */
+function asNotice(s: InputSummary): InputSummary {
+  const e = s.error;
+  if (s.status !== 'failed' || !(e instanceof BundlescopeError)) return s;
+  if (e.code === 'unknown-format' && /^not a format bundlescope knows/.test(e.message)) return skipped(s.path, 'text of no format bundlescope reads (a note or a document?); --as KIND reads it as one');
+  if (e.code === 'empty-file') return skipped(s.path, 'an empty file');
+  return s;
+}
+
+function skipped(path: string, notice: string): InputSummary {
+  const s = emptySummary(path, 'none');
+  s.status = 'skipped';
+  s.notice = notice;
+  return s;
 }
 
 function isSosDir(path: string): boolean {
@@ -859,9 +908,17 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   }
   const sum = emptySummary(path, fmt.kind);
   const dataHost = hostFromHead(fmt, head);
-  const fallbackHost = opts.host ? shortHost(opts.host) : (await hostFromPath(store, path)) ?? (fmt.needsHost ? null : dataHost);
+  let fallbackHost = opts.host ? shortHost(opts.host) : (await hostFromPath(store, path)) ?? (fmt.needsHost ? null : dataHost);
+  let onlyHost: string | null = null;
   if (fmt.needsHost && !fallbackHost) {
-    return failed(path, fmt.kind, new InputError('no-host', `a ${fmt.kind} file does not say which host it is from; pass --host`, path));
+    // The only host of the database (a case of one machine: its sosreport, then its side files).
+    const known = (await store.conn.runAndReadAll('SELECT host FROM hosts ORDER BY host LIMIT 2')).getRows().map((r) => String(r[0]));
+    if (known.length !== 1) {
+      return failed(path, fmt.kind, new InputError('no-host', `a ${fmt.kind} file does not say which host it is from; pass --host${known.length ? ` (hosts in the database: ${(await store.conn.runAndReadAll('SELECT string_agg(host, \', \' ORDER BY host) FROM hosts')).getRows()[0]![0]})` : ''}`, path));
+    }
+    onlyHost = known[0]!;
+    fallbackHost = onlyHost;
+    sum.notice = `host ${onlyHost}: the only host in the database (the file does not name one; --host says otherwise)`;
   }
   const info = await hostInfo(store, fallbackHost ?? dataHost);
   const tz = opts.tz ?? info.tz ?? 'UTC';

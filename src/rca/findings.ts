@@ -572,13 +572,20 @@ function listenerFacts(f: Finding, rows: Rows, r: Reconciled, settings: Record<s
   // The listener a SYN-flood line named (its port), when the finding has one.
   const named = new Set((r.episode?.details ?? []).map((d) => Number(/(\d+)$/.exec(d)?.[1])).filter((x) => Number.isFinite(x)));
   const somaxconn = settings['net.core.somaxconn'] != null && /^\s*\d+\s*$/.test(settings['net.core.somaxconn']) ? Number(settings['net.core.somaxconn']) : null;
-  const candidates = rows.filter((x) => x.near && (Number(x.snapshots) > 0 || x.backlog_any != null));
+  // Which listener: the one the SYN-flood line names (its port), else one whose queue the
+  // snapshots show full around the finding. Never another port's listener, never a guess.
+  const shown = rows.filter((x) => x.near && (Number(x.snapshots) > 0 || x.backlog_any != null));
+  const candidates = named.size > 0 ? shown.filter((x) => named.has(Number(x.local_port))) : shown.filter((x) => Number(x.full_near) > 0);
   if (candidates.length === 0) {
     f.limit.name = 'net.core.somaxconn';
     f.limit.value = somaxconn;
-    f.limit.note = rows.length
-      ? 'no queue sizes for the listeners around the finding (ss -ltn shows Recv-Q / Send-Q of each LISTEN socket)'
-      : 'no listening sockets of this namespace in the inputs: which listener overflowed is unknown (ss -ltn snapshots would show it)';
+    f.limit.note = named.size > 0
+      ? `the kernel named port ${[...named].join(', ')}, and no snapshot of this namespace shows a listener on it: its backlog is unknown`
+      : shown.length
+        ? 'no listener\'s accept queue was seen full in the snapshots around the finding: which one overflowed is unknown'
+        : rows.length
+          ? 'no queue sizes for the listeners around the finding (ss -ltn shows Recv-Q / Send-Q of each LISTEN socket)'
+          : 'no listening sockets of this namespace in the inputs: which listener overflowed is unknown (ss -ltn snapshots would show it)';
     return;
   }
   candidates.sort((a, b) => Number(named.has(Number(b.local_port))) - Number(named.has(Number(a.local_port)))
