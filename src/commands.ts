@@ -49,7 +49,9 @@ function describe(s: InputSummary): string {
     (s.notice ? `; ${s.notice}` : '');
 }
 
-type IngestCliOptions = { db: string; host?: string; netns?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean; jobs?: number };
+type IngestCliOptions = { db: string; host?: string; netns?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean; jobs?: number;
+  /** Side files found by walking a folder (passed on by --jobs). */
+  walked?: Set<string> };
 
 /** The built CLI (from src/ under tests and from dist/ alike). */
 const CLI_JS = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -90,7 +92,7 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
   const jobs = Math.max(1, Math.floor(o.jobs ?? 1));
   if (jobs < 2) return null;
   const { partitionInputs, ingestPaths } = await ingestModule();
-  const { bundles, others } = await partitionInputs(paths);
+  const { bundles, others, walked } = await partitionInputs(paths);
   if (bundles.length < 2) return null;
   let bytes = 0;
   for (const b of bundles) bytes += await bundleBytes(b);
@@ -176,7 +178,7 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
     let code: number = codes.every((c) => c === EXIT.ok) ? EXIT.ok : codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.someInputsFailed;
     out.write(`bundles: ${bundles.length} in ${groups.length} processes; ${merged} sources merged from ${groups.length - 1} worker database${groups.length > 2 ? 's' : ''}${dupes ? `, ${dupes} already ingested` : ''}\n`);
     if (others.length) {
-      const rest = await cmdIngest(others, { ...o, jobs: 1 }, out);
+      const rest = await cmdIngest(others, { ...o, jobs: 1, walked }, out);
       if (rest !== EXIT.ok) code = code === EXIT.ok && rest === EXIT.usage ? EXIT.someInputsFailed : Math.max(code, rest);
     }
     return code;
@@ -207,7 +209,7 @@ function ingestOptions(o: IngestCliOptions, out: NodeJS.WritableStream, progress
   if (o.maxTotalBytes) limits.maxTotalBytes = o.maxTotalBytes;
   if (o.maxMemberBytes) limits.maxMemberBytes = o.maxMemberBytes;
   return {
-    host: o.host, netns: o.netns, tz: o.tz, as: o.as, limits,
+    host: o.host, netns: o.netns, tz: o.tz, as: o.as, limits, walked: o.walked,
     progress: tty ? (t: string) => out.write(`\r\x1b[K${t.slice(0, 120)}`) : undefined,
   };
 }

@@ -31,6 +31,8 @@ export interface IngestOptions {
   tz?: string | null;
   as?: string | null;
   limits?: Partial<Limits>;
+  /** Files found by walking a folder already (ingest --jobs passes its side files on): treated as such. */
+  walked?: Set<string>;
   /** Called with a short progress text (the CLI shows it on a terminal). */
   progress?: (text: string) => void;
 }
@@ -66,7 +68,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   }
   // Bundles first: their host facts (time zone, collection and boot time) are what side files
   // need, so the answer does not depend on the order the inputs were given in.
-  const walked = new Set<string>();
+  const walked = new Set<string>(opts.walked ?? []);
   const out: InputSummary[] = [];
   // The database being written (and its WAL) is not an input, and not worth a notice.
   const own = store.path && !store.path.startsWith(':memory:') ? [resolve(store.path), resolve(store.path) + '.wal'] : [];
@@ -227,12 +229,13 @@ async function boundMemory(store: Store): Promise<() => Promise<void>> {
 }
 
 /** The leaf inputs of a run split into bundles (sosreports) and side files, in run order. */
-export async function partitionInputs(paths: string[]): Promise<{ bundles: string[]; others: string[] }> {
-  const leaves = expandInputs(paths);
+export async function partitionInputs(paths: string[]): Promise<{ bundles: string[]; others: string[]; walked: Set<string> }> {
+  const walked = new Set<string>();
+  const leaves = expandInputs(paths, walked);
   const bundles: string[] = [];
   const others: string[] = [];
   for (const p of leaves) ((await looksLikeBundle(p)) ? bundles : others).push(p);
-  return { bundles, others };
+  return { bundles, others, walked };
 }
 
 /** Directories that are not sosreports expand into their files (sorted, hidden ones skipped). */

@@ -19,8 +19,9 @@ describe('reports and exports on the multi-source incidents', () => {
     ({ truth } = await writeIncidents(join(t.dir, 'case')));
     store = await openStore(join(t.dir, 'inc.duckdb'));
     const res = await ingestPaths(store, [join(t.dir, 'case')]);
-    // the case folder as a customer sends it; only the generator's truth.json is not an input
-    expect(res.filter((r) => r.status === 'failed').map((r) => r.path)).toEqual([join(t.dir, 'case', 'truth.json')]);
+    // the case folder as a customer sends it; the generator's truth.json is skipped as a note
+    expect(res.filter((r) => r.status === 'failed').map((r) => r.path)).toEqual([]);
+    expect(res.filter((r) => r.status === 'skipped').map((r) => [r.path, r.notice])).toEqual([[join(t.dir, 'case', 'truth.json'), 'a note, not evidence']]);
   });
   afterAll(() => {
     store?.close();
