@@ -12,8 +12,8 @@ const slab = (host: string, ts: string, cache: string, active: number, num: numb
   `INSERT INTO slab_samples (host, ts, ts_quality, cache, active_objs, num_objs, objsize, source_id) VALUES ('${host}', '${ts}+00', 'exact', '${cache}', ${active}, ${num}, ${objsize}, ${sourceId})`;
 const log = (host: string, ts: string, ident: string, message: string, sourceId: number, line: number) =>
   `INSERT INTO log_events (host, ts, ts_quality, ident, message, source_id, line_no) VALUES ('${host}', '${ts}+00', 'exact', '${ident}', '${message}', ${sourceId}, ${line})`;
-const host = (h: string, kernel: string | null) =>
-  `INSERT INTO hosts (host, kernel, release, timezone, timezone_origin, boot_time, collected_at) VALUES ('${h}', ${kernel ? `'${kernel}'` : 'NULL'}, NULL, 'UTC', 'timedatectl', '2026-03-01 00:00:00+00', '2026-03-01 12:00:00+00')`;
+const host = (h: string, kernel: string | null, tz = 'UTC') =>
+  `INSERT INTO hosts (host, kernel, release, timezone, timezone_origin, boot_time, collected_at) VALUES ('${h}', ${kernel ? `'${kernel}'` : 'NULL'}, NULL, '${tz}', 'timedatectl', '2026-03-01 00:00:00+00', '2026-03-01 12:00:00+00')`;
 
 describe('canned reports on a few inline rows', () => {
   it('sources: bundle, its members with issue codes and time bases, then a side file', async () => {
@@ -298,11 +298,20 @@ describe('canned reports on a few inline rows', () => {
 
   it('log_search: lines of an overflow kind, with the suppressed summaries attributed to it', async () => {
     expect(await reportRows(logRows, 'log_search', { kind: 'tcp_timewait_overflow' })).toEqual([
-      { host: 'web01', ts: '2026-03-01T10:00:00.000Z', ts_quality: 'exact', ident: 'kernel', kind: 'tcp_timewait_overflow', suppressed: false, count: 1,
-        message: 'TCP: time wait bucket table overflow', copies: 1, path: 'var/log/messages', line_no: 1 },
-      { host: 'web01', ts: '2026-03-01T10:00:05.000Z', ts_quality: 'exact', ident: 'kernel', kind: 'tcp_timewait_overflow', suppressed: true, count: 300,
-        message: 'net_ratelimit: 300 callbacks suppressed', copies: 1, path: 'var/log/messages', line_no: 2 },
+      { host: 'web01', ts: '2026-03-01T10:00:00.000Z', local_time: '2026-03-01 10:00:00 UTC', ts_quality: 'exact', ident: 'kernel', kind: 'tcp_timewait_overflow', suppressed: false, count: 1,
+        message: 'TCP: time wait bucket table overflow', copies: 1, path: 'var/log/messages', line_no: 1, match: true, hit: 1 },
+      { host: 'web01', ts: '2026-03-01T10:00:05.000Z', local_time: '2026-03-01 10:00:05 UTC', ts_quality: 'exact', ident: 'kernel', kind: 'tcp_timewait_overflow', suppressed: true, count: 300,
+        message: 'net_ratelimit: 300 callbacks suppressed', copies: 1, path: 'var/log/messages', line_no: 2, match: true, hit: 2 },
     ]);
+  });
+
+  it('log_search: the lines around each match (context), and the time on the host\'s own clock', async () => {
+    const rows = await reportRows([...logRows, host('web01', null, 'America/Chicago')], 'log_search', { pattern: 'publickey', context: '1' });
+    expect(rows.map((r) => [r.line_no, r.match, r.hit, r.local_time, r.message])).toEqual([
+      [2, false, 1, '2026-03-01 04:00:05 America/Chicago', 'net_ratelimit: 300 callbacks suppressed'],
+      [3, true, 1, '2026-03-01 04:00:06 America/Chicago', 'Accepted publickey for ops'],
+    ]);
+    await expect(reportRows(logRows, 'log_search', { context: 'two' })).rejects.toThrow();
   });
 
   it('log_search: a text pattern (ILIKE, bare word anywhere), a window and a limit', async () => {
