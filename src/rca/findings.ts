@@ -222,8 +222,37 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
   // Per host: dated findings in time order, then the undated remainders.
   findings.sort((a, b) => a.host.localeCompare(b.host) || Number(a.start == null) - Number(b.start == null)
     || (a.start ?? '').localeCompare(b.start ?? '') || a.kind.localeCompare(b.kind) || (a.netns ?? '').localeCompare(b.netns ?? ''));
-  for (const f of findings) f.summary = summarise(f);
+  // Evidence names files relative to the case folder (the directory all inputs share), never by
+  // the engineer's own disk layout: the report travels into tickets.
+  const shorten = await caseRelative(store);
+  for (const f of findings) {
+    shorten(f);
+    f.summary = summarise(f);
+  }
   return { generated_by: 'bundlescope', hosts, findings };
+}
+
+/**
+ * Paths as the inputs were given, made relative to the deepest folder every absolute input path
+ * shares (the case folder); bundle members are already `<archive>/<member>`.
+ */
+async function caseRelative(store: Store): Promise<(f: Finding) => void> {
+  const paths = (await runSql(store, `SELECT DISTINCT path FROM sources WHERE parent_id IS NULL AND path LIKE '/%'`)).rows.map((r) => String(r.path));
+  if (paths.length === 0) return () => {};
+  let base = paths[0]!.slice(0, paths[0]!.lastIndexOf('/') + 1);
+  for (const p of paths) while (base && !p.startsWith(base)) base = base.slice(0, base.slice(0, -1).lastIndexOf('/') + 1);
+  if (base.length <= 1) return () => {};
+  // every string of the finding: evidence sources, but also the labels that name a file in a sentence
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes(base) ? v.split(base).join('') : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) (v as Record<string, unknown>)[k] = walk(x);
+      return v;
+    }
+    return v;
+  };
+  return (f) => { walk(f); };
 }
 
 /** The namespace whose listener a SYN-flood line names (6.x: ADDR:PORT; older: the port), when only one has it. */

@@ -66,6 +66,11 @@ describe('bundlescope case', () => {
     const json = await run(['rca', '--db', join(dir, 'bundlescope.duckdb'), '--format', 'json']);
     const tw = JSON.parse(json.out).findings.find((f: { kind: string }) => f.kind === 'tcp_timewait_overflow');
     expect([tw.host, tw.dated_by, tw.events.counter_delta, tw.top_peers[0].peer]).toEqual(['modern7', 'counter', 20741, '203.0.113.5:8443']);
+    // evidence names files relative to the case folder, never the engineer's disk layout
+    const sources = JSON.parse(json.out).findings.flatMap((f: { evidence: { source: string }[] }) => f.evidence.map((e) => e.source));
+    expect(sources).toContain('nstat.log');
+    expect(sources.filter((x: string) => x.includes(t.dir))).toEqual([]);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).not.toContain(t.dir);
   });
 
   it('ingest of a folder with two hosts still asks for --host, naming them', async () => {
