@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,18 @@ export const REPO = fileURLToPath(new URL('..', import.meta.url));
 export const SAMPLES = join(REPO, 'samples');
 export const REALWORLD = fileURLToPath(new URL('../../shared/realworld/', import.meta.url));
 export const hasRealworld = existsSync(REALWORLD);
+/** Why the tests that read the realworld corpus skip on a fresh clone: said in their titles. */
+export const REALWORLD_ABSENT = `skipped: no realworld corpus at ${REALWORLD} (it comes in ../shared beside the clone)`;
+
+/** A describe block that reads ../shared/realworld: skips, saying why, when the corpus is absent. */
+export function describeRealworld(title: string, fn: () => void): void {
+  describe.skipIf(!hasRealworld)(hasRealworld ? title : `${title} — ${REALWORLD_ABSENT}`, fn);
+}
+
+/** One test that reads ../shared/realworld: skips, saying why, when the corpus is absent. */
+export function itRealworld(title: string, fn: () => unknown, timeout?: number): void {
+  it.skipIf(!hasRealworld)(hasRealworld ? title : `${title} — ${REALWORLD_ABSENT}`, fn, timeout);
+}
 
 /** A fresh temporary directory, removed by the returned cleanup. */
 export function tempDir(prefix = 'bundlescope-test-'): { dir: string; cleanup: () => void } {

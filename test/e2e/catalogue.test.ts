@@ -14,7 +14,7 @@ import { ingestPaths } from '../../src/ingest/ingest.js';
 import { buildRca } from '../../src/rca/findings.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { syslogFastStats } from '../../src/ingest/syslog-fast.js';
-import { REALWORLD, hasRealworld, storedTables, tempDir } from '../helpers.js';
+import { REALWORLD, storedTables, tempDir, describeRealworld } from '../helpers.js';
 import { expectAccounted } from '../rca/accounting.js';
 
 const t = tempDir('bundlescope-catalogue-');
@@ -189,7 +189,7 @@ describe('overflow lines of real kernels and syslog daemons, end to end', () => 
   });
 });
 
-describe.skipIf(!hasRealworld)('the real logs of the corpus', () => {
+describeRealworld('the real logs of the corpus', () => {
   it('counts neither kauditd\'s callbacks-suppressed summaries nor rsyslog\'s repeats of other programs', async () => {
     await withStore('hotsos-logs.duckdb', async (store) => {
       const files = ['hotsos/openstack/var/log/kern.log', 'hotsos/openstack/var/log/syslog', 'hotsos/kubernetes/var/log/kern.log',

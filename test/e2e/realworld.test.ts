@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
@@ -6,7 +6,7 @@ import { ingestPaths } from '../../src/ingest/ingest.js';
 import { buildRca } from '../../src/rca/findings.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { BundlescopeError } from '../../src/errors.js';
-import { REALWORLD, hasRealworld, tempDir } from '../helpers.js';
+import { REALWORLD, tempDir, describeRealworld } from '../helpers.js';
 import { expectAccounted } from '../rca/accounting.js';
 
 /**
@@ -14,7 +14,7 @@ import { expectAccounted } from '../rca/accounting.js';
  * as bundles, everything else as side files. Nothing may crash: each input either loads (with
  * its skipped lines reported) or fails with a one-line BundlescopeError naming the file.
  */
-describe.skipIf(!hasRealworld)('realworld corpus', () => {
+describeRealworld('realworld corpus', () => {
   const t = tempDir();
   afterAll(() => t.cleanup());
 

@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDmesgParser, looksLikeDmesg, readPrintkStamp } from '../../src/ingest/dmesg.js';
 import { parseText } from '../../src/ingest/lines.js';
 import type { LogEventRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD as REAL, describeRealworld } from '../helpers.js';
 
 const BOOT = Date.UTC(2026, 2, 9, 10, 46, 0);
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
@@ -112,9 +112,7 @@ describe('looksLikeDmesg', () => {
   });
 });
 
-const REAL = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REAL))('real-world dmesg files', () => {
+describeRealworld('real-world dmesg files', () => {
   const run = (rel: string, over: Partial<ParseContext> = {}) =>
     parseText(createDmesgParser(ctx({ file: rel, tz: 'UTC', ...over })), readFileSync(REAL + rel, 'utf8'));
 

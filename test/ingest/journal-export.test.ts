@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createJournalExportParser, looksLikeJournalExport } from '../../src/ingest/journal-export.js';
@@ -7,6 +6,7 @@ import { createJournalJsonParser } from '../../src/ingest/journal-json.js';
 import { parseBytes, parseText } from '../../src/ingest/lines.js';
 import type { LogEventRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD as REAL, describeRealworld } from '../helpers.js';
 
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({ file: 'journal.export', host: null, tz: 'UTC', ...over });
 const parse = (buf: Uint8Array, over: Partial<ParseContext> = {}) => parseBytes(createJournalExportParser(ctx(over)), buf);
@@ -167,9 +167,7 @@ describe('looksLikeJournalExport', () => {
   });
 });
 
-const REAL = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REAL))('real-world export files', () => {
+describeRealworld('real-world export files', () => {
   const run = (rel: string) => parse(readFileSync(REAL + rel), { file: rel });
 
   it('reads the elastic-beats exports, including the one with spliced short-format lines', () => {

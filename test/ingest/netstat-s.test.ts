@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { parseText } from '../../src/ingest/lines.js';
 import { createNetstatSParser, looksLikeNetstatS, NETSTAT_S_SENTENCES } from '../../src/ingest/netstat-s.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD, describeRealworld } from '../helpers.js';
 
 const SNAP = Date.UTC(2026, 2, 9, 13, 20, 2) * 1000;
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
@@ -107,9 +107,7 @@ describe('createNetstatSParser', () => {
   });
 });
 
-const REALWORLD = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REALWORLD))('realworld netstat -s', () => {
+describeRealworld('realworld netstat -s', () => {
   const run = (rel: string) => {
     const r = parseText(createNetstatSParser(ctx({ file: rel })), readFileSync(REALWORLD + rel, 'utf8'));
     return { ...r, byName: new Map(r.rows.map((x) => [x.name, x.value])) };

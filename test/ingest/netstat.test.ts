@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { parseText } from '../../src/ingest/lines.js';
 import { createProcNetstatParser, looksLikeProcNetstat } from '../../src/ingest/netstat.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD, describeRealworld } from '../helpers.js';
 
 const SNAP = Date.UTC(2026, 2, 9, 13, 20, 2) * 1000;
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
@@ -106,9 +106,7 @@ describe('createProcNetstatParser', () => {
   });
 });
 
-const REALWORLD = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REALWORLD))('realworld /proc/net/netstat and snmp', () => {
+describeRealworld('realworld /proc/net/netstat and snmp', () => {
   const run = (rel: string) => {
     const text = readFileSync(REALWORLD + rel, 'utf8');
     expect(looksLikeProcNetstat(text.slice(0, 65536))).toBe(true);

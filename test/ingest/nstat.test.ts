@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { parseText } from '../../src/ingest/lines.js';
 import { createNstatParser, looksLikeNstat } from '../../src/ingest/nstat.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD, describeRealworld } from '../helpers.js';
 
 const SNAP = Date.UTC(2026, 2, 9, 13, 20, 2) * 1000;
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
@@ -73,9 +73,7 @@ describe('createNstatParser', () => {
   });
 });
 
-const REALWORLD = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REALWORLD))('realworld nstat -zas', () => {
+describeRealworld('realworld nstat -zas', () => {
   it('parses every sos nstat capture without issues, with the values in the files', () => {
     const expected: Record<string, [number, number, number]> = {
       kubernetes: [294, 2873, 1102],

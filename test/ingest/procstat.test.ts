@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/ingest/lines.js';
 import {
@@ -7,6 +6,7 @@ import {
 } from '../../src/ingest/procstat.js';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD as REAL, describeRealworld } from '../helpers.js';
 
 const COLLECTED = Date.UTC(2025, 2, 2, 9, 0, 0) * 1000;
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
@@ -155,9 +155,7 @@ describe('sniffing', () => {
   });
 });
 
-const REAL = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REAL))('real-world per-CPU hex files', () => {
+describeRealworld('real-world per-CPU hex files', () => {
   // No /proc/net/stat capture is in the corpus; softnet_stat is the closest shape (hex per CPU,
   // no header) and must be refused line by line, not mistaken for a stat table.
   it('refuses softnet_stat without throwing', () => {

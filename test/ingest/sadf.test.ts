@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSadfParser, looksLikeSadf } from '../../src/ingest/sadf.js';
 import { createSarParser } from '../../src/ingest/sar.js';
 import { parseText } from '../../src/ingest/lines.js';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD as REALWORLD_ROOT, describeRealworld } from '../helpers.js';
 
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
   file: 'sa09.csv', host: null, tz: 'Europe/Berlin', ...over,
@@ -219,9 +220,9 @@ describe('looksLikeSadf', () => {
   });
 });
 
-const REALWORLD = fileURLToPath(new URL('../../../shared/realworld/sysstat/', import.meta.url));
+const REALWORLD = join(REALWORLD_ROOT, 'sysstat/');
 
-describe.skipIf(!existsSync(REALWORLD))('realworld sysstat', () => {
+describeRealworld('realworld sysstat', () => {
   const read = (rel: string) => readFileSync(REALWORLD + rel, 'utf8');
   const parse = (f: string, tz = 'UTC') => {
     const p = createSadfParser(ctx({ file: f, tz }));

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSarParser, looksLikeSar, parseSarHeader, SAR_COLUMNS, sarCounter } from '../../src/ingest/sar.js';
 import { parseText } from '../../src/ingest/lines.js';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD as REALWORLD_ROOT, describeRealworld } from '../helpers.js';
 
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
   file: 'sar09', host: null, tz: 'Europe/Berlin', ...over,
@@ -303,9 +304,9 @@ describe('looksLikeSar', () => {
   });
 });
 
-const REALWORLD = fileURLToPath(new URL('../../../shared/realworld/sysstat/', import.meta.url));
+const REALWORLD = join(REALWORLD_ROOT, 'sysstat/');
 
-describe.skipIf(!existsSync(REALWORLD))('realworld sysstat', () => {
+describeRealworld('realworld sysstat', () => {
   const read = (rel: string) => readFileSync(REALWORLD + rel, 'utf8');
 
   it('sniffs only the sar text outputs (not sadf, XML or binary sa files)', () => {

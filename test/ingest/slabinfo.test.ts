@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSlabinfoParser, looksLikeSlabinfo, TIMEWAIT_CACHES } from '../../src/ingest/slabinfo.js';
 import { parseText } from '../../src/ingest/lines.js';
 import type { ParseContext, SlabSampleRow } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD as REAL, describeRealworld } from '../helpers.js';
 
 const COLLECTED = Date.UTC(2025, 2, 2, 9, 0, 0) * 1000;
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
@@ -155,9 +155,7 @@ describe('looksLikeSlabinfo', () => {
   });
 });
 
-const REAL = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REAL))('real-world slabinfo files', () => {
+describeRealworld('real-world slabinfo files', () => {
   const parse = (rel: string) => parseText(createSlabinfoParser(ctx({ file: rel })), readFileSync(REAL + rel, 'utf8'));
   const tw = (rows: SlabSampleRow[]) => rows.filter((r) => (TIMEWAIT_CACHES as readonly string[]).includes(r.cache))
     .map((r) => [r.cache, r.active_objs, r.num_objs, r.objsize]);

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/ingest/lines.js';
 import { createSockstatParser, createSsSummaryParser, looksLikeSockstat, looksLikeSsSummary } from '../../src/ingest/sockstat.js';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD as REAL, describeRealworld } from '../helpers.js';
 
 const COLLECTED = Date.UTC(2025, 2, 2, 9, 0, 0) * 1000;
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
@@ -115,9 +115,7 @@ describe('sniffing', () => {
   });
 });
 
-const REAL = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REAL))('real-world sockstat and ss -s', () => {
+describeRealworld('real-world sockstat and ss -s', () => {
   const read = (rel: string) => readFileSync(REAL + rel, 'utf8');
   const tw = (rel: string) => {
     expect(looksLikeSockstat(read(rel)), rel).toBe(true);

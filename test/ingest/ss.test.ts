@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ParseContext, SocketRow } from '../../src/model.js';
 import { parseText } from '../../src/ingest/lines.js';
@@ -8,6 +7,7 @@ import {
   looksLikeProcTcp, looksLikeSs, splitEndpoint,
 } from '../../src/ingest/ss.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD, describeRealworld } from '../helpers.js';
 
 const SNAP = Date.UTC(2026, 2, 9, 13, 20, 2) * 1000;
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
@@ -337,9 +337,7 @@ describe('createProcTcpParser', () => {
   });
 });
 
-const REALWORLD = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REALWORLD))('realworld socket lists', () => {
+describeRealworld('realworld socket lists', () => {
   const read = (rel: string) => readFileSync(REALWORLD + rel, 'utf8');
 
   it('reads the sos netstat -W -neopa of vault', () => {

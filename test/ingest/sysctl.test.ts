@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/ingest/lines.js';
 import { createSysctlParser, looksLikeSysctl, normaliseSysctlKey, sysctlFromProcPath } from '../../src/ingest/sysctl.js';
 import type { ParseContext } from '../../src/model.js';
+import { REALWORLD as REAL, describeRealworld } from '../helpers.js';
 
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({ file: 'sysctl_-a', host: 'web01', tz: 'UTC', ...over });
 
@@ -95,9 +95,7 @@ describe('looksLikeSysctl', () => {
   });
 });
 
-const REAL = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REAL))('real-world sysctl files', () => {
+describeRealworld('real-world sysctl files', () => {
   const parse = (rel: string, origin: 'sysctl-a' | 'sysctl.conf') =>
     parseText(createSysctlParser(ctx({ file: rel }), origin), readFileSync(REAL + rel, 'utf8'));
 

@@ -13,7 +13,7 @@ import lzma from 'lzma-native';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { scanSyslog, syslogFastStats, zoneOffsetSql } from '../../src/ingest/syslog-fast.js';
-import { REALWORLD, hasRealworld, storedTables, tempDir } from '../helpers.js';
+import { REALWORLD, storedTables, tempDir, itRealworld } from '../helpers.js';
 import { ODD_3164, syslogLine as line } from './syslog-shapes.js';
 
 const t = tempDir('bundlescope-sfast-');
@@ -305,7 +305,7 @@ describe('plain syslog through read_csv', () => {
     await both(text.replace('-- Reboot --', '-- Reboot --\n-- ' + 'x'.repeat(1100000) + ' --'), {}, false);
   });
 
-  it.skipIf(!hasRealworld)('gives the JavaScript parser\'s tables on the real files it takes, and falls back on the others (the realworld corpus; skipped without ../shared)', async () => {
+  itRealworld('gives the JavaScript parser\'s tables on the real files it takes, and falls back on the others', async () => {
     for (const [file, fast, rows] of [
       ['hotsos/kubernetes/var/log/kern.log', true, 757],
       ['hotsos/openstack/var/log/kern.log', true, 2831],

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/ingest/lines.js';
 import { createSyslogParser, looksLikeJournalShort, looksLikeSyslog } from '../../src/ingest/syslog.js';
 import type { LogEventRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { REALWORLD as REAL, describeRealworld } from '../helpers.js';
 
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({
   file: 'messages', host: 'fallback', tz: 'Europe/Berlin', referenceTimeMs: Date.UTC(2026, 2, 15, 12), ...over,
@@ -237,9 +237,7 @@ describe('looksLikeSyslog / looksLikeJournalShort', () => {
   });
 });
 
-const REAL = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
-
-describe.skipIf(!existsSync(REAL))('real-world syslog files', () => {
+describeRealworld('real-world syslog files', () => {
   const run = (rel: string, over: Partial<ParseContext> = {}) => {
     const text = readFileSync(REAL + rel, 'utf8');
     return parseText(createSyslogParser(ctx({ file: rel, host: null, tz: 'UTC', ...over })), text);
