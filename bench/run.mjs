@@ -387,7 +387,7 @@ async function main() {
   // A full run writes its tables into BENCHMARKS.md (between the markers; the rest of the file is
   // the hand-written history and analysis). --quick never does; --no-update skips it.
   if (!QUICK && !flag('--no-update') && !failures.length) {
-    const file = flag('--benchmarks') ? resolve(opt('--benchmarks', '')) : join(ROOT, 'BENCHMARKS.md');
+    const file = flag('--benchmarks') ? resolve(opt('--benchmarks', '')) : join(ROOT, 'docs', 'BENCHMARKS.md');
     log(`updated: ${relative(ROOT, file)} (${updateBenchmarks(file, md)})`);
   }
   if (failures.length) {

@@ -13,7 +13,7 @@
  * hold one and classified in JavaScript a page at a time (fast-common.ts classifyLoaded); syslogd's
  * `last message repeated N times` is one of them, and the row it repeats is found by SQL
  * (fast-common.ts previousLines), so files with repeat summaries stay on this path.
- * Measurements behind these choices: BENCHMARKS.md.
+ * Measurements behind these choices: docs/BENCHMARKS.md.
  *
  * The rules reproduced in SQL, line by line: the RFC 3164 year from the reference time (the month
  * and day more than one day after the reference date → the year before), local time in ctx.tz

@@ -233,18 +233,22 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
 }
 
 /**
- * Paths as the inputs were given, made relative to the deepest folder every absolute input path
- * shares (the case folder); bundle members are already `<archive>/<member>`.
+ * Paths as the inputs were given, made relative to the deepest folder every input path shares
+ * (the case folder), whether given absolute or relative to where the command ran; bundle members
+ * are `<archive>/<member>` and shorten with their archive.
  */
 async function caseRelative(store: Store): Promise<(f: Finding) => void> {
-  const paths = (await runSql(store, `SELECT DISTINCT path FROM sources WHERE parent_id IS NULL AND path LIKE '/%'`)).rows.map((r) => String(r.path));
+  const paths = (await runSql(store, `SELECT DISTINCT path FROM sources WHERE parent_id IS NULL`)).rows.map((r) => String(r.path));
   if (paths.length === 0) return () => {};
   let base = paths[0]!.slice(0, paths[0]!.lastIndexOf('/') + 1);
   for (const p of paths) while (base && !p.startsWith(base)) base = base.slice(0, base.slice(0, -1).lastIndexOf('/') + 1);
-  if (base.length <= 1) return () => {};
-  // every string of the finding: evidence sources, but also the labels that name a file in a sentence
+  // nothing shared, or only the root: leave the names as they are
+  if (base === '' || base === '/') return () => {};
+  // every string of the finding: evidence sources, but also the labels that name a file in a
+  // sentence; only where a path starts (a relative base must not cut into another word)
+  const at = new RegExp(`(^|[\\s(\`'"=,;:])${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'g');
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.includes(base) ? v.split(base).join('') : v;
+    if (typeof v === 'string') return v.includes(base) ? v.replace(at, '$1') : v;
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) (v as Record<string, unknown>)[k] = walk(x);
