@@ -11,6 +11,7 @@ import { autoDecompress, fileCompression, sniffCompression, type Compression } f
 import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember, type PlanItem } from './sosreport.js';
 import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
+import { findSupportconfigRoot, isSupportconfigDir, planSupportconfig, wantedSupportconfigMember, type SectionItem } from './supportconfig.js';
 import { loadJournalJsonFast, scanJournalJson, type JournalScan } from './journal-fast.js';
 import {
   dropSyslogLines, loadSyslogFast, loadSyslogMember, prepareSyslogMember, readSyslogLines, scanSyslog, syslogFastStats, type LineStats,
@@ -63,8 +64,8 @@ const HASH_FIRST_MAX_BYTES = 16 * 1024 * 1024;
  */
 export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions = {}): Promise<InputSummary[]> {
   if (opts.tz && !isValidZone(opts.tz)) throw new InputError('bad-tz', `unknown time zone '${opts.tz}' (use an IANA name such as America/Chicago)`);
-  if (opts.as && !FORMAT_BY_KIND.has(opts.as) && opts.as !== 'sosreport') {
-    throw new InputError('bad-kind', `unknown input kind '${opts.as}' (one of: sosreport, ${[...FORMAT_BY_KIND.keys()].join(', ')})`);
+  if (opts.as && !FORMAT_BY_KIND.has(opts.as) && !BUNDLE_KINDS.includes(opts.as)) {
+    throw new InputError('bad-kind', `unknown input kind '${opts.as}' (one of: sosreport, supportconfig, ${[...FORMAT_BY_KIND.keys()].join(', ')})`);
   }
   // Bundles first: their host facts (time zone, collection and boot time) are what side files
   // need, so the answer does not depend on the order the inputs were given in.
@@ -86,7 +87,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   // Consecutive small archive bundles go in groups (see BundleBatch).
   const small = (p: string) => {
     const head = heads.get(p);
-    if (!head || !isTar(head) || (opts.as && opts.as !== 'sosreport')) return -1;
+    if (!head || !isTar(head) || (opts.as && !BUNDLE_KINDS.includes(opts.as))) return -1;
     try {
       const st = statSync(p);
       return st.isFile() && st.size <= BATCH_MAX_BUNDLE_BYTES ? st.size : -1;
@@ -306,6 +307,7 @@ function skipped(path: string, notice: string): InputSummary {
 }
 
 function isSosDir(path: string): boolean {
+  if (isSupportconfigDir(path)) return true;
   if (existsSync(join(path, 'sos_commands')) || existsSync(join(path, 'insights_commands'))) return true;
   try {
     return readdirSync(path).some((d) => existsSync(join(path, d, 'sos_commands')));
@@ -345,8 +347,8 @@ function failed(path: string, kind: string, e: unknown): InputSummary {
  */
 function readTree(path: string, size: number, opts: IngestOptions, spill?: (path: string) => string): Promise<Tree> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  if (!spill) return treeFromArchive(path, wantedMember, limits, treeFlags(size));
-  return treeFromArchive(path, (p) => wantedMember(p) || INNER_SOSREPORT.test(p), limits,
+  if (!spill) return treeFromArchive(path, wantedBundleMember, limits, treeFlags(size));
+  return treeFromArchive(path, (p) => wantedBundleMember(p) || INNER_SOSREPORT.test(p), limits,
     { ...treeFlags(size), spill: (p) => (INNER_SOSREPORT.test(p) ? spill(p) : null) });
 }
 
@@ -369,11 +371,11 @@ async function ingestPath(
   if (st.isDirectory()) {
     let tree: Tree;
     try {
-      tree = treeFromDirectory(path, wantedMember, limits);
+      tree = treeFromDirectory(path, wantedBundleMember, limits);
     } catch (e) {
       return [failed(path, 'directory', e)];
     }
-    if (findSosRoot(tree) != null && (!opts.as || opts.as === 'sosreport')) {
+    if ((findSosRoot(tree) != null || findSupportconfigRoot(tree) != null) && (!opts.as || BUNDLE_KINDS.includes(opts.as))) {
       return [await ingestBundle(store, path, tree, null, opts)];
     }
     // Folders of side files were expanded into their files by expandInputs.
@@ -387,7 +389,7 @@ async function ingestPath(
   } catch (e) {
     return [failed(path, 'unknown', e instanceof BundlescopeError ? e : new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
   }
-  if (opts.as === 'sosreport' || (!opts.as && isTar(head))) {
+  if ((opts.as && BUNDLE_KINDS.includes(opts.as)) || (!opts.as && isTar(head))) {
     // Members named like sosreport archives go to files as they are read (one read of the
     // archive), used when it turns out to be a `sos collect` archive (no sosreport root of its own).
     let spillDir: string | null = null;
@@ -409,6 +411,14 @@ async function ingestPath(
     return [failed(inside.display, 'sosreport', new InputError('not-a-sosreport', 'named like a sosreport archive but not a tar archive', inside.display))];
   }
   return [await ingestSideFile(store, path, head, opts)];
+}
+
+/** Inputs read as bundles of files (--as): a sosreport, or a SUSE supportconfig (supportconfig.ts). */
+const BUNDLE_KINDS = ['sosreport', 'supportconfig'];
+
+/** Members kept from a bundle's archive or folder: a sosreport's or a supportconfig's. */
+function wantedBundleMember(path: string): boolean {
+  return wantedMember(path) || wantedSupportconfigMember(path);
 }
 
 /** An archive member named like a sosreport archive (what `sos collect` puts in its archive). */
@@ -548,14 +558,19 @@ const INLINE_XZ_BYTES = 256 * 1024;
 async function ingestBundle(
   store: Store, path: string, tree: Tree, archiveBytes: number | null, opts: IngestOptions, batch?: BundleBatch,
 ): Promise<InputSummary> {
-  const sum = emptySummary(path, 'sosreport');
+  // A supportconfig's plan names each section as `<file>#<command>` and says where it starts.
+  const bundleKind = findSosRoot(tree) == null && findSupportconfigRoot(tree) != null ? 'supportconfig' : 'sosreport';
+  const sum = emptySummary(path, bundleKind);
   const name = basename(path);
   let plan;
   try {
-    plan = await planBundle(tree, name, { ...opts, maxMemberBytes: opts.limits?.maxMemberBytes });
+    plan = bundleKind === 'supportconfig'
+      ? planSupportconfig(tree, name, opts)
+      : await planBundle(tree, name, { ...opts, maxMemberBytes: opts.limits?.maxMemberBytes });
   } catch (e) {
-    return failed(path, 'sosreport', e);
+    return failed(path, bundleKind, e);
   }
+  const lineShift = (it: PlanItem) => ((it as Partial<SectionItem>).firstLine ?? 1) - 1;
   sum.host = plan.facts.host;
   const sha = archiveBytes != null
     ? tree.sha256 ?? await sha256File(path)
@@ -572,7 +587,7 @@ async function ingestBundle(
   try {
     if (!batch) {
       for (const it of plan.items) {
-        if (it.kind !== 'syslog' || it.data.length < memberSql.minBytes) continue;
+        if (it.kind !== 'syslog' || it.data.length < memberSql.minBytes || lineShift(it) !== 0) continue;
         const table = `bundle_syslog_${sqlMembers.size}`;
         const scan = await prepareSyslogMember(store.conn, table, it.data, itemContext(plan, it, `${name}/${it.path}`));
         if (scan) sqlMembers.set(it, { table, scan });
@@ -581,11 +596,11 @@ async function ingestBundle(
     }
   } catch (e) {
     await dropTables(store, sqlMembers);
-    return failed(path, 'sosreport', e);
+    return failed(path, bundleKind, e);
   }
   try {
     const bundleId = await load.newSource({
-      parent_id: null, host: plan.facts.host, kind: 'sosreport', path, sha256: sha, bytes: archiveBytes, partial: tree.truncated,
+      parent_id: null, host: plan.facts.host, kind: bundleKind, path, sha256: sha, bytes: archiveBytes, partial: tree.truncated,
       times: { self: plan.collection },
     });
     const boot = bootBasis(plan.facts.boot_time, plan.facts.boot_time_basis, plan.facts.boot_time_uncertainty_s);
@@ -611,14 +626,19 @@ async function ingestBundle(
         countFastRows(sum, fast);
         continue;
       }
-      const r = await parseInto(load, (t, n) => countRows(sum, t, n), fmt, ctx, srcId, it.data, (rows) => forceHost(rows, plan.facts.host));
+      const shift = lineShift(it);
+      const r = await parseInto(load, (t, n) => countRows(sum, t, n), fmt, ctx, srcId, it.data, (rows) => {
+        forceHost(rows, plan.facts.host);
+        if (shift) for (const row of rows) if (row.line_no != null) row.line_no += shift;
+      });
+      if (shift) for (const i of r.issues) if (i.line != null) i.line += shift;
       load.addIssues(srcId, r.issues, r.skipped);
       sum.issues.push(...r.issues);
       sum.skipped += r.skipped;
     }
     if (plan.procSysctls.length) {
       const srcId = await load.newSource({
-        parent_id: bundleId, host: plan.facts.host, kind: 'proc-sys', path: `${name}/proc/sys`, sha256: null, bytes: null,
+        parent_id: bundleId, host: plan.facts.host, kind: 'proc-sys', path: bundleKind === 'supportconfig' ? `${name}/proc.txt#/proc/sys` : `${name}/proc/sys`, sha256: null, bytes: null,
         times: { snapshot: plan.collection && { basis: 'collection-time', uncertainty_s: plan.collection.uncertainty_s } },
       });
       sum.sources++;
@@ -644,7 +664,7 @@ async function ingestBundle(
   } catch (e) {
     if (batch) throw new BatchAbort(e);
     await load.rollback();
-    return failed(path, 'sosreport', e);
+    return failed(path, bundleKind, e);
   } finally {
     await dropTables(store, sqlMembers);
   }
