@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { HostFacts, TimeBasis } from '../model.js';
 import { isValidZone } from '../time.js';
@@ -133,15 +133,12 @@ export function findSupportconfigRoot(tree: Tree): string | null {
   return best;
 }
 
-/** A folder that is a supportconfig (or holds one right below it): read as one bundle. */
+/**
+ * A folder that is a supportconfig: read as one bundle. (A case folder holding one is walked
+ * like any folder, and its scc_… folder is then the bundle.)
+ */
 export function isSupportconfigDir(path: string): boolean {
-  const is = (d: string) => existsSync(join(d, 'basic-environment.txt')) && (existsSync(join(d, 'supportconfig.txt')) || /^(?:scc|nts)_/.test(basename(d)));
-  if (is(path)) return true;
-  try {
-    return readdirSync(path).some((d) => /^(?:scc|nts)_/.test(d) && is(join(path, d)));
-  } catch {
-    return false;
-  }
+  return existsSync(join(path, 'basic-environment.txt')) && (existsSync(join(path, 'supportconfig.txt')) || /^(?:scc|nts)_/.test(basename(path)));
 }
 
 /** Host from `scc_<host>_<yymmdd>_<hhmm>[.txz]`. */
@@ -258,7 +255,7 @@ export function planSupportconfig(tree: Tree, bundleName: string, opts: { host?:
     const raw = tree.read(file, root)?.data;
     // Every section ends with the script's `echo`: a file that does not end with a newline was cut.
     const cut = raw != null && raw.length > 0 && raw[raw.length - 1] !== 0x0a;
-    if (cut) notes.push(`${file}: cut short (no newline at its end): its last section '${sections[sections.length - 1]?.label ?? ''}' is kept as far as it goes`);
+    if (cut) notes.push(`${file}: cut short (no newline at its end): its last section '${commandName(sections[sections.length - 1]?.label ?? '')}' is kept as far as it goes`);
     const hasSs = sections.some((s) => s.type === 'Command' && /^ss -(?!s$)/.test(inNamespace(commandName(s.label)).cmd));
     for (const [i, s] of sections.entries()) {
       const partial = cut && i === sections.length - 1;
