@@ -201,7 +201,7 @@ describe('supportconfig before 2018 (netstat -as, netstat -nlp) and a damaged fi
     expect(issues.filter((i) => i.code === 'note').map((i) => i.text)).toEqual([
       "network.txt: cut short (no newline at its end): its last section 'netstat -nr' is kept as far as it goes",
     ]);
-    expect(await rows(store, `SELECT count(*) FROM sources WHERE parent_id IS NOT NULL`)).toEqual([[10]]);
+    expect(await rows(store, `SELECT count(*) FROM sources WHERE parent_id IS NOT NULL`)).toEqual([[11]]); // dmesg, sysctl.conf, sysctl -a, slabinfo, messages, netstat -as, netstat -nlp, netstat, snmp, sockstat, proc/sys
     expect(await rows(store, `SELECT value FROM counter_samples WHERE name = 'sockstat.TCP.tw'`)).toEqual([[65536]]);
   });
 });
