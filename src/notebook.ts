@@ -190,10 +190,10 @@ function stackedSvg(groups: { heading: string; charts: string[] }[], width = CHA
 }
 
 /** Groups of SVG charts as one display: HTML figures, the same as one SVG image, and a text summary. */
-function chartDisplay(groups: { heading: string; sub?: string; charts: { id: string; svg: string }[] }[], plain: string): Display {
+function chartDisplay(groups: { heading: string; sub?: string; key: string; charts: { id: string; svg: string }[] }[], plain: string): Display {
   const html = `<div class="bundlescope-charts"><style>${NOTEBOOK_CSS}</style>`
-    + groups.map((g) => `<h4>${esc(g.heading)}${g.sub ? ` <span class="muted">${esc(g.sub)}</span>` : ''}</h4>`
-      + g.charts.map((c) => `<figure>${CHART_HEADINGS[c.id] ? `<figcaption>${esc(CHART_HEADINGS[c.id])}</figcaption>` : ''}${c.svg}</figure>`).join('')).join('')
+    + groups.map((g) => `<section data-finding="${esc(g.key)}"><h4>${esc(g.heading)}${g.sub ? ` <span class="muted">${esc(g.sub)}</span>` : ''}</h4>`
+      + `${g.charts.map((c) => `<figure>${CHART_HEADINGS[c.id] ? `<figcaption>${esc(CHART_HEADINGS[c.id])}</figcaption>` : ''}${c.svg}</figure>`).join('')}</section>`).join('')
     + '</div>';
   const svg = stackedSvg(groups.map((g) => ({ heading: g.sub ? `${g.heading} (${g.sub})` : g.heading, charts: g.charts.map((c) => c.svg) })));
   return new Display({ 'text/html': html, 'image/svg+xml': svg, 'text/plain': plain });
@@ -258,7 +258,7 @@ export class Notebook {
       const { window, undated } = await findingWindow(this.store, f, marginMinutes);
       const specs = await findingCharts(this.store, f, window, undated);
       const range = window ? `${utcDate(window.t0)} ${utcHm(window.t0)} → ${utcDate(window.t1)} ${utcHm(window.t1)} UTC` : 'no dated data';
-      groups.push({ heading: findingName(f), sub: `${findingWhen(f)}; charts ${range}${undated ? ', all data of the host' : ''}`, charts: specs.map((s) => ({ id: s.id, svg: renderChart(s) })) });
+      groups.push({ heading: findingName(f), key: `${f.host}/${f.netns ?? ''}/${f.kind}/${f.start ?? ''}`, sub: `${findingWhen(f)}; charts ${range}${undated ? ', all data of the host' : ''}`, charts: specs.map((s) => ({ id: s.id, svg: renderChart(s) })) });
       plain.push(`${findingName(f)}: ${specs.map((s) => `${s.id} ${(renderChart(s).match(/data-points="(\d+)"/) ?? [])[1]} points`).join(', ')}`);
     }
     return chartDisplay(groups, plain.join('\n'));
@@ -298,7 +298,7 @@ export class Notebook {
     if (rows.length === 0) o.push(`<text class="nodata" x="${(L + W - R) / 2}" y="${top + 16}">No population with a known limit</text>`);
     const svg = `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="peak population / limit: ${rows.length} bars" data-chart="fleet-limits" data-points="${rows.length}"><title>Peak population / limit</title>${o.join('')}</svg>`;
     const plain = rows.map((r) => `${label(r)}: ${Math.round(Number(r.ratio) * 100)}% of ${fmtNum(Number(r.limit_value))}`).join('\n') || 'no population with a known limit';
-    return { rows, display: chartDisplay([{ heading: 'Peak population / limit, per host, namespace and kind', charts: [{ id: 'fleet-limits', svg }] }], plain) };
+    return { rows, display: chartDisplay([{ heading: 'Peak population / limit, per host, namespace and kind', key: 'fleet-limits', charts: [{ id: 'fleet-limits', svg }] }], plain) };
   }
 
   /** Every dated finding of every host as a bar on one UTC time axis, a row per host and namespace. */
@@ -339,7 +339,7 @@ export class Notebook {
     const svg = `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="overflow episodes: ${dated.length} bars" data-chart="fleet-episodes" data-points="${dated.length}"><title>Overflow episodes (UTC)</title>${o.join('')}</svg>`;
     const note = undated.length ? `not on the time axis (time unknown): ${undated.map(findingName).join('; ')}` : '';
     const plain = [...dated.map((f) => `${findingName(f)}: ${findingWhen(f)}`), note].filter(Boolean).join('\n');
-    return chartDisplay([{ heading: 'Overflow episodes per host and namespace (UTC)', sub: note || undefined, charts: [{ id: 'fleet-episodes', svg }] }], plain);
+    return chartDisplay([{ heading: 'Overflow episodes per host and namespace (UTC)', key: 'fleet-episodes', sub: note || undefined, charts: [{ id: 'fleet-episodes', svg }] }], plain);
   }
 
   close(): void {
