@@ -2,6 +2,10 @@
 # Installs the Debian packages the test suite needs on a fresh machine, only what is missing:
 #   chromium                                         — the HTML report is checked in real headless Chromium
 #   jupyter-nbconvert jupyter-client python3-ipykernel — the notebooks are executed headless
+#   libjs-requirejs libjs-mathjax                    — the scripts Debian's nbconvert HTML export loads from
+#                                                      /usr/share/javascript (without them Chromium logs errors)
+#   jupyterlab, else jupyter-notebook                — to open the notebooks interactively (Debian 12 has no
+#                                                      jupyterlab package; its jupyter-notebook 6.4 runs the Deno kernel)
 #   xz-utils bzip2                                   — xz / bzip2 archives over 256 kB are decompressed by these programs
 # and registers the Deno Jupyter kernel (deno comes from npm, so run this after npm ci).
 set -euo pipefail
@@ -13,7 +17,7 @@ if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo --preserve-env=DEBIAN_FRONTEND)
   else
-    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel xz-utils bzip2" >&2
+    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel libjs-requirejs libjs-mathjax jupyter-notebook xz-utils bzip2" >&2
     exit 1
   fi
 fi
@@ -23,12 +27,26 @@ missing=()
 command -v jupyter-nbconvert >/dev/null 2>&1 || missing+=(jupyter-nbconvert)
 dpkg -s jupyter-client >/dev/null 2>&1 || missing+=(jupyter-client)
 dpkg -s python3-ipykernel >/dev/null 2>&1 || missing+=(python3-ipykernel)
+dpkg -s libjs-requirejs >/dev/null 2>&1 || missing+=(libjs-requirejs)
+dpkg -s libjs-mathjax >/dev/null 2>&1 || missing+=(libjs-mathjax)
 command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
 
+# The interactive front end: JupyterLab when Debian packages it, else the classic notebook.
+updated=0
+if ! command -v jupyter-lab >/dev/null 2>&1 && ! command -v jupyter-notebook >/dev/null 2>&1; then
+  "${SUDO[@]}" apt-get update
+  updated=1
+  if apt-cache policy jupyterlab 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    missing+=(jupyterlab)
+  else
+    missing+=(jupyter-notebook)
+  fi
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
   echo "ci-deps: installing ${missing[*]}"
-  "${SUDO[@]}" apt-get update
+  [ "$updated" = 1 ] || "${SUDO[@]}" apt-get update
   "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 else
   echo "ci-deps: Debian packages present"

@@ -10,3 +10,4 @@ export { SIGNATURES, KINDS, classifyMessage } from './signatures.js';
 export { FORMATS, detectFormat } from './ingest/formats.js';
 export * from './errors.js';
 export type * from './model.js';
+export { openNotebook, table, markdown, Display, Notebook, DEMO_DB, type NotebookSettings } from './notebook.js';

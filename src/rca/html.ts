@@ -46,7 +46,7 @@ const timeEl = (iso: string | null | undefined) => (iso ? `<time datetime="${esc
 const WIN_SQL = (col: string) => `${col} BETWEEN to_timestamp($t0::DOUBLE / 1000) AND to_timestamp($t1::DOUBLE / 1000)`;
 
 /** The finding's time window: the episode ± margin (and the trigger), else the range of the host's data for it. */
-async function findingWindow(store: Store, f: Finding, marginMin: number): Promise<{ window: Window | null; undated: boolean }> {
+export async function findingWindow(store: Store, f: Finding, marginMin: number): Promise<{ window: Window | null; undated: boolean }> {
   const start = ms(f.start);
   const end = ms(f.end) ?? start;
   if (start != null && end != null) {
@@ -70,7 +70,7 @@ async function findingWindow(store: Store, f: Finding, marginMin: number): Promi
 }
 
 /** The three charts of one finding, on one time window. */
-async function findingCharts(store: Store, f: Finding, window: Window | null, undated: boolean): Promise<ChartSpec[]> {
+export async function findingCharts(store: Store, f: Finding, window: Window | null, undated: boolean): Promise<ChartSpec[]> {
   const netns = f.netns ?? '';
   const p = { host: f.host, netns, t0: window?.t0 ?? 0, t1: window?.t1 ?? 0 };
   const start = ms(f.start);
@@ -159,7 +159,7 @@ async function findingCharts(store: Store, f: Finding, window: Window | null, un
   ];
 }
 
-const CHART_HEADINGS: Record<string, string> = {
+export const CHART_HEADINGS: Record<string, string> = {
   population: 'Population vs limit',
   rates: 'Connection rates',
   events: 'Overflow events per minute',
