@@ -57,6 +57,11 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
       instance.closeSync();
     },
   };
+  const foreign = await foreignDatabase(conn);
+  if (foreign) {
+    store.close();
+    throw new StoreError('not-bundlescope-db', `a DuckDB database of another program (${foreign}; no bundlescope_meta table): bundlescope neither reads nor adds to it; give another --db`, path);
+  }
   if (!opts.readOnly) await applySchema(conn);
   else {
     const stamped = await conn.runAndReadAll(`SELECT value FROM bundlescope_meta WHERE key = 'schema'`).then((r) => r.getRows()[0]?.[0] ?? null, () => null);
@@ -85,6 +90,24 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
     await applyViews(conn, true);
   }
   return store;
+}
+
+/**
+ * Another program's DuckDB file: it holds tables or views but not bundlescope's meta table (nor,
+ * as databases written before that table did, a sources table with a sha256 column). Opening it
+ * writable would add bundlescope's tables to it; read-only, its views would be taken for ours.
+ * An empty database is bundlescope's to fill. Returns what it holds, for the message.
+ */
+async function foreignDatabase(conn: DuckDBConnection): Promise<string | null> {
+  const r = (await conn.runAndReadAll(`SELECT
+      count(*) FILTER (WHERE table_name = 'bundlescope_meta'),
+      count(*) FILTER (WHERE table_name = 'sources' AND column_name = 'sha256'),
+      count(DISTINCT table_name), min(table_name)
+    FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database()`)).getRows()[0]!;
+  const [meta, legacy, tables, first] = [Number(r[0]), Number(r[1]), Number(r[2]), r[3]];
+  if (meta > 0 || legacy > 0 || tables === 0) return null;
+  const name = String(first).replace(/[\x00-\x1f\x7f-\x9f]/g, '?').slice(0, 60);
+  return tables === 1 ? `it holds one table or view, ${name}` : `it holds ${tables} tables or views, ${name} first`;
 }
 
 let expected: Promise<string[]> | null = null;
