@@ -111,7 +111,9 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
     groups[i]!.push(b);
     load[i]! += size;
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'bundlescope-jobs-'));
+  // (worker databases in the process's temporary folder: removed on Ctrl-C too, swept after a kill -9)
+  const { acquireTempFolder, releaseTempFolder } = await import('./ingest/tempdir.js');
+  const tmp = acquireTempFolder();
   try {
     const pass = [
       ...(o.host ? ['--host', o.host] : []), ...(o.netns ? ['--netns', o.netns] : []), ...(o.tz ? ['--tz', o.tz] : []), ...(o.as ? ['--as', o.as] : []),
@@ -183,7 +185,7 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
     }
     return code;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    releaseTempFolder(tmp);
   }
 }
 

@@ -1,5 +1,4 @@
-import { createReadStream, openSync, readSync, closeSync, statSync, lstatSync, existsSync, readdirSync, readlinkSync, realpathSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, openSync, readSync, closeSync, statSync, lstatSync, existsSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Issue, LogEventRow, ParseContext, TimeBasis } from '../model.js';
@@ -24,6 +23,7 @@ import { shown } from '../validate.js';
 import { parseSarHeader } from './sar.js';
 import { unifyNamespaceViews } from './netns.js';
 import { rebuildLogCopies } from '../store/timeline.js';
+import { sweepStaleTempFolders, withTempFolder } from './tempdir.js';
 
 export interface IngestOptions {
   host?: string | null;
@@ -67,6 +67,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   if (opts.as && !FORMAT_BY_KIND.has(opts.as) && opts.as !== 'sosreport') {
     throw new InputError('bad-kind', `unknown input kind '${opts.as}' (one of: sosreport, ${[...FORMAT_BY_KIND.keys()].join(', ')})`);
   }
+  sweepStaleTempFolders(); // (what a kill -9 of an earlier run left)
   // Bundles first: their host facts (time zone, collection and boot time) are what side files
   // need, so the answer does not depend on the order the inputs were given in.
   const walked = new Walked(opts.walked ?? []);
@@ -454,14 +455,13 @@ function failed(path: string, kind: string, e: unknown): InputSummary {
 }
 
 /**
- * An archive's tree of wanted members. With `spill`, members named like sosreport archives (a
- * `sos collect` archive's node bundles) are written to the files it gives instead of being kept.
+ * An archive's tree of wanted members. With `spill`, only the members named like sosreport
+ * archives (a `sos collect` archive's node bundles) are read, each written to the file it gives.
  */
 function readTree(path: string, size: number, opts: IngestOptions, spill?: (path: string) => string): Promise<Tree> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   if (!spill) return treeFromArchive(path, wantedMember, limits, treeFlags(size));
-  return treeFromArchive(path, (p) => wantedMember(p) || INNER_SOSREPORT.test(p), limits,
-    { ...treeFlags(size), spill: (p) => (INNER_SOSREPORT.test(p) ? spill(p) : null) });
+  return treeFromArchive(path, (p) => INNER_SOSREPORT.test(p), limits, { ...treeFlags(size), spill: (p) => (INNER_SOSREPORT.test(p) ? spill(p) : null) });
 }
 
 function treeFlags(size: number): { small: boolean; inlineXz: boolean } {
@@ -502,21 +502,23 @@ async function ingestPath(
     return [failed(path, 'unknown', e instanceof BundlescopeError ? e : new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
   }
   if (opts.as === 'sosreport' || (!opts.as && isTar(head))) {
-    // Members named like sosreport archives go to files as they are read (one read of the
-    // archive), used when it turns out to be a `sos collect` archive (no sosreport root of its own).
-    let spillDir: string | null = null;
-    let spilled = 0;
-    const spill = inside ? undefined : () => join(spillDir ??= mkdtempSync(join(tmpdir(), 'bundlescope-collect-')), `${spilled++}.archive`);
     try {
-      const tree = await readTree(path, st.size, opts, spill);
+      const tree = await readTree(path, st.size, opts);
       const inner = inside ? [] : innerSosreports(tree);
-      if (inner.length && findSosRoot(tree) == null) return await ingestCollected(store, path, tree, inner, opts, batch);
+      if (inner.length && findSosRoot(tree) == null) {
+        // A `sos collect` archive (no sosreport root of its own): read again, writing only its
+        // inner sosreports to the process's temporary folder. An inner `sosreport-*.tar` of an
+        // ordinary sosreport is never written anywhere (issue 17 point 5).
+        return await withTempFolder(async (dir) => {
+          let n = 0;
+          const spilled = await readTree(path, st.size, opts, () => join(dir, `${n++}.archive`));
+          return await ingestCollected(store, path, spilled, inner, opts, batch);
+        });
+      }
       return [await ingestBundle(store, inside?.display ?? path, tree, st.size, opts, batch)];
     } catch (e) {
       if (e instanceof BatchAbort) throw e;
       return [failed(inside?.display ?? path, 'sosreport', e)];
-    } finally {
-      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
     }
   }
   if (inside) {
@@ -551,6 +553,7 @@ async function ingestCollected(
     const e = tree.entries.get(p);
     if (e?.type === 'file' && e.diskPath) {
       out.push(...await ingestPath(store, e.diskPath, opts, undefined, batch, { display }));
+      rmSync(e.diskPath, { force: true }); // (done with: the disk holds one inner bundle at most for long)
     } else {
       const why = tree.issues.find((i) => i.code === 'truncated-archive')?.text ?? 'not read';
       out.push(failed(display, 'sosreport', new SafetyError('truncated-archive', `cut short inside ${path} (${why})`, display)));
