@@ -92,22 +92,28 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
   return store;
 }
 
+/** The tables and views bundlescope's sql/ creates, of any version up to this one's. */
+let ownNames: Set<string> | null = null;
+function bundlescopeNames(): Set<string> {
+  return (ownNames ??= new Set([...sqlFiles('schema'), ...sqlFiles('views')].flatMap((sql) =>
+    [...sql.matchAll(/CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/gi)].map((m) => m[1]!.toLowerCase()))));
+}
+
 /**
- * Another program's DuckDB file: it holds tables or views but not bundlescope's meta table (nor,
- * as databases written before that table did, a sources table with a sha256 column). Opening it
- * writable would add bundlescope's tables to it; read-only, its views would be taken for ours.
- * An empty database is bundlescope's to fill. Returns what it holds, for the message.
+ * Another program's DuckDB file: it holds a table or view bundlescope never makes, and not
+ * bundlescope's meta table (a database written before that table holds only bundlescope's own).
+ * Opening it writable would add bundlescope's tables to it; read-only, its views would be taken
+ * for ours. An empty database is bundlescope's to fill. Returns what it holds, for the message.
  */
 async function foreignDatabase(conn: DuckDBConnection): Promise<string | null> {
-  const r = (await conn.runAndReadAll(`SELECT
-      count(*) FILTER (WHERE table_name = 'bundlescope_meta'),
-      count(*) FILTER (WHERE table_name = 'sources' AND column_name = 'sha256'),
-      count(DISTINCT table_name), min(table_name)
-    FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database()`)).getRows()[0]!;
-  const [meta, legacy, tables, first] = [Number(r[0]), Number(r[1]), Number(r[2]), r[3]];
-  if (meta > 0 || legacy > 0 || tables === 0) return null;
-  const name = String(first).replace(/[\x00-\x1f\x7f-\x9f]/g, '?').slice(0, 60);
-  return tables === 1 ? `it holds one table or view, ${name}` : `it holds ${tables} tables or views, ${name} first`;
+  const names = (await conn.runAndReadAll(`SELECT DISTINCT table_name FROM duckdb_columns()
+    WHERE schema_name = 'main' AND database_name = current_database() ORDER BY table_name`)).getRows().map((r) => String(r[0]));
+  if (names.includes('bundlescope_meta')) return null;
+  const own = bundlescopeNames();
+  const other = names.filter((n) => !own.has(n.toLowerCase()));
+  if (other.length === 0) return null;
+  const name = other[0]!.replace(/[\x00-\x1f\x7f-\x9f]/g, '?').slice(0, 60);
+  return names.length === 1 ? `it holds one table or view, ${name}` : `it holds ${names.length} tables or views, ${name} first`;
 }
 
 let expected: Promise<string[]> | null = null;
