@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { BundlescopeError, EXIT } from './errors.js';
+import { parseSize, parseWhole } from './validate.js';
 import {
   cmdCase, cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
 } from './commands.js';
@@ -23,7 +24,7 @@ export function buildCli(): Command {
     .option('--netns <name>', 'network namespace the side files were captured in (ip netns exec NAME …)')
     .option('--tz <zone>', 'IANA time zone for local times (overrides the bundle)')
     .addOption(new Option('--format <fmt>', 'verdict format on stdout').choices(['md', 'json']).default('md'))
-    .option('-j, --jobs <n>', 'spread bundles over N processes (fleets)', (v) => Number(v), 1)
+    .option('-j, --jobs <n>', 'spread bundles over N processes (fleets)', (v) => parseWhole('--jobs', v), 1)
     .option('-v, --verbose', 'list every skipped line')
     .action(async (paths: string[], o) => { process.exitCode = await cmdCase(paths, o); });
 
@@ -35,9 +36,9 @@ export function buildCli(): Command {
     .option('--netns <name>', 'network namespace the side files were captured in (ip netns exec NAME …); a sosreport taken inside one is recognised by itself')
     .option('--tz <zone>', 'IANA time zone for local times (overrides the bundle)')
     .option('--as <kind>', 'force the input kind (skip detection)')
-    .option('--max-total-bytes <n>', 'cap on uncompressed bytes read from one archive', (v) => Number(v))
-    .option('--max-member-bytes <n>', 'cap on one archive member', (v) => Number(v))
-    .option('-j, --jobs <n>', 'spread bundles over N processes when they hold 32 MiB or more (fleets); side files follow in this one', (v) => Number(v), 1)
+    .option('--max-total-bytes <size>', 'cap on uncompressed bytes read from one archive (bytes, or 10k, 512M, 16G: k M G T count in 1024s; default 16G)', (v) => parseSize('--max-total-bytes', v))
+    .option('--max-member-bytes <size>', 'cap on one archive member (same forms; default 1G)', (v) => parseSize('--max-member-bytes', v))
+    .option('-j, --jobs <n>', 'spread bundles over N processes when they hold 32 MiB or more (fleets); side files follow in this one', (v) => parseWhole('--jobs', v), 1)
     .option('-v, --verbose', 'list every skipped line')
     .action(async (paths: string[], o) => { process.exitCode = await cmdIngest(paths, o); });
 
@@ -74,7 +75,7 @@ export function buildCli(): Command {
 
   program.command('export')
     .description('write every table and key view as files DuckDB, pandas, polars or R read directly: Parquet partitioned by host, or one Arrow IPC file each')
-    .argument('<dir>', 'output folder (created; existing files of the same tables are replaced)')
+    .argument('<dir>', 'output folder: a new or empty one, or an earlier export (its files are replaced; no other file is touched)')
     .addOption(db())
     .addOption(new Option('--format <fmt>', 'file format').choices(['parquet', 'arrow']).default('parquet'))
     .action(async (dir: string, o) => { process.exitCode = await cmdExport(dir, o); });

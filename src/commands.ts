@@ -111,7 +111,9 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
     groups[i]!.push(b);
     load[i]! += size;
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'bundlescope-jobs-'));
+  // (worker databases in the process's temporary folder: removed on Ctrl-C too, swept after a kill -9)
+  const { acquireTempFolder, releaseTempFolder } = await import('./ingest/tempdir.js');
+  const tmp = acquireTempFolder();
   try {
     const pass = [
       ...(o.host ? ['--host', o.host] : []), ...(o.netns ? ['--netns', o.netns] : []), ...(o.tz ? ['--tz', o.tz] : []), ...(o.as ? ['--as', o.as] : []),
@@ -183,7 +185,7 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
     }
     return code;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    releaseTempFolder(tmp);
   }
 }
 
@@ -339,6 +341,8 @@ export async function cmdExport(dir: string, o: { db: string; format: string }, 
   const { exportStore } = await import('./report/export.js');
   const written = await withStore(o.db, (s) => exportStore(s, dir, { format: o.format as ExportFormat }), true);
   for (const w of written) out.write(`wrote     ${w.type.padEnd(5)} ${w.name.padEnd(20)} ${String(w.rows).padStart(9)} rows → ${w.path}${w.partitioned ? ' (partitioned by host)' : ''}\n`);
+  const shortened = Math.max(0, ...written.map((w) => w.shortenedHosts ?? 0));
+  if (shortened) out.write(`note: ${shortened} host name${shortened > 1 ? 's' : ''} too long for a folder name: exported under host=<first 20 characters>~<sha256 prefix> (the database keeps ${shortened > 1 ? 'them' : 'it'} whole)\n`);
   out.write(`total: ${written.length} tables and views, ${written.reduce((a, w) => a + w.rows, 0)} rows, ${o.format} under ${dir}\n`);
   return EXIT.ok;
 }

@@ -127,3 +127,33 @@ export function checkReportParams(def: ReportDef, given: Record<string, string |
     if (/DOUBLE|FLOAT|DECIMAL/i.test(p.type) && !Number.isFinite(Number(v))) throw new InputError('bad-param', `--param ${p.name} wants a number, got '${shown(v)}'`);
   }
 }
+
+const SIZE = /^(\d+(?:\.\d+)?)(?:([kmgt])(ib|b)?|(b))?$/i;
+const SIZE_FORMS = 'bytes (1048576) or a number and a unit: 10k, 512M, 1.5G, 2T (k M G T and KiB MiB GiB TiB count in 1024s, kB MB GB TB in 1000s)';
+
+/**
+ * A size on the command line (--max-total-bytes, --max-member-bytes): plain bytes, or a number
+ * and a unit as GNU coreutils reads them (`sort -S`, `dd`): k/K, M, G, T and KiB… are powers of
+ * 1024, kB, MB, GB, TB powers of 1000. What it cannot read, and 0 (a cap of nothing would refuse
+ * every member), is a usage error naming the option and the value — never a silent default.
+ */
+export function parseSize(option: string, v: string): number {
+  const m = SIZE.exec(v.trim());
+  const bad = (why: string) => new InputError('bad-size', `${option} ${why}, got '${shown(v)}'; valid forms: ${SIZE_FORMS}`);
+  if (!m) throw bad('wants a size');
+  const [, num, prefix, suffix] = m;
+  if (!prefix && num!.includes('.')) throw bad('wants whole bytes without a unit');
+  const base = prefix && suffix?.toLowerCase() === 'b' ? 1000 : 1024;
+  const bytes = Math.floor(Number(num) * (prefix ? base ** ('kmgt'.indexOf(prefix.toLowerCase()) + 1) : 1));
+  if (bytes < 1) throw bad('wants at least 1 byte (a cap of 0 would refuse everything)');
+  if (!Number.isSafeInteger(bytes)) throw bad(`wants at most ${Number.MAX_SAFE_INTEGER} bytes`);
+  return bytes;
+}
+
+/** A whole number on the command line (--jobs): digits only, at least `min`. */
+export function parseWhole(option: string, v: string, min = 1): number {
+  const s = v.trim();
+  const n = /^\d+$/.test(s) ? Number(s) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new InputError('bad-number', `${option} wants a whole number from ${min}, got '${shown(v)}'`);
+  return n;
+}

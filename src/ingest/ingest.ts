@@ -1,7 +1,6 @@
-import { createReadStream, openSync, readSync, closeSync, statSync, existsSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, openSync, readSync, closeSync, statSync, lstatSync, existsSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Issue, LogEventRow, ParseContext, TimeBasis } from '../model.js';
 import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
@@ -21,9 +20,11 @@ import type { FastResult } from './fast-common.js';
 import { parseInto } from './parse-rows.js';
 import { issue } from './lines.js';
 import { isValidZone } from '../time.js';
+import { shown } from '../validate.js';
 import { parseSarHeader } from './sar.js';
 import { unifyNamespaceViews } from './netns.js';
 import { rebuildLogCopies } from '../store/timeline.js';
+import { sweepStaleTempFolders, withTempFolder } from './tempdir.js';
 
 export interface IngestOptions {
   host?: string | null;
@@ -67,13 +68,18 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   if (opts.as && !FORMAT_BY_KIND.has(opts.as) && !BUNDLE_KINDS.includes(opts.as)) {
     throw new InputError('bad-kind', `unknown input kind '${opts.as}' (one of: sosreport, supportconfig, ${[...FORMAT_BY_KIND.keys()].join(', ')})`);
   }
+  sweepStaleTempFolders(); // (what a kill -9 of an earlier run left)
   // Bundles first: their host facts (time zone, collection and boot time) are what side files
   // need, so the answer does not depend on the order the inputs were given in.
-  const walked = new Set<string>(opts.walked ?? []);
+  const walked = new Walked(opts.walked ?? []);
+  if (opts.walked instanceof Walked) for (const [p, why] of opts.walked.skips) walked.skips.set(p, why);
   const out: InputSummary[] = [];
   // The database being written (and its WAL) is not an input, and not worth a notice.
   const own = store.path && !store.path.startsWith(':memory:') ? [resolve(store.path), resolve(store.path) + '.wal'] : [];
   const leaves = expandInputs(paths, walked).filter((p) => !(walked.has(p) && own.includes(resolve(p)))).filter((p) => {
+    const link = walked.skips.get(p);
+    if (link) out.push(skipped(p, link));
+    if (link) return false;
     const what = walked.has(p) ? notEvidence(p) : null;
     if (what) out.push(skipped(p, `${what}, not evidence`));
     return !what;
@@ -229,42 +235,151 @@ async function boundMemory(store: Store): Promise<() => Promise<void>> {
   }
 }
 
+/**
+ * Paths found by walking a folder given on the command line, and those of them skipped with a
+ * notice (links not followed, devices): `ingest --jobs` passes both on to the run of side files.
+ */
+export class Walked extends Set<string> {
+  readonly skips = new Map<string, string>();
+}
+
 /** The leaf inputs of a run split into bundles (sosreports) and side files, in run order. */
-export async function partitionInputs(paths: string[]): Promise<{ bundles: string[]; others: string[]; walked: Set<string> }> {
-  const walked = new Set<string>();
+export async function partitionInputs(paths: string[]): Promise<{ bundles: string[]; others: string[]; walked: Walked }> {
+  const walked = new Walked();
   const leaves = expandInputs(paths, walked);
   const bundles: string[] = [];
   const others: string[] = [];
-  for (const p of leaves) ((await looksLikeBundle(p)) ? bundles : others).push(p);
+  for (const p of leaves) (!walked.skips.has(p) && (await looksLikeBundle(p)) ? bundles : others).push(p);
   return { bundles, others, walked };
 }
 
-/** Directories that are not sosreports expand into their files (sorted, hidden ones skipped). */
-function expandInputs(paths: string[], walked?: Set<string>): string[] {
+/**
+ * Directories that are not sosreports expand into their files (sorted, hidden ones skipped).
+ * A folder never leads outside itself (issue 17): it is walked with lstat, so only regular files
+ * and folders found without following a link are read. A link is then looked at once: one to a
+ * file inside the folder that the walk did not reach (under a hidden folder) is read by its path
+ * inside; every other one — leaving the folder, dangling, to a folder (a loop such as `a -> .`,
+ * or files read where they are), to a file read already — is skipped with a notice, as are
+ * devices, FIFOs and sockets. A path named on the command line is the user's choice and followed.
+ */
+function expandInputs(paths: string[], walked: Walked): string[] {
   const out: string[] = [];
-  const walk = (p: string, inFolder = false) => {
+  const skip = (p: string, why: string) => {
+    walked.add(p);
+    walked.skips.set(p, why);
+    out.push(p);
+  };
+  const walkFolder = (root: string) => {
+    let rootReal: string;
+    try {
+      rootReal = realpathSync(root);
+    } catch {
+      out.push(root);
+      return;
+    }
+    const reached = new Set<string>();
+    const bundleDirs: string[] = [];
+    const links: string[] = [];
+    // (an explicit stack, in sorted order: a folder thousands of levels deep does not overflow)
+    const stack: string[] = [''];
+    while (stack.length) {
+      const rel = stack.pop()!;
+      const p = rel ? join(root, rel) : root;
+      if (rel) {
+        let st;
+        try {
+          st = lstatSync(p);
+        } catch {
+          continue; // gone since it was listed
+        }
+        if (st.isSymbolicLink()) {
+          links.push(rel);
+          continue;
+        }
+        if (st.isFile()) {
+          walked.add(p);
+          out.push(p);
+          reached.add(join(rootReal, rel));
+          continue;
+        }
+        if (!st.isDirectory()) {
+          skip(p, 'a device, FIFO or socket, not a file: not read');
+          continue;
+        }
+        if (isSosDir(p)) {
+          walked.add(p);
+          out.push(p);
+          bundleDirs.push(join(rootReal, rel));
+          continue;
+        }
+      }
+      let names: string[];
+      try {
+        names = readdirSync(p).sort();
+      } catch {
+        out.push(p);
+        continue;
+      }
+      for (const n of names.reverse()) if (!n.startsWith('.')) stack.push(rel ? join(rel, n) : n);
+    }
+    const within = (real: string, dir: string) => real === dir || real.startsWith(dir + sep);
+    for (const rel of links) {
+      const p = join(root, rel);
+      let target = '?';
+      try {
+        target = shown(readlinkSync(p));
+      } catch {
+        /* shown as ? */
+      }
+      let real: string;
+      try {
+        real = realpathSync(p);
+      } catch {
+        skip(p, `a symbolic link to nothing (-> ${target}): not followed`);
+        continue;
+      }
+      if (!within(real, rootReal)) {
+        skip(p, `a symbolic link leaving the folder (-> ${target}): not followed`);
+        continue;
+      }
+      let st;
+      try {
+        st = statSync(real);
+      } catch {
+        skip(p, `a symbolic link to nothing (-> ${target}): not followed`);
+        continue;
+      }
+      const inside = relative(rootReal, real) || '.';
+      if (st.isDirectory()) {
+        skip(p, within(join(rootReal, dirname(rel)), real) ? `a symbolic link to a folder above it (-> ${target}), a loop: not followed`
+          : `a symbolic link to the folder ${shown(inside)} (-> ${target}): not followed, its files are read where they are`);
+      } else if (!st.isFile()) {
+        skip(p, `a symbolic link to a device, FIFO or socket (-> ${target}): not read`);
+      } else if (reached.has(real) || bundleDirs.some((d) => within(real, d))) {
+        skip(p, `a symbolic link to ${shown(inside)} (-> ${target}), which is read where it is: not read twice`);
+      } else {
+        const q = join(root, inside);
+        reached.add(real);
+        walked.add(q);
+        out.push(q);
+      }
+    }
+  };
+  for (const p of paths) {
+    if (walked.skips.has(p)) {
+      out.push(p); // skipped by the walk that found it (ingest --jobs passes it on)
+      continue;
+    }
     let st;
     try {
-      st = statSync(p);
+      st = walked.has(p) ? lstatSync(p) : statSync(p);
     } catch {
       out.push(p); // reported as not found by ingestPath
-      return;
+      continue;
     }
-    if (!st.isDirectory() || isSosDir(p)) {
-      out.push(p);
-      if (inFolder) walked?.add(p);
-      return;
-    }
-    let names: string[];
-    try {
-      names = readdirSync(p).sort();
-    } catch {
-      out.push(p);
-      return;
-    }
-    for (const n of names) if (!n.startsWith('.')) walk(join(p, n), true);
-  };
-  for (const p of paths) walk(p);
+    if (st.isDirectory() && !walked.has(p) && !isSosDir(p)) walkFolder(p);
+    else out.push(p);
+  }
   return out;
 }
 
@@ -342,14 +457,13 @@ function failed(path: string, kind: string, e: unknown): InputSummary {
 }
 
 /**
- * An archive's tree of wanted members. With `spill`, members named like sosreport archives (a
- * `sos collect` archive's node bundles) are written to the files it gives instead of being kept.
+ * An archive's tree of wanted members. With `spill`, only the members named like sosreport
+ * archives (a `sos collect` archive's node bundles) are read, each written to the file it gives.
  */
 function readTree(path: string, size: number, opts: IngestOptions, spill?: (path: string) => string): Promise<Tree> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   if (!spill) return treeFromArchive(path, wantedBundleMember, limits, treeFlags(size));
-  return treeFromArchive(path, (p) => wantedBundleMember(p) || INNER_SOSREPORT.test(p), limits,
-    { ...treeFlags(size), spill: (p) => (INNER_SOSREPORT.test(p) ? spill(p) : null) });
+  return treeFromArchive(path, (p) => INNER_SOSREPORT.test(p), limits, { ...treeFlags(size), spill: (p) => (INNER_SOSREPORT.test(p) ? spill(p) : null) });
 }
 
 function treeFlags(size: number): { small: boolean; inlineXz: boolean } {
@@ -390,21 +504,23 @@ async function ingestPath(
     return [failed(path, 'unknown', e instanceof BundlescopeError ? e : new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
   }
   if ((opts.as && BUNDLE_KINDS.includes(opts.as)) || (!opts.as && isTar(head))) {
-    // Members named like sosreport archives go to files as they are read (one read of the
-    // archive), used when it turns out to be a `sos collect` archive (no sosreport root of its own).
-    let spillDir: string | null = null;
-    let spilled = 0;
-    const spill = inside ? undefined : () => join(spillDir ??= mkdtempSync(join(tmpdir(), 'bundlescope-collect-')), `${spilled++}.archive`);
     try {
-      const tree = await readTree(path, st.size, opts, spill);
+      const tree = await readTree(path, st.size, opts);
       const inner = inside ? [] : innerSosreports(tree);
-      if (inner.length && findSosRoot(tree) == null) return await ingestCollected(store, path, tree, inner, opts, batch);
+      if (inner.length && findSosRoot(tree) == null) {
+        // A `sos collect` archive (no sosreport root of its own): read again, writing only its
+        // inner sosreports to the process's temporary folder. An inner `sosreport-*.tar` of an
+        // ordinary sosreport is never written anywhere (issue 17 point 5).
+        return await withTempFolder(async (dir) => {
+          let n = 0;
+          const spilled = await readTree(path, st.size, opts, () => join(dir, `${n++}.archive`));
+          return await ingestCollected(store, path, spilled, inner, opts, batch);
+        });
+      }
       return [await ingestBundle(store, inside?.display ?? path, tree, st.size, opts, batch)];
     } catch (e) {
       if (e instanceof BatchAbort) throw e;
       return [failed(inside?.display ?? path, 'sosreport', e)];
-    } finally {
-      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
     }
   }
   if (inside) {
@@ -447,6 +563,7 @@ async function ingestCollected(
     const e = tree.entries.get(p);
     if (e?.type === 'file' && e.diskPath) {
       out.push(...await ingestPath(store, e.diskPath, opts, undefined, batch, { display }));
+      rmSync(e.diskPath, { force: true }); // (done with: the disk holds one inner bundle at most for long)
     } else {
       const why = tree.issues.find((i) => i.code === 'truncated-archive')?.text ?? 'not read';
       out.push(failed(display, 'sosreport', new SafetyError('truncated-archive', `cut short inside ${path} (${why})`, display)));

@@ -152,6 +152,22 @@ export function safeMemberPath(name: string): string | null {
   return parts.join('/');
 }
 
+/**
+ * A relative link target that climbs above the bundle's root from the link's folder (`../../x`
+ * from `etc/a`). An absolute target is read inside the bundle (chroot semantics) and does not
+ * leave; a climb through another link is refused by resolve() all the same, without this notice.
+ */
+export function linkLeaves(path: string, target: string): boolean {
+  if (target.startsWith('/')) return false;
+  let depth = path.split('/').length - 1;
+  for (const c of target.split('/')) {
+    if (c === '..') {
+      if (--depth < 0) return true;
+    } else if (c !== '' && c !== '.') depth++;
+  }
+  return false;
+}
+
 /** Load a directory tree: lstat + readlink only; file contents are read on demand. */
 export function treeFromDirectory(root: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS): Tree {
   const tree = new Tree(root);
@@ -176,7 +192,10 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
         continue;
       }
       if (st.isSymbolicLink()) {
-        tree.add(p, { type: 'link', target: readlinkSync(join(root, p)) });
+        const target = readlinkSync(join(root, p));
+        // (kept: resolve() refuses it, so it reads as absent; the issue says why)
+        if (linkLeaves(p, target)) tree.issues.push(issue('unsafe-link', join(root, p), null, `${p} -> ${target}`, 'a link that stays inside the bundle; read as absent', 'warning'));
+        tree.add(p, { type: 'link', target });
       } else if (st.isDirectory()) {
         tree.add(p, { type: 'dir' });
         stack.push(p);

@@ -57,6 +57,11 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
       instance.closeSync();
     },
   };
+  const foreign = await foreignDatabase(conn);
+  if (foreign) {
+    store.close();
+    throw new StoreError('not-bundlescope-db', `a DuckDB database of another program (${foreign}; no bundlescope_meta table): bundlescope neither reads nor adds to it; give another --db`, path);
+  }
   if (!opts.readOnly) await applySchema(conn);
   else {
     const stamped = await conn.runAndReadAll(`SELECT value FROM bundlescope_meta WHERE key = 'schema'`).then((r) => r.getRows()[0]?.[0] ?? null, () => null);
@@ -85,6 +90,30 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
     await applyViews(conn, true);
   }
   return store;
+}
+
+/** The tables and views bundlescope's sql/ creates, of any version up to this one's. */
+let ownNames: Set<string> | null = null;
+function bundlescopeNames(): Set<string> {
+  return (ownNames ??= new Set([...sqlFiles('schema'), ...sqlFiles('views')].flatMap((sql) =>
+    [...sql.matchAll(/CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/gi)].map((m) => m[1]!.toLowerCase()))));
+}
+
+/**
+ * Another program's DuckDB file: it holds a table or view bundlescope never makes, and not
+ * bundlescope's meta table (a database written before that table holds only bundlescope's own).
+ * Opening it writable would add bundlescope's tables to it; read-only, its views would be taken
+ * for ours. An empty database is bundlescope's to fill. Returns what it holds, for the message.
+ */
+async function foreignDatabase(conn: DuckDBConnection): Promise<string | null> {
+  const names = (await conn.runAndReadAll(`SELECT DISTINCT table_name FROM duckdb_columns()
+    WHERE schema_name = 'main' AND database_name = current_database() ORDER BY table_name`)).getRows().map((r) => String(r[0]));
+  if (names.includes('bundlescope_meta')) return null;
+  const own = bundlescopeNames();
+  const other = names.filter((n) => !own.has(n.toLowerCase()));
+  if (other.length === 0) return null;
+  const name = other[0]!.replace(/[\x00-\x1f\x7f-\x9f]/g, '?').slice(0, 60);
+  return names.length === 1 ? `it holds one table or view, ${name}` : `it holds ${names.length} tables or views, ${name} first`;
 }
 
 let expected: Promise<string[]> | null = null;
