@@ -31,13 +31,38 @@ function sqlFiles(sub: string): string[] {
 }
 
 /**
- * Open (or create) the database file, apply the schema and (re)create the views.
- * readOnly opens with DuckDB's access_mode READ_ONLY (the query command without --write).
+ * What SQL run on a connection may read or write outside the database file. 'all': ingest
+ * (DuckDB's own readers load inputs). 'none': the commands that read a database (rca, report,
+ * query, export, case's report), because a database file received from someone else can carry
+ * views and macros that call read_text or COPY. Listed directories / paths: only these, for
+ * the commands that write files through DuckDB (export, report --format parquet).
  */
-export async function openStore(path: string, opts: { readOnly?: boolean } = {}): Promise<Store> {
+export type FileAccess = 'all' | 'none' | { directories?: string[]; paths?: string[] };
+
+export interface OpenOptions {
+  /** DuckDB's access_mode READ_ONLY (every command but ingest and query --write). */
+  readOnly?: boolean;
+  /** Default: 'none' for read-only opens, 'all' for writable ones. */
+  files?: FileAccess;
+}
+
+const sqlList = (xs: string[]) => `[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
+
+/**
+ * Open (or create) the database file, apply the schema and (re)create the views.
+ * A database is data, never code: extensions are never installed or loaded on demand, file access
+ * is as `files` says (set before any statement reads the file's catalogue; it cannot be turned
+ * back on), a file whose objects would change what bundlescope's own SQL means is refused
+ * (foreignObjects), and a connection that reads a database has its configuration locked.
+ */
+export async function openStore(path: string, opts: OpenOptions = {}): Promise<Store> {
   let instance: DuckDBInstance;
+  const files = opts.files ?? (opts.readOnly ? 'none' : 'all');
   try {
-    instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    instance = await DuckDBInstance.create(path, {
+      ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', allow_community_extensions: 'false',
+    });
   } catch (e) {
     const msg = (e as Error).message;
     if (/lock/i.test(msg)) {
@@ -50,6 +75,12 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
   // `ingest --jobs` gives each worker process its share of the cores.
   const threads = Number(process.env.BUNDLESCOPE_DUCKDB_THREADS);
   if (Number.isInteger(threads) && threads > 0) await conn.run(`SET threads = ${threads}`);
+  if (files !== 'all') {
+    // (allowed_* can only be set while external access is on; DuckDB adds the database's own files)
+    if (files !== 'none' && files.directories?.length) await conn.run(`SET allowed_directories = ${sqlList(files.directories)}`);
+    if (files !== 'none' && files.paths?.length) await conn.run(`SET allowed_paths = ${sqlList(files.paths)}`);
+    await conn.run('SET enable_external_access = false');
+  }
   const store: Store = {
     instance, conn, path,
     close() {
@@ -57,6 +88,11 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
       instance.closeSync();
     },
   };
+  const foreign = await foreignObjects(conn);
+  if (foreign.length) {
+    store.close();
+    throw new StoreError('not-bundlescope-db', `not a bundlescope database: ${foreign.slice(0, 3).join('; ')}${foreign.length > 3 ? ` (and ${foreign.length - 3} more)` : ''}; a database from elsewhere can carry code: ingest the evidence into a new --db`, path);
+  }
   if (!opts.readOnly) await applySchema(conn);
   else {
     const stamped = await conn.runAndReadAll(`SELECT value FROM bundlescope_meta WHERE key = 'schema'`).then((r) => r.getRows()[0]?.[0] ?? null, () => null);
@@ -84,14 +120,48 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
     }
     await applyViews(conn, true);
   }
+  // The SQL that runs next (reports, query) cannot turn file access or extensions back on.
+  if (opts.readOnly || files !== 'all') await conn.run('SET lock_configuration = true');
   return store;
+}
+
+/**
+ * Objects of the file that bundlescope's own SQL would use in place of its own: a view where the
+ * schema has a table (the views and macros of sql/ are shadowed by this connection's temporary
+ * ones; a table is read from the file), and a macro named like a built-in function (DuckDB looks
+ * in the database before the built-ins: a macro `lower` replaces lower() in every query).
+ */
+async function foreignObjects(conn: DuckDBConnection): Promise<string[]> {
+  const tables = await schemaTables();
+  const views = (await conn.runAndReadAll(`SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`))
+    .getRows().map((r) => String(r[0])).filter((v) => tables.includes(v));
+  const macros = (await conn.runAndReadAll(`SELECT DISTINCT function_name FROM duckdb_functions() f
+      WHERE database_name = current_database() AND NOT internal AND function_type IN ('macro', 'table_macro')
+        AND function_name IN (SELECT function_name FROM duckdb_functions() WHERE database_name = 'system')
+      ORDER BY function_name`)).getRows().map((r) => String(r[0]));
+  return [
+    ...views.sort().map((v) => `view ${v} stands where bundlescope keeps a table`),
+    ...macros.map((m) => `macro ${m} replaces DuckDB's built-in function`),
+  ];
 }
 
 let expected: Promise<string[]> | null = null;
 
+/** The tables of this version's schema. */
+async function schemaTables(): Promise<string[]> {
+  return [...new Set((await schemaColumns()).map((c) => c.split('.')[0]!))];
+}
+
 /** Columns of this version's schema that the database's tables lack (`table.column`). */
 async function missingColumns(conn: DuckDBConnection): Promise<string[]> {
-  expected ??= (async () => {
+  const want = await schemaColumns();
+  const have = new Set((await conn.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database()`)).getRows().map((r) => String(r[0])));
+  return want.filter((c) => !have.has(c));
+}
+
+/** This version's schema's columns (`table.column`), from an in-memory database. */
+function schemaColumns(): Promise<string[]> {
+  return expected ??= (async () => {
     const mem = await DuckDBInstance.create(':memory:');
     const c = await mem.connect();
     try {
@@ -102,9 +172,6 @@ async function missingColumns(conn: DuckDBConnection): Promise<string[]> {
       mem.closeSync();
     }
   })();
-  const want = await expected;
-  const have = new Set((await conn.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database()`)).getRows().map((r) => String(r[0])));
-  return want.filter((c) => !have.has(c));
 }
 
 /**
@@ -149,7 +216,9 @@ async function applyViews(conn: DuckDBConnection, temp: boolean): Promise<void> 
   }
   oc.flushSync();
   oc.closeSync();
-  for (const sql of sqlFiles('views')) {
+  // (the schema's macros too: the file's own would be used otherwise, whatever they do)
+  const macros = temp ? sqlFiles('schema').filter((sql) => /CREATE OR REPLACE MACRO/.test(sql) && !/CREATE (TABLE|VIEW|SEQUENCE)/i.test(sql)) : [];
+  for (const sql of [...macros, ...sqlFiles('views')]) {
     await conn.run(temp ? sql.replace(/CREATE OR REPLACE (VIEW|MACRO)/g, `CREATE OR REPLACE ${t}$1`) : sql);
   }
 }
