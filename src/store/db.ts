@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -88,7 +88,7 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
       instance.closeSync();
     },
   };
-  const foreign = await foreignObjects(conn);
+  const foreign = await foreignObjects(conn, path);
   if (foreign.length) {
     store.close();
     throw new StoreError('not-bundlescope-db', `not a bundlescope database: ${foreign.slice(0, 3).join('; ')}${foreign.length > 3 ? ` (and ${foreign.length - 3} more)` : ''}; a database from elsewhere can carry code: ingest the evidence into a new --db`, path);
@@ -125,43 +125,49 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
   return store;
 }
 
+/** The tables of this version's schema. */
+const schemaTables = () => sqlFiles('schema').flatMap((sql) => [...sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]!));
+
+/** foreignObjects of a file, per path and version (rca --format html, report: two opens a run). */
+const foreignSeen = new Map<string, string[]>();
+
 /**
  * Objects of the file that bundlescope's own SQL would use in place of its own: a view where the
  * schema has a table (the views and macros of sql/ are shadowed by this connection's temporary
  * ones; a table is read from the file), and a macro named like a built-in function (DuckDB looks
- * in the database before the built-ins: a macro `lower` replaces lower() in every query).
+ * in the database before the built-ins: a macro `lower` replaces lower() in every query, count()
+ * too). One scan of duckdb_functions() (~30–60 ms: it lists every built-in).
  */
-async function foreignObjects(conn: DuckDBConnection): Promise<string[]> {
-  const tables = await schemaTables();
-  const views = (await conn.runAndReadAll(`SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`))
-    .getRows().map((r) => String(r[0])).filter((v) => tables.includes(v));
-  const macros = (await conn.runAndReadAll(`SELECT DISTINCT function_name FROM duckdb_functions() f
-      WHERE database_name = current_database() AND NOT internal AND function_type IN ('macro', 'table_macro')
-        AND function_name IN (SELECT function_name FROM duckdb_functions() WHERE database_name = 'system')
-      ORDER BY function_name`)).getRows().map((r) => String(r[0]));
-  return [
-    ...views.sort().map((v) => `view ${v} stands where bundlescope keeps a table`),
+async function foreignObjects(conn: DuckDBConnection, path: string): Promise<string[]> {
+  let key: string | null = null;
+  try {
+    const st = statSync(path);
+    key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${path}`;
+  } catch {
+    /* a new file: nothing in it */
+  }
+  const seen = key != null ? foreignSeen.get(key) : undefined;
+  if (seen) return seen;
+  const tables = new Set(schemaTables());
+  const views = (await conn.runAndReadAll(`SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal ORDER BY view_name`))
+    .getRows().map((r) => String(r[0])).filter((v) => tables.has(v));
+  const fns = (await conn.runAndReadAll(`SELECT database_name = 'system', function_name FROM duckdb_functions()
+      WHERE database_name = 'system' OR (database_name = current_database() AND NOT internal AND function_type IN ('macro', 'table_macro'))`)).getRows();
+  const builtins = new Set(fns.filter((r) => r[0] === true).map((r) => String(r[1])));
+  const macros = [...new Set(fns.filter((r) => r[0] !== true).map((r) => String(r[1])))].filter((m) => builtins.has(m)).sort();
+  const found = [
+    ...views.map((v) => `view ${v} stands where bundlescope keeps a table`),
     ...macros.map((m) => `macro ${m} replaces DuckDB's built-in function`),
   ];
+  if (key != null) foreignSeen.set(key, found);
+  return found;
 }
 
 let expected: Promise<string[]> | null = null;
 
-/** The tables of this version's schema. */
-async function schemaTables(): Promise<string[]> {
-  return [...new Set((await schemaColumns()).map((c) => c.split('.')[0]!))];
-}
-
 /** Columns of this version's schema that the database's tables lack (`table.column`). */
 async function missingColumns(conn: DuckDBConnection): Promise<string[]> {
-  const want = await schemaColumns();
-  const have = new Set((await conn.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database()`)).getRows().map((r) => String(r[0])));
-  return want.filter((c) => !have.has(c));
-}
-
-/** This version's schema's columns (`table.column`), from an in-memory database. */
-function schemaColumns(): Promise<string[]> {
-  return expected ??= (async () => {
+  expected ??= (async () => {
     const mem = await DuckDBInstance.create(':memory:');
     const c = await mem.connect();
     try {
@@ -172,6 +178,9 @@ function schemaColumns(): Promise<string[]> {
       mem.closeSync();
     }
   })();
+  const want = await expected;
+  const have = new Set((await conn.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database()`)).getRows().map((r) => String(r[0])));
+  return want.filter((c) => !have.has(c));
 }
 
 /**
