@@ -86,6 +86,7 @@ export function buildCli(): Command {
     .addOption(db())
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
     .option('--write', 'allow statements that change the database')
+    .option('--allow-files', 'let the SQL read and write local files (read_text, read_csv, COPY … TO); off by default, as a database from elsewhere can carry views that read them')
     .action(async (sql: string, o) => { process.exitCode = await cmdQuery(sql, o); });
 
   program.command('demo')

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, writeFileSync }
 import type { Compression } from './ingest/decompress.js';
 import { spawn } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore, type Store } from './store/db.js';
+import { openStore, type FileAccess, type Store } from './store/db.js';
 import type { InputSummary } from './ingest/ingest.js';
 import { EXIT, InputError, BundlescopeError } from './errors.js';
 import { buildRca } from './rca/findings.js';
@@ -23,13 +23,25 @@ const ingestModule = () => import('./ingest/ingest.js');
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../samples/', import.meta.url));
 
-async function withStore<T>(path: string, fn: (s: Store) => Promise<T>, readOnly = false): Promise<T> {
-  const store = await openStore(path, { readOnly });
+async function withStore<T>(path: string, fn: (s: Store) => Promise<T>, readOnly = false, files?: FileAccess): Promise<T> {
+  const store = await openStore(path, { readOnly, files });
   try {
     return await fn(store);
+  } catch (e) {
+    throw filesOff(e) ?? e;
   } finally {
     store.close();
   }
+}
+
+/**
+ * DuckDB's refusal of a file or an extension on a connection that reads a database, as one line
+ * that says why and what opts in (null for other errors).
+ */
+function filesOff(e: unknown): InputError | null {
+  const first = (e as Error)?.message?.split('\n')[0] ?? '';
+  if (e instanceof BundlescopeError || !/disabled (by|through) configuration/.test(first)) return null;
+  return new InputError('files-off', `${first.replace(/^Permission Error: /, '')}: commands that read a database run with local files and extensions off (a database from elsewhere can carry views that read them); query --allow-files opts in`);
 }
 
 function describe(s: InputSummary): string {
@@ -318,7 +330,7 @@ export async function cmdReport(name: string, o: { db: string; host?: string; ne
       // COPY takes no bound parameters: materialise the bound query first, then copy the table.
       await s.conn.run(`CREATE TEMP TABLE report_out AS ${def.sql}`, values as never);
       await s.conn.run(`COPY report_out TO '${o.out!.replace(/'/g, "''")}' (FORMAT parquet)`);
-    }, true);
+    }, true, { paths: [resolve(o.out)] });
     return EXIT.ok;
   }
   if (o.format === 'arrow') {
@@ -339,7 +351,9 @@ export async function cmdReport(name: string, o: { db: string; host?: string; ne
 export async function cmdExport(dir: string, o: { db: string; format: string }, out = process.stderr): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const { exportStore } = await import('./report/export.js');
-  const written = await withStore(o.db, (s) => exportStore(s, dir, { format: o.format as ExportFormat }), true);
+  // DuckDB writes Parquet itself, into the export folder only; Arrow files are written from here.
+  const files: FileAccess = o.format === 'parquet' ? { directories: [resolve(dir)] } : 'none';
+  const written = await withStore(o.db, (s) => exportStore(s, dir, { format: o.format as ExportFormat }), true, files);
   for (const w of written) out.write(`wrote     ${w.type.padEnd(5)} ${w.name.padEnd(20)} ${String(w.rows).padStart(9)} rows → ${w.path}${w.partitioned ? ' (partitioned by host)' : ''}\n`);
   const shortened = Math.max(0, ...written.map((w) => w.shortenedHosts ?? 0));
   if (shortened) out.write(`note: ${shortened} host name${shortened > 1 ? 's' : ''} too long for a folder name: exported under host=<first 20 characters>~<sha256 prefix> (the database keeps ${shortened > 1 ? 'them' : 'it'} whole)\n`);
@@ -347,7 +361,7 @@ export async function cmdExport(dir: string, o: { db: string; format: string }, 
   return EXIT.ok;
 }
 
-export async function cmdQuery(sql: string, o: { db: string; format: string; write?: boolean }): Promise<number> {
+export async function cmdQuery(sql: string, o: { db: string; format: string; write?: boolean; allowFiles?: boolean }): Promise<number> {
   if (!existsSync(o.db) && !o.write) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const { columns, rows } = await withStore(o.db, async (s) => {
     try {
@@ -355,10 +369,12 @@ export async function cmdQuery(sql: string, o: { db: string; format: string; wri
     } catch (e) {
       // DuckDB's whole message: its hints ("Did you mean …?") and the caret under the spot
       const msg = (e as Error).message.replace(/\s+$/, '');
+      const off = filesOff(e);
+      if (off) throw off;
       if (!o.write && /read-only/i.test(msg.split('\n')[0] ?? '')) throw new InputError('read-only', 'the query would change the database; query is read-only unless --write is given');
       throw new InputError('sql', msg);
     }
-  }, !o.write);
+  }, !o.write, o.allowFiles ? 'all' : 'none');
   writeOut(undefined, o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows) : toTable(columns, rows));
   return EXIT.ok;
 }

@@ -82,23 +82,54 @@ export function journalEntryToRow(
 
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * How deep a journal entry may nest. journalctl writes depth 2 (the object, a field's array of
+ * values or bytes); a line nested deeper is not journalctl's and is refused before JSON.parse, so
+ * that no step on it recurses per level (400,000 nested arrays overflowed the stack and lost the
+ * whole file).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when the JSON text nests arrays/objects deeper than `max` (strings skipped; one pass, no recursion). */
+export function jsonDeeperThan(text: string, max = MAX_JSON_DEPTH): boolean {
+  // Fewer openers than the cap cannot nest past it: the common case costs two indexOf scans.
+  let openers = 0;
+  for (let i = text.indexOf('['); i >= 0 && openers <= max; i = text.indexOf('[', i + 1)) openers++;
+  for (let i = text.indexOf('{'); i >= 0 && openers <= max; i = text.indexOf('{', i + 1)) openers++;
+  if (openers <= max) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote (a backslash escapes the next character)
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** A json value of journalctl → string, or undefined when absent/unusable. */
-function decodeValue(v: unknown): string | undefined {
+function decodeValue(value: unknown): string | undefined {
+  let v = value;
+  // A repeated field: the first value (a loop: nesting is capped, but need not cost stack).
+  while (Array.isArray(v) && v.length > 0 && typeof v[0] !== 'number') v = v[0];
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
   if (!Array.isArray(v) || v.length === 0) return undefined;
-  if (typeof v[0] === 'number') {
-    // Bytes of a value that is not valid printable UTF-8.
-    const bytes = new Uint8Array(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const b = v[i];
-      if (typeof b !== 'number') return undefined;
-      bytes[i] = b;
-    }
-    return utf8.decode(bytes);
+  // Bytes of a value that is not valid printable UTF-8.
+  const bytes = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const b = v[i];
+    if (typeof b !== 'number') return undefined;
+    bytes[i] = b;
   }
-  // A repeated field: the first value.
-  return decodeValue(v[0]);
+  return utf8.decode(bytes);
 }
 
 class JournalJsonParser extends BaseLineParser<LogEventRow> {
@@ -146,6 +177,10 @@ class JournalJsonParser extends BaseLineParser<LogEventRow> {
   }
 
   private entry(text: string, lineNo: number): void {
+    if (jsonDeeperThan(text)) {
+      this.skip('json-too-deep', lineNo, text, `a journal entry nested at most ${MAX_JSON_DEPTH} levels deep (journalctl writes 2)`);
+      return;
+    }
     let obj: unknown;
     try {
       obj = JSON.parse(text);

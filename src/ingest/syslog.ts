@@ -24,12 +24,14 @@
  * reference time such lines cannot be placed at all: they are skipped, with one `no-year` issue
  * per file (every such line is counted in linesSkipped).
  *
- * A line starting with white space, or without any recognisable stamp, right after a parsed
+ * A line starting with white space, or without anything shaped like a stamp, right after a parsed
  * line is a wrapped continuation (journalctl indents them; pastes hard-wrap): it is appended to
  * the previous row's message with one space. Without a previous row (start of file, or after a
  * line that was itself an issue) it is an issue of its own (`no-timestamp` for a bare
  * `kernel: …` message, `bad-line` otherwise, e.g. a file cut mid-line); after a line held back
- * for want of a year it is counted as skipped with that line.
+ * for want of a year it is counted as skipped with that line. A line that starts like a stamp
+ * whose values are rejected (`Mar 32 25:61:00`, month 13, a year before 1970, a PRI over 191) is
+ * an issue of its own (`bad-timestamp`, `bad-line`), never glued onto the line before.
  */
 import type { LineParser, LogEventRow, ParseContext, TsQuality } from '../model.js';
 import { LocalClock, localFields, monthNumber, resolveLocal } from '../time.js';
@@ -55,6 +57,19 @@ const THUNDERBIRD = /^\S+ (\d{9,11}) \d{4}\.\d{2}\.\d{2} (\S+) [A-Z][a-z]{2} +\d
 const BOOT_SEPARATOR = /^-- Boot ([0-9a-f]{32}) --$/;
 // A message without any header: `kernel: [1694413.644132] …`, `kern.info kernel: …`, `TCP: …`
 const BARE_MESSAGE = /^(?:[a-z]+\.[a-z]+ )?[\w./()-]+(?:\[\d+\])?: /;
+/**
+ * The shape of a stamp this parser reads, whatever its values (`Mar 32 25:61:00`, `2026-13-01T…`,
+ * `1969-…`): a line of that shape whose stamp is rejected is an issue of its own, never the
+ * continuation of the line before (eight overflow lines with bad stamps became one event).
+ */
+const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
+const STAMP_SHAPE = new RegExp(`^(?:(?:${MONTHS}) +\\d{1,2} \\d{1,2}:\\d{1,2}:\\d{1,2}|\\d{4}-\\d{1,2}-\\d{1,2}[T ]\\d{1,2}:\\d{1,2}` +
+  `|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:(?:${MONTHS}) +\\d{1,2} \\d{1,2}:|\\d{4}-\\d{1,2}-\\d{1,2} \\d{1,2}:)|\\d{9,11}\\.\\d+ )`);
+
+/** True when text[i…] starts like a stamp (STAMP_SHAPE). */
+function stampShaped(text: string, i: number): boolean {
+  return STAMP_SHAPE.test(i === 0 ? text.slice(0, 48) : text.slice(i, i + 48));
+}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -147,6 +162,11 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
     if (c0 === 60) {
       i = this.readPri(text);
       if (i < 0) {
+        const close = text.indexOf('>');
+        if (close > 0 && close <= 6 && stampShaped(text, close + 1)) {
+          this.skipLine('bad-line', lineNo, text, 'a <PRI> from 0 to 191 before the stamp');
+          return;
+        }
         this.continuation(text, lineNo);
         return;
       }
@@ -157,7 +177,8 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
     }
     const end = this.readStamp(text, i);
     if (end === -1) {
-      this.continuation(text, lineNo);
+      if (stampShaped(text, i)) this.skipLine('bad-timestamp', lineNo, text, 'a valid date and time');
+      else this.continuation(text, lineNo);
       return;
     }
     if (end === -2) {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -31,13 +31,38 @@ function sqlFiles(sub: string): string[] {
 }
 
 /**
- * Open (or create) the database file, apply the schema and (re)create the views.
- * readOnly opens with DuckDB's access_mode READ_ONLY (the query command without --write).
+ * What SQL run on a connection may read or write outside the database file. 'all': ingest
+ * (DuckDB's own readers load inputs). 'none': the commands that read a database (rca, report,
+ * query, export, case's report), because a database file received from someone else can carry
+ * views and macros that call read_text or COPY. Listed directories / paths: only these, for
+ * the commands that write files through DuckDB (export, report --format parquet).
  */
-export async function openStore(path: string, opts: { readOnly?: boolean } = {}): Promise<Store> {
+export type FileAccess = 'all' | 'none' | { directories?: string[]; paths?: string[] };
+
+export interface OpenOptions {
+  /** DuckDB's access_mode READ_ONLY (every command but ingest and query --write). */
+  readOnly?: boolean;
+  /** Default: 'none' for read-only opens, 'all' for writable ones. */
+  files?: FileAccess;
+}
+
+const sqlList = (xs: string[]) => `[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
+
+/**
+ * Open (or create) the database file, apply the schema and (re)create the views.
+ * A database is data, never code: extensions are never installed or loaded on demand, file access
+ * is as `files` says (set before any statement reads the file's catalogue; it cannot be turned
+ * back on), a file whose objects would change what bundlescope's own SQL means is refused
+ * (foreignObjects), and a connection that reads a database has its configuration locked.
+ */
+export async function openStore(path: string, opts: OpenOptions = {}): Promise<Store> {
   let instance: DuckDBInstance;
+  const files = opts.files ?? (opts.readOnly ? 'none' : 'all');
   try {
-    instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    instance = await DuckDBInstance.create(path, {
+      ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', allow_community_extensions: 'false',
+    });
   } catch (e) {
     const msg = (e as Error).message;
     if (/lock/i.test(msg)) {
@@ -50,6 +75,12 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
   // `ingest --jobs` gives each worker process its share of the cores.
   const threads = Number(process.env.BUNDLESCOPE_DUCKDB_THREADS);
   if (Number.isInteger(threads) && threads > 0) await conn.run(`SET threads = ${threads}`);
+  if (files !== 'all') {
+    // (allowed_* can only be set while external access is on; DuckDB adds the database's own files)
+    if (files !== 'none' && files.directories?.length) await conn.run(`SET allowed_directories = ${sqlList(files.directories)}`);
+    if (files !== 'none' && files.paths?.length) await conn.run(`SET allowed_paths = ${sqlList(files.paths)}`);
+    await conn.run('SET enable_external_access = false');
+  }
   const store: Store = {
     instance, conn, path,
     close() {
@@ -61,6 +92,11 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
   if (foreign) {
     store.close();
     throw new StoreError('not-bundlescope-db', `a DuckDB database of another program (${foreign}; no bundlescope_meta table): bundlescope neither reads nor adds to it; give another --db`, path);
+  }
+  const hostile = await foreignObjects(conn, path);
+  if (hostile.length) {
+    store.close();
+    throw new StoreError('not-bundlescope-db', `not a bundlescope database: ${hostile.slice(0, 3).join('; ')}${hostile.length > 3 ? ` (and ${hostile.length - 3} more)` : ''}; a database from elsewhere can carry code: ingest the evidence into a new --db`, path);
   }
   if (!opts.readOnly) await applySchema(conn);
   else {
@@ -89,6 +125,8 @@ export async function openStore(path: string, opts: { readOnly?: boolean } = {})
     }
     await applyViews(conn, true);
   }
+  // The SQL that runs next (reports, query) cannot turn file access or extensions back on.
+  if (opts.readOnly || files !== 'all') await conn.run('SET lock_configuration = true');
   return store;
 }
 
@@ -114,6 +152,44 @@ async function foreignDatabase(conn: DuckDBConnection): Promise<string | null> {
   if (other.length === 0) return null;
   const name = other[0]!.replace(/[\x00-\x1f\x7f-\x9f]/g, '?').slice(0, 60);
   return names.length === 1 ? `it holds one table or view, ${name}` : `it holds ${names.length} tables or views, ${name} first`;
+}
+
+/** The tables of this version's schema. */
+const schemaTables = () => sqlFiles('schema').flatMap((sql) => [...sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]!));
+
+/** foreignObjects of a file, per path and version (rca --format html, report: two opens a run). */
+const foreignSeen = new Map<string, string[]>();
+
+/**
+ * Objects of the file that bundlescope's own SQL would use in place of its own: a view where the
+ * schema has a table (the views and macros of sql/ are shadowed by this connection's temporary
+ * ones; a table is read from the file), and a macro named like a built-in function (DuckDB looks
+ * in the database before the built-ins: a macro `lower` replaces lower() in every query, count()
+ * too). One scan of duckdb_functions() (~30–60 ms: it lists every built-in).
+ */
+async function foreignObjects(conn: DuckDBConnection, path: string): Promise<string[]> {
+  let key: string | null = null;
+  try {
+    const st = statSync(path);
+    key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${path}`;
+  } catch {
+    /* a new file: nothing in it */
+  }
+  const seen = key != null ? foreignSeen.get(key) : undefined;
+  if (seen) return seen;
+  const tables = new Set(schemaTables());
+  const views = (await conn.runAndReadAll(`SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal ORDER BY view_name`))
+    .getRows().map((r) => String(r[0])).filter((v) => tables.has(v));
+  const fns = (await conn.runAndReadAll(`SELECT database_name = 'system', function_name FROM duckdb_functions()
+      WHERE database_name = 'system' OR (database_name = current_database() AND NOT internal AND function_type IN ('macro', 'table_macro'))`)).getRows();
+  const builtins = new Set(fns.filter((r) => r[0] === true).map((r) => String(r[1])));
+  const macros = [...new Set(fns.filter((r) => r[0] !== true).map((r) => String(r[1])))].filter((m) => builtins.has(m)).sort();
+  const found = [
+    ...views.map((v) => `view ${v} stands where bundlescope keeps a table`),
+    ...macros.map((m) => `macro ${m} replaces DuckDB's built-in function`),
+  ];
+  if (key != null) foreignSeen.set(key, found);
+  return found;
 }
 
 let expected: Promise<string[]> | null = null;
@@ -178,7 +254,9 @@ async function applyViews(conn: DuckDBConnection, temp: boolean): Promise<void> 
   }
   oc.flushSync();
   oc.closeSync();
-  for (const sql of sqlFiles('views')) {
+  // (the schema's macros too: the file's own would be used otherwise, whatever they do)
+  const macros = temp ? sqlFiles('schema').filter((sql) => /CREATE OR REPLACE MACRO/.test(sql) && !/CREATE (TABLE|VIEW|SEQUENCE)/i.test(sql)) : [];
+  for (const sql of [...macros, ...sqlFiles('views')]) {
     await conn.run(temp ? sql.replace(/CREATE OR REPLACE (VIEW|MACRO)/g, `CREATE OR REPLACE ${t}$1`) : sql);
   }
 }
