@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { BundlescopeError, EXIT } from './errors.js';
+import { sizeOption } from './sizes.js';
 import {
   cmdCase, cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
 } from './commands.js';
@@ -37,6 +38,7 @@ export function buildCli(): Command {
     .option('--as <kind>', 'force the input kind (skip detection)')
     .option('--max-total-bytes <n>', 'cap on uncompressed bytes read from one archive', (v) => Number(v))
     .option('--max-member-bytes <n>', 'cap on one archive member', (v) => Number(v))
+    .option('--max-zstd-window <size>', 'largest window a zstd frame may ask for (memory it takes to decode); default 128M', sizeOption)
     .option('-j, --jobs <n>', 'spread bundles over N processes when they hold 32 MiB or more (fleets); side files follow in this one', (v) => Number(v), 1)
     .option('-v, --verbose', 'list every skipped line')
     .action(async (paths: string[], o) => { process.exitCode = await cmdIngest(paths, o); });

@@ -41,6 +41,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxZstdWindow: DEFAULT_ZSTD_WINDOW,
 };
 
+/** Files of an extracted bundle from this size on are streamed, never read whole (readFileSync stops at 2 GiB); tests lower it. */
+export const folderStream = { minBytes: 2 ** 31 - 1 };
+
 export class Tree {
   readonly entries = new Map<string, Entry>();
   readonly children = new Map<string, Set<string>>();
@@ -49,6 +52,8 @@ export class Tree {
   truncated = false;
   /** sha256 of the uncompressed archive stream (archives only). */
   sha256: string | null = null;
+  /** Bytes the input took from the budget (--max-total-bytes): the whole decompressed tar, or a folder's wanted files. */
+  bytesRead = 0;
 
   constructor(readonly label: string) {
     this.entries.set('', { type: 'dir' });
@@ -78,10 +83,12 @@ export class Tree {
    */
   resolve(path: string, base = ''): string | null {
     let hops = 0;
-    const todo = splitPath(path);
-    let cur: string[] = base ? base.split('/') : [];
+    // Components still to walk, last first: a link's target is pushed in reverse, never spread
+    // into a call (a 300k-component target overflowed the stack), and no array is shifted.
+    const todo = splitPath(path).reverse();
+    const cur: string[] = base ? base.split('/') : [];
     while (todo.length) {
-      const c = todo.shift()!;
+      const c = todo.pop()!;
       if (c === '' || c === '.') continue;
       if (c === '..') {
         if (cur.length === 0) return null; // climbing above the root: refused
@@ -94,8 +101,9 @@ export class Tree {
       if (e.type === 'link') {
         if (++hops > 40) return null;
         const t = e.target;
-        if (t.startsWith('/')) cur = [];
-        todo.unshift(...splitPath(t));
+        if (t.startsWith('/')) cur.length = 0;
+        const parts = splitPath(t);
+        for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]!);
         continue;
       }
       cur.push(c);
@@ -123,6 +131,7 @@ export class Tree {
     if (!g || g.entry.type !== 'file') return null;
     const e = g.entry;
     if (e.data) return { real: g.real, data: e.data };
+    if (e.diskPath && e.size >= folderStream.minBytes) return null; // streamed by its plan item, never held
     if (e.diskPath) return { real: g.real, data: readFileSync(e.diskPath) };
     return null;
   }
@@ -187,7 +196,13 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
         tree.add(p, { type: 'dir' });
         stack.push(p);
       } else if (st.isFile()) {
-        tree.add(p, { type: 'file', size: st.size, diskPath: wanted(p) ? join(root, p) : undefined });
+        let keep = wanted(p);
+        if (keep && st.size > limits.maxMemberBytes) {
+          tree.issues.push(issue('member-too-large', join(root, p), null, `${st.size} bytes`, `at most ${limits.maxMemberBytes} bytes (limit --max-member-bytes)`, 'warning'));
+          keep = false;
+        }
+        if (keep) tree.bytesRead += st.size;
+        tree.add(p, { type: 'file', size: st.size, diskPath: keep ? join(root, p) : undefined });
       } // devices, fifos, sockets: ignored
     }
   }
@@ -350,6 +365,7 @@ export async function treeFromArchive(
     });
     if (damage.error) throw damage.error; // cut exactly between members
     tree.sha256 = hash.digest('hex');
+    tree.bytesRead = consumed;
   } catch (err) {
     let e = err as Error;
     for (const w of writers) w.destroy(); // (a member cut short is not kept)
@@ -364,6 +380,7 @@ export async function treeFromArchive(
     // A bundle cut short (interrupted download) keeps the members read before the damage.
     if (count > 0) {
       tree.truncated = true;
+      tree.bytesRead = consumed;
       tree.issues.push(issue('truncated-archive', file, null, e.message, `a complete ${what}; kept the ${count} members read before the damage`, 'error'));
       return tree;
     }
