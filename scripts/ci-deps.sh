@@ -2,7 +2,7 @@
 # Installs the Debian packages the test suite needs on a fresh machine, only what is missing:
 #   chromium                                         — the HTML report is checked in real headless Chromium
 #   jupyter-nbconvert jupyter-client python3-ipykernel — the notebooks are executed headless
-#   xz-utils bzip2                                   — xz / bzip2 archives over 256 kB are decompressed by these programs
+#   xz-utils bzip2 zstd                              — xz / bzip2 / zstd archives over 256 kB are decompressed by these programs
 # and registers the Deno Jupyter kernel (deno comes from npm, so run this after npm ci).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo --preserve-env=DEBIAN_FRONTEND)
   else
-    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel xz-utils bzip2" >&2
+    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel xz-utils bzip2 zstd" >&2
     exit 1
   fi
 fi
@@ -25,6 +25,7 @@ dpkg -s jupyter-client >/dev/null 2>&1 || missing+=(jupyter-client)
 dpkg -s python3-ipykernel >/dev/null 2>&1 || missing+=(python3-ipykernel)
 command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "ci-deps: installing ${missing[*]}"
