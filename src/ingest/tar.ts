@@ -251,7 +251,7 @@ export async function readTar(
     const m = st as Extract<State, { s: 'meta' }>;
     const data = m.parts ? Buffer.concat(m.parts) : null;
     if (!data) {
-      pendingUnsafe = `a ${m.flag === 'L' || m.flag === 'K' ? 'GNU long-name' : 'pax'} record of ${m.got} bytes (at most ${limits.maxMetaBytes})`;
+      pendingUnsafe = `${m.flag === 'L' || m.flag === 'K' ? 'GNU long-name' : 'pax'} record of ${m.got} bytes (at most ${limits.maxMetaBytes})`;
     } else if (m.flag === 'x') {
       pax = paxRecords(data);
     } else if (m.flag === 'L') {
