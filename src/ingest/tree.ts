@@ -209,9 +209,9 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
   return tree;
 }
 
-/** A member name or link target as an issue shows it: at most 200 characters of it. */
+/** A member name or link target for an issue (which shows 200 characters): never the whole of a huge one. */
 function shown(name: string): string {
-  return name.length > 200 ? `${name.slice(0, 200)}… (${Buffer.byteLength(name)} bytes)` : name;
+  return name.slice(0, 201);
 }
 
 /** A sparse member's bytes: its stored segments at their offsets in a file of realSize zeros. */

@@ -132,7 +132,7 @@ describe('member names, pax records and link targets are capped', () => {
       ['unsafe-path', `${R}/var/log/deep`, 'a member name of at most 4096 bytes and 256 components; found a pax record of 2000050 bytes (at most 1048576)'],
     ]);
     expect(b.issues.map((i) => [i.code, i.text, i.expected])).toEqual([
-      ['unsafe-link', `${R}/a/a/a/x -> ${`${R}/${'a/'.repeat(300_000)}x`.slice(0, 200)}… (600036 bytes)`, 'a link target of at most 4096 bytes and 256 components; found a link target of 600036 bytes (at most 4096)'],
+      ['unsafe-link', `${R}/a/a/a/x -> ${R}/${'a/'.repeat(300_000)}`.slice(0, 200) + '…', 'a link target of at most 4096 bytes and 256 components; found a link target of 600036 bytes (at most 4096)'],
     ]);
     expect(nameProblem(`${'a/'.repeat(300)}x`, DEFAULT_TAR_LIMITS)).toBe('name of 301 path components (at most 256)');
     expect(findSosRoot(a)).toBe(R);
