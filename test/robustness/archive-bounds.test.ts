@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { autoDecompress, ZstdFrameGuard } from '../../src/ingest/decompress.js';
-import { Tree, treeFromArchive } from '../../src/ingest/tree.js';
+import { folderStream, Tree, treeFromArchive } from '../../src/ingest/tree.js';
 import { findSosRoot, wantedMember } from '../../src/ingest/sosreport.js';
 import { SafetyError } from '../../src/errors.js';
 import { DEFAULT_TAR_LIMITS, nameProblem } from '../../src/ingest/tar.js';
@@ -222,4 +223,61 @@ describe('GNU and pax sparse members are read', () => {
       }
     });
   }
+});
+
+describe('extracted-folder bundles: --max-member-bytes, and files from 2 GiB streamed', () => {
+  const t = tempDir();
+  afterAll(() => {
+    folderStream.minBytes = 2 ** 31 - 1;
+    t.cleanup();
+  });
+  const lines = Array.from({ length: 3000 }, (_, i) => BOMB_LINE(i)).join('');
+  const folder = (sub: string) => {
+    const root = join(t.dir, sub, R); // (the bundle's name dates it)
+    mkdirSync(join(root, 'var/log'), { recursive: true });
+    mkdirSync(join(root, 'sos_commands/host'), { recursive: true });
+    writeFileSync(join(root, 'sos_commands/host/hostname'), 'web01\n');
+    writeFileSync(join(root, 'var/log/messages'), lines);
+    return root;
+  };
+
+  it('a file over --max-member-bytes is a member-too-large warning; a 3 GiB sparse messages file (no disk used) does not fail the bundle', async () => {
+    const root = folder('cap');
+    execFileSync('truncate', ['-s', '3G', join(root, 'var/log/syslog')]);
+    const { store, sums } = await ingestInto(join(t.dir, 'cap.duckdb'), [root], { limits: { maxMemberBytes: 100_000 } });
+    try {
+      expect(sums.map((s) => s.status)).toEqual(['loaded']);
+      expect(sums[0]!.issues.filter((i) => i.code === 'member-too-large').map((i) => [i.file, i.text, i.expected])).toEqual([
+        [join(root, 'var/log/messages'), `${lines.length} bytes`, 'at most 100000 bytes (limit --max-member-bytes)'],
+        [join(root, 'var/log/syslog'), `${3 * 2 ** 30} bytes`, 'at most 100000 bytes (limit --max-member-bytes)'],
+      ]);
+      expect(await rows(store, 'SELECT count(*) FROM log_events')).toEqual([[0]]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a file at or over the streaming size is parsed as it is read: the same rows as read whole, its sha256 that of the file', async () => {
+    const root = folder('stream');
+    const whole = await ingestInto(join(t.dir, 'whole.duckdb'), [root]);
+    const q = 'SELECT host, ts, message, line_no FROM log_events ORDER BY line_no';
+    let expected: unknown[][];
+    try {
+      expected = await rows(whole.store, q);
+      expect(expected.length).toBe(3000);
+    } finally {
+      whole.store.close();
+    }
+    folderStream.minBytes = 1000; // the messages file (225 kB) is now "too large to hold"
+    const streamed = await ingestInto(join(t.dir, 'streamed.duckdb'), [root]);
+    try {
+      expect(streamed.sums.map((s) => [s.status, s.rows.log_events])).toEqual([['loaded', 3000]]);
+      expect(await rows(streamed.store, q)).toEqual(expected);
+      const sha = createHash('sha256').update(lines).digest('hex');
+      expect(await rows(streamed.store, "SELECT sha256, bytes FROM sources WHERE path LIKE '%/var/log/messages'")).toEqual([[sha, lines.length]]);
+    } finally {
+      streamed.store.close();
+      folderStream.minBytes = 2 ** 31 - 1;
+    }
+  });
 });
