@@ -193,8 +193,8 @@ export function decompressor(kind: Compression, synchronous = false, maxZstdWind
     case 'gzip':
       return createGunzip();
     case 'xz': {
-      const lzma = require('lzma-native') as { createDecompressor: (o?: { synchronous?: boolean }) => Transform };
-      return lzma.createDecompressor(synchronous ? { synchronous: true } : undefined);
+      const lzma = require('lzma-native') as { createDecompressor: (o?: { synchronous?: boolean; memlimit?: number }) => Transform };
+      return lzma.createDecompressor(synchronous ? { synchronous: true, memlimit: XZ_MEMLIMIT } : { memlimit: XZ_MEMLIMIT });
     }
     case 'bzip2': {
       const bz = require('unbzip2-stream') as () => Transform;
@@ -218,6 +218,12 @@ export interface DecompressOptions {
   maxZstdWindow?: number;
 }
 
+/**
+ * Memory an xz stream may ask for (its dictionary): `xz -9` needs 65 MiB to decompress; a header
+ * claiming a 1.5 GiB dictionary is refused instead of allocated (by the xz program and lzma-native).
+ */
+export const XZ_MEMLIMIT = 256 * 1024 * 1024;
+
 /** The programs that decompress in a child process, and how each is checked and run. */
 const PROGRAMS = {
   xz: {
@@ -227,8 +233,9 @@ const PROGRAMS = {
       const m = /XZ Utils\)? (\d+)\.(\d+)/.exec(out);
       return m != null && (Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) >= 2));
     },
-    // -dc: decompress to stdout; -q: no warnings; -T1: one thread (the other core parses).
-    args: ['-dcq', '-T1'],
+    // -dc: decompress to stdout; -q: no warnings; -T1: one thread (the other core parses);
+    // a header asking for more memory than XZ_MEMLIMIT is refused ("Memory usage limit reached").
+    args: ['-dcq', '-T1', `--memlimit-decompress=${XZ_MEMLIMIT}`],
   },
   bzip2: {
     env: 'BUNDLESCOPE_BZIP2',
