@@ -6,7 +6,7 @@
 #                                                      /usr/share/javascript (without them Chromium logs errors)
 #   jupyterlab, else jupyter-notebook                — to open the notebooks interactively (Debian 12 has no
 #                                                      jupyterlab package; its jupyter-notebook 6.4 runs the Deno kernel)
-#   xz-utils bzip2                                   — xz / bzip2 archives over 256 kB are decompressed by these programs
+#   xz-utils bzip2 zstd                              — xz / bzip2 / zstd archives over 256 kB are decompressed by these programs
 # and registers the Deno Jupyter kernel (deno comes from npm, so run this after npm ci).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -17,7 +17,7 @@ if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo --preserve-env=DEBIAN_FRONTEND)
   else
-    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel libjs-requirejs libjs-mathjax jupyter-notebook xz-utils bzip2" >&2
+    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel libjs-requirejs libjs-mathjax jupyter-notebook xz-utils bzip2 zstd" >&2
     exit 1
   fi
 fi
@@ -31,6 +31,7 @@ dpkg -s libjs-requirejs >/dev/null 2>&1 || missing+=(libjs-requirejs)
 dpkg -s libjs-mathjax >/dev/null 2>&1 || missing+=(libjs-mathjax)
 command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 
 # The interactive front end: JupyterLab when Debian packages it, else the classic notebook.
 updated=0

@@ -38,6 +38,7 @@ export function buildCli(): Command {
     .option('--as <kind>', 'force the input kind (skip detection)')
     .option('--max-total-bytes <size>', 'cap on uncompressed bytes read from one archive (bytes, or 10k, 512M, 16G: k M G T count in 1024s; default 16G)', (v) => parseSize('--max-total-bytes', v))
     .option('--max-member-bytes <size>', 'cap on one archive member (same forms; default 1G)', (v) => parseSize('--max-member-bytes', v))
+    .option('--max-zstd-window <size>', 'largest window a zstd frame may ask for (the memory it takes to decode; same forms; default 128M)', (v) => parseSize('--max-zstd-window', v))
     .option('-j, --jobs <n>', 'spread bundles over N processes when they hold 32 MiB or more (fleets); side files follow in this one', (v) => parseWhole('--jobs', v), 1)
     .option('-v, --verbose', 'list every skipped line')
     .action(async (paths: string[], o) => { process.exitCode = await cmdIngest(paths, o); });

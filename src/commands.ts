@@ -61,7 +61,7 @@ function describe(s: InputSummary): string {
     (s.notice ? `; ${s.notice}` : '');
 }
 
-type IngestCliOptions = { db: string; host?: string; netns?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; verbose?: boolean; jobs?: number;
+type IngestCliOptions = { db: string; host?: string; netns?: string; tz?: string; as?: string; maxTotalBytes?: number; maxMemberBytes?: number; maxZstdWindow?: number; verbose?: boolean; jobs?: number;
   /** Side files found by walking a folder (passed on by --jobs). */
   walked?: Set<string> };
 
@@ -130,6 +130,7 @@ async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.
     const pass = [
       ...(o.host ? ['--host', o.host] : []), ...(o.netns ? ['--netns', o.netns] : []), ...(o.tz ? ['--tz', o.tz] : []), ...(o.as ? ['--as', o.as] : []),
       ...(o.maxTotalBytes ? ['--max-total-bytes', String(o.maxTotalBytes)] : []), ...(o.maxMemberBytes ? ['--max-member-bytes', String(o.maxMemberBytes)] : []),
+      ...(o.maxZstdWindow ? ['--max-zstd-window', String(o.maxZstdWindow)] : []),
       ...(o.verbose ? ['--verbose'] : []),
     ];
     const threads = String(Math.max(1, Math.floor(cpus().length / groups.length)));
@@ -222,6 +223,7 @@ function ingestOptions(o: IngestCliOptions, out: NodeJS.WritableStream, progress
   const limits: Record<string, number> = {};
   if (o.maxTotalBytes) limits.maxTotalBytes = o.maxTotalBytes;
   if (o.maxMemberBytes) limits.maxMemberBytes = o.maxMemberBytes;
+  if (o.maxZstdWindow) limits.maxZstdWindow = o.maxZstdWindow;
   return {
     host: o.host, netns: o.netns, tz: o.tz, as: o.as, limits, walked: o.walked,
     progress: tty ? (t: string) => out.write(`\r\x1b[K${t.slice(0, 120)}`) : undefined,

@@ -1,6 +1,7 @@
 import { createReadStream, openSync, readSync, closeSync, statSync, lstatSync, existsSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import type { Issue, LogEventRow, ParseContext, TimeBasis } from '../model.js';
 import { BundlescopeError, InputError, SafetyError } from '../errors.js';
 import type { Store } from '../store/db.js';
@@ -85,7 +86,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
     return !what;
   });
   const heads = new Map<string, Buffer>();
-  const rank = await Promise.all(leaves.map(async (p) => ((await looksLikeBundle(p, heads)) ? 0 : 1)));
+  const rank = await Promise.all(leaves.map(async (p) => ((await looksLikeBundle(p, heads, opts.limits?.maxZstdWindow)) ? 0 : 1)));
   const ordered = leaves.map((p, i) => ({ p, r: rank[i]!, i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
   const before = await maxSourceId(store.conn);
   const restore = await boundMemory(store);
@@ -432,12 +433,12 @@ function isSosDir(path: string): boolean {
 }
 
 /** Cheap look: a tar archive (after decompression) or a directory with sos_commands/ near its top. */
-async function looksLikeBundle(path: string, heads?: Map<string, Buffer>): Promise<boolean> {
+async function looksLikeBundle(path: string, heads?: Map<string, Buffer>, maxZstdWindow?: number): Promise<boolean> {
   try {
     const st = statSync(path);
     if (st.isDirectory()) return isSosDir(path);
     if (!st.isFile()) return false;
-    const head = await readHead(path);
+    const head = await readHead(path, maxZstdWindow);
     heads?.set(path, head);
     return isTar(head);
   } catch {
@@ -498,7 +499,7 @@ async function ingestPath(
   if (!st.isFile()) return [failed(path, 'unknown', new InputError('not-a-file', 'not a regular file or directory', path))];
   let head: Buffer;
   try {
-    head = heads?.get(path) ?? (await readHead(path));
+    head = heads?.get(path) ?? (await readHead(path, limits.maxZstdWindow));
     heads?.delete(path);
   } catch (e) {
     return [failed(path, 'unknown', e instanceof BundlescopeError ? e : new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
@@ -573,7 +574,7 @@ async function ingestCollected(
 }
 
 /** First bytes of a file after decompression. */
-async function readHead(path: string): Promise<Buffer> {
+async function readHead(path: string, maxZstdWindow?: number): Promise<Buffer> {
   const fd = openSync(path, 'r');
   const raw = Buffer.alloc(HEAD_BYTES);
   let n: number;
@@ -585,7 +586,7 @@ async function readHead(path: string): Promise<Buffer> {
   const first = raw.subarray(0, n);
   if (sniffCompression(first) === 'none') return first;
   // (The head only: decompressed on this thread, no xz process for a few kB.)
-  const { stream, damage, compression } = await autoDecompress(createReadStream(path, { highWaterMark: 64 * 1024 }), { synchronous: true });
+  const { stream, damage, compression } = await autoDecompress(createReadStream(path, { highWaterMark: 64 * 1024 }), { synchronous: true, maxZstdWindow });
   const chunks: Buffer[] = [];
   let got = 0;
   try {
@@ -594,8 +595,9 @@ async function readHead(path: string): Promise<Buffer> {
       got += (c as Buffer).length;
       if (got >= HEAD_BYTES) break;
     }
-  } catch {
-    /* a damaged stream: what we have is the head */
+  } catch (e) {
+    // A refusal (a zstd window over the limit) fails the input; a damaged stream: what we have is the head.
+    if (e instanceof SafetyError) throw new SafetyError(e.code, e.message, path);
   }
   stream.destroy();
   if (got === 0 && damage.error) {
@@ -681,9 +683,10 @@ async function ingestBundle(
   const name = basename(path);
   let plan;
   try {
+    const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     plan = bundleKind === 'supportconfig'
       ? planSupportconfig(tree, name, opts)
-      : await planBundle(tree, name, { ...opts, maxMemberBytes: opts.limits?.maxMemberBytes });
+      : await planBundle(tree, name, { ...opts, maxMemberBytes: limits.maxMemberBytes, maxTotalBytes: limits.maxTotalBytes });
   } catch (e) {
     return failed(path, bundleKind, e);
   }
@@ -691,7 +694,7 @@ async function ingestBundle(
   sum.host = plan.facts.host;
   const sha = archiveBytes != null
     ? tree.sha256 ?? await sha256File(path)
-    : sha256(Buffer.from(plan.items.map((i) => i.path + ':' + sha256(i.data)).join('\n') + plan.procSysctls.map((s) => `${s.path}=${s.value}`).join('\n')));
+    : sha256(Buffer.from(plan.items.map((i) => i.path + ':' + (i.diskPath ? `${i.diskBytes} bytes` : sha256(i.data))).join('\n') + plan.procSysctls.map((s) => `${s.path}=${s.value}`).join('\n')));
   if ((await alreadyIngested(store, sha)) || batch?.shas.has(sha)) {
     sum.status = 'unchanged';
     return sum;
@@ -704,7 +707,7 @@ async function ingestBundle(
   try {
     if (!batch) {
       for (const it of plan.items) {
-        if (it.kind !== 'syslog' || it.data.length < memberSql.minBytes || lineShift(it) !== 0) continue;
+        if (it.kind !== 'syslog' || it.diskPath || it.data.length < memberSql.minBytes || lineShift(it) !== 0) continue;
         const table = `bundle_syslog_${sqlMembers.size}`;
         const scan = await prepareSyslogMember(store.conn, table, it.data, itemContext(plan, it, `${name}/${it.path}`));
         if (scan) sqlMembers.set(it, { table, scan });
@@ -729,6 +732,10 @@ async function ingestBundle(
       opts.progress?.(`${name}: ${++done}/${plan.items.length} ${it.path}`);
       const fmt = FORMAT_BY_KIND.get(it.kind)!;
       const display = `${name}/${it.path}`;
+      if (it.diskPath) {
+        await streamItem(load, sum, plan, it, display, fmt, boot, bundleId, opts);
+        continue;
+      }
       const srcId = await load.newSource({
         parent_id: bundleId, host: plan.facts.host, kind: it.kind, path: display, sha256: sha256(it.data),
         bytes: it.data.length, partial: it.partial, netns: it.netns, times: { boot, snapshot: it.snapshotBasis },
@@ -752,6 +759,10 @@ async function ingestBundle(
       load.addIssues(srcId, r.issues, r.skipped);
       sum.issues.push(...r.issues);
       sum.skipped += r.skipped;
+      // Parsed: its bytes are not needed again (the tree's copy goes too).
+      const held = tree.entries.get(it.real);
+      if (held?.type === 'file') held.data = undefined;
+      it.data = EMPTY;
     }
     if (plan.procSysctls.length) {
       const srcId = await load.newSource({
@@ -786,6 +797,43 @@ async function ingestBundle(
     await dropTables(store, sqlMembers);
   }
   return sum;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A file of an extracted bundle too large to hold (sosreport.ts folderStream): parsed as it is
+ * read from disk, hashed on the way (the source's sha256 is set after), its decompressed bytes
+ * capped by --max-total-bytes like a side file.
+ */
+async function streamItem(
+  load: Load, sum: InputSummary, plan: Awaited<ReturnType<typeof planBundle>>, it: PlanItem, display: string, fmt: Format,
+  boot: TimeBasis | null, bundleId: number, opts: IngestOptions,
+): Promise<void> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const srcId = await load.newSource({
+    parent_id: bundleId, host: plan.facts.host, kind: it.kind, path: display, sha256: null,
+    bytes: it.diskBytes ?? null, partial: it.partial, netns: it.netns, times: { boot, snapshot: it.snapshotBasis },
+  });
+  sum.sources++;
+  const hash = createHash('sha256');
+  const raw = createReadStream(it.diskPath!, { highWaterMark: 1 << 20 }).pipe(new Transform({
+    transform(c: Buffer, _enc, cb) {
+      hash.update(c);
+      cb(null, c);
+    },
+  }));
+  const { stream, damage, compression } = await autoDecompress(raw, { maxBytes: limits.maxTotalBytes, limitName: '--max-total-bytes', maxZstdWindow: limits.maxZstdWindow });
+  const r = await parseInto(load, (t, n) => countRows(sum, t, n), fmt, itemContext(plan, it, display), srcId, stream, (rows) => forceHost(rows, plan.facts.host));
+  await load.setSha(srcId, hash.digest('hex'));
+  const issues = [...r.issues];
+  if (damage.error) {
+    issues.push(issue('truncated-input', display, null, damage.error.message, `complete ${compression} data; kept the ${r.bytes} bytes decompressed before the damage`, 'error'));
+    await load.markPartial(srcId);
+  }
+  load.addIssues(srcId, issues, r.skipped);
+  sum.issues.push(...issues);
+  sum.skipped += r.skipped;
 }
 
 /**
@@ -1120,7 +1168,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     const raw = createReadStream(path, { highWaterMark: 1 << 20 });
     const { stream, damage, compression } = hash
       ? { stream: raw, damage: { error: null as Error | null }, compression: 'none' }
-      : await autoDecompress(raw, { maxBytes: limits.maxTotalBytes, limitName: '--max-total-bytes' });
+      : await autoDecompress(raw, { maxBytes: limits.maxTotalBytes, limitName: '--max-total-bytes', maxZstdWindow: limits.maxZstdWindow });
     const hosts = hostFixer(opts, fallbackHost);
     const fixHost = hosts.fix;
     // Progress on a terminal: megabytes read (of the file's size when it is not compressed).

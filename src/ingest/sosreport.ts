@@ -3,7 +3,9 @@ import { createGunzip } from 'node:zlib';
 import type { HostFacts, LogEventRow, ParseContext, TimeBasis } from '../model.js';
 import { isValidZone, localToUtcMicros, monthNumber } from '../time.js';
 import { InputError } from '../errors.js';
-import { Tree } from './tree.js';
+import { folderStream, Tree } from './tree.js';
+
+export { folderStream };
 import { parseDateOutput } from './stamps.js';
 import * as hf from './hostfacts.js';
 import { sysctlFromProcPath } from './sysctl.js';
@@ -40,13 +42,22 @@ export function wantedMember(path: string): boolean {
 
 /** The sosreport root inside a tree: the shallowest directory holding sos_commands/ (or insights_commands/). */
 export function findSosRoot(tree: Tree): string | null {
+  // By the last component only (a regex over each whole path was quadratic over a deep tree's
+  // implicit parent folders: minutes for one member of a million components).
   let best: string | null = null;
+  let bestDepth = Infinity;
   for (const [p, e] of tree.entries) {
     if (e.type !== 'dir') continue;
-    const m = /^(?:(.*)\/)?(?:sos_commands|insights_commands)$/.exec(p);
-    if (!m) continue;
-    const root = m[1] ?? '';
-    if (best === null || root.split('/').length < best.split('/').length || (root === '' && best !== '')) best = root;
+    const i = p.lastIndexOf('/');
+    const last = i < 0 ? p : p.slice(i + 1);
+    if (last !== 'sos_commands' && last !== 'insights_commands') continue;
+    const root = i < 0 ? '' : p.slice(0, i);
+    let depth = 0;
+    if (root !== '') for (let k = 0, n = 1; k <= root.length; k++) if (k === root.length || root.charCodeAt(k) === 47) depth = n++;
+    if (depth < bestDepth) {
+      best = root;
+      bestDepth = depth;
+    }
   }
   return best;
 }
@@ -66,7 +77,15 @@ export interface PlanItem {
   forceHost: boolean;
   /** What snapshotTs rests on: the command's start in the manifest, or the collection time. */
   snapshotBasis: TimeBasis | null;
+  /**
+   * A file of an extracted bundle too large to hold (folderStream.minBytes and over): `data` is
+   * empty and the file is streamed from here when parsed.
+   */
+  diskPath?: string;
+  /** Its size on disk. */
+  diskBytes?: number;
 }
+
 
 export interface BundlePlan {
   root: string;
@@ -87,7 +106,10 @@ function text(buf: Buffer | undefined | null): string {
 const NETNS_CMD = /^ip_netns_exec_(.+)_((?:netstat_-s|nstat_-[a-z]+|sysctl_-a|ss_-\S+|netstat_-W_-\S+|netstat_-\S+))$/;
 
 /** Build the plan: host facts first (time zone, collection and boot time), then every file to parse. */
-export async function planBundle(tree: Tree, bundleName: string, opts: { host?: string | null; tz?: string | null; maxMemberBytes?: number }): Promise<BundlePlan> {
+export async function planBundle(
+  tree: Tree, bundleName: string,
+  opts: { host?: string | null; tz?: string | null; maxMemberBytes?: number; maxTotalBytes?: number },
+): Promise<BundlePlan> {
   const root = findSosRoot(tree);
   if (root == null) throw new InputError('not-a-sosreport', 'no sos_commands/ directory: not a sosreport', bundleName);
   const base = root;
@@ -230,6 +252,16 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
     return { basis: 'sos command time', uncertainty_s: end != null ? Math.max(0.01, Math.round((end - t) * 1e6) / 1e6) : null };
   };
   const add = (path: string, kind: string, extra: Partial<PlanItem> = {}) => {
+    const found = tree.get(path, base);
+    if (found?.entry.type === 'file' && found.entry.diskPath && found.entry.size >= folderStream.minBytes) {
+      if (seenReal.has(found.real + '|' + kind)) return;
+      seenReal.add(found.real + '|' + kind);
+      items.push({
+        path, real: found.real, kind, data: Buffer.alloc(0), netns: null, snapshotTs: snapshotTsFor(path), snapshotBasis: snapshotBasisFor(path),
+        partial: /\.tailed$/.test(found.real), forceHost: true, diskPath: found.entry.diskPath, diskBytes: found.entry.size, ...extra,
+      });
+      return;
+    }
     const g = read(path);
     if (!g) return;
     if (seenReal.has(g.real + '|' + kind)) return;
@@ -302,6 +334,8 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
   if (sysReal != null) {
     for (const real of tree.walkFiles('proc/sys/net', base)) {
       const rel = 'proc/sys/' + real.slice(sysReal.length + 1);
+      const e = tree.entries.get(real);
+      if (e?.type === 'file' && e.size > 65536) continue;
       const data = tree.read(real)?.data;
       if (!data || data.length > 65536) continue;
       const kv = sysctlFromProcPath(rel, data.toString('utf8'));
@@ -309,13 +343,19 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
     }
   }
 
-  // Rotated logs compressed inside the bundle: capped like any member, and a damaged one keeps
-  // what decompressed before the damage.
-  const cap = opts.maxMemberBytes ?? 1024 ** 3;
+  // Rotated logs compressed inside the bundle: capped like any member, and their decompressed
+  // bytes count against the input's one budget (--max-total-bytes) with what the archive itself
+  // expanded to; a damaged one keeps what decompressed before the damage.
+  const memberCap = opts.maxMemberBytes ?? 1024 ** 3;
+  let used = tree.bytesRead;
+  const budget = opts.maxTotalBytes ?? Infinity;
   for (const it of items) {
     if (it.data[0] === 0x1f && it.data[1] === 0x8b) {
-      const r = await gunzipTolerant(it.data, cap);
+      const left = Math.max(0, budget - used);
+      const byTotal = left < memberCap;
+      const r = await gunzipTolerant(it.data, byTotal ? left : memberCap, byTotal ? '--max-total-bytes' : '--max-member-bytes');
       it.data = r.data;
+      used += r.data.length;
       if (r.problem) {
         it.partial = true;
         notes.push(`${it.path}: ${r.problem}; kept the ${r.data.length} bytes before it`);
@@ -326,7 +366,7 @@ export async function planBundle(tree: Tree, bundleName: string, opts: { host?: 
 }
 
 /** gunzip a member, stopping at `cap` bytes and keeping the output read before any damage. */
-async function gunzipTolerant(buf: Buffer, cap: number): Promise<{ data: Buffer; problem: string | null }> {
+async function gunzipTolerant(buf: Buffer, cap: number, limitName: string): Promise<{ data: Buffer; problem: string | null }> {
   const chunks: Buffer[] = [];
   let n = 0;
   let problem: string | null = null;
@@ -336,7 +376,7 @@ async function gunzipTolerant(buf: Buffer, cap: number): Promise<{ data: Buffer;
       if (n + c.length > cap) {
         chunks.push(c.subarray(0, cap - n));
         n = cap;
-        problem = `decompressed size exceeds ${cap} bytes (limit --max-member-bytes)`;
+        problem = `decompressed size exceeds ${cap} bytes (limit ${limitName})`;
         z.destroy();
         resolve();
         return;

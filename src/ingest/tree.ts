@@ -2,8 +2,8 @@ import { createReadStream, createWriteStream, lstatSync, readdirSync, readFileSy
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { extract } from 'tar-stream';
-import { autoDecompress } from './decompress.js';
+import { readTar, TarFormatError, DEFAULT_TAR_LIMITS, type EntrySink, type TarEntry } from './tar.js';
+import { autoDecompress, DEFAULT_ZSTD_WINDOW } from './decompress.js';
 import { SafetyError } from '../errors.js';
 import { issue } from './lines.js';
 import type { Issue } from '../model.js';
@@ -27,13 +27,22 @@ export interface Limits {
   maxMemberBytes: number;
   /** Cap on the number of members. */
   maxMembers: number;
+  /** Largest zstd window a frame may ask for (decompress.ts ZstdFrameGuard). */
+  maxZstdWindow: number;
 }
+
+/** Caps on member names and link targets in archives (an `unsafe-path` / `unsafe-link` issue beyond). */
+export const TAR_LIMITS = DEFAULT_TAR_LIMITS;
 
 export const DEFAULT_LIMITS: Limits = {
   maxTotalBytes: 16 * 1024 ** 3,
   maxMemberBytes: 1024 ** 3,
   maxMembers: 2_000_000,
+  maxZstdWindow: DEFAULT_ZSTD_WINDOW,
 };
+
+/** Files of an extracted bundle from this size on are streamed, never read whole (readFileSync stops at 2 GiB); tests lower it. */
+export const folderStream = { minBytes: 2 ** 31 - 1 };
 
 export class Tree {
   readonly entries = new Map<string, Entry>();
@@ -43,6 +52,8 @@ export class Tree {
   truncated = false;
   /** sha256 of the uncompressed archive stream (archives only). */
   sha256: string | null = null;
+  /** Bytes the input took from the budget (--max-total-bytes): the whole decompressed tar, or a folder's wanted files. */
+  bytesRead = 0;
 
   constructor(readonly label: string) {
     this.entries.set('', { type: 'dir' });
@@ -72,10 +83,12 @@ export class Tree {
    */
   resolve(path: string, base = ''): string | null {
     let hops = 0;
-    const todo = splitPath(path);
-    let cur: string[] = base ? base.split('/') : [];
+    // Components still to walk, last first: a link's target is pushed in reverse, never spread
+    // into a call (a 300k-component target overflowed the stack), and no array is shifted.
+    const todo = splitPath(path).reverse();
+    const cur: string[] = base ? base.split('/') : [];
     while (todo.length) {
-      const c = todo.shift()!;
+      const c = todo.pop()!;
       if (c === '' || c === '.') continue;
       if (c === '..') {
         if (cur.length === 0) return null; // climbing above the root: refused
@@ -88,8 +101,9 @@ export class Tree {
       if (e.type === 'link') {
         if (++hops > 40) return null;
         const t = e.target;
-        if (t.startsWith('/')) cur = [];
-        todo.unshift(...splitPath(t));
+        if (t.startsWith('/')) cur.length = 0;
+        const parts = splitPath(t);
+        for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]!);
         continue;
       }
       cur.push(c);
@@ -117,6 +131,7 @@ export class Tree {
     if (!g || g.entry.type !== 'file') return null;
     const e = g.entry;
     if (e.data) return { real: g.real, data: e.data };
+    if (e.diskPath && e.size >= folderStream.minBytes) return null; // streamed by its plan item, never held
     if (e.diskPath) return { real: g.real, data: readFileSync(e.diskPath) };
     return null;
   }
@@ -200,17 +215,45 @@ export function treeFromDirectory(root: string, wanted: (path: string) => boolea
         tree.add(p, { type: 'dir' });
         stack.push(p);
       } else if (st.isFile()) {
-        tree.add(p, { type: 'file', size: st.size, diskPath: wanted(p) ? join(root, p) : undefined });
+        let keep = wanted(p);
+        if (keep && st.size > limits.maxMemberBytes) {
+          tree.issues.push(issue('member-too-large', join(root, p), null, `${st.size} bytes`, `at most ${limits.maxMemberBytes} bytes (limit --max-member-bytes)`, 'warning'));
+          keep = false;
+        }
+        if (keep) tree.bytesRead += st.size;
+        tree.add(p, { type: 'file', size: st.size, diskPath: keep ? join(root, p) : undefined });
       } // devices, fifos, sockets: ignored
     }
   }
   return tree;
 }
 
+/** A member name or link target for an issue (which shows 200 characters): never the whole of a huge one. */
+function shown(name: string): string {
+  return name.slice(0, 201);
+}
+
+/** A sparse member's bytes: its stored segments at their offsets in a file of realSize zeros. */
+export function expandSparse(stored: Buffer, sparse: { realSize: number; map: [number, number][] }): Buffer | string {
+  const out = Buffer.alloc(sparse.realSize);
+  let at = 0;
+  for (const [offset, length] of sparse.map) {
+    if (offset < 0 || length < 0 || offset + length > sparse.realSize || at + length > stored.length) {
+      return `a sparse map segment (${offset}, ${length}) outside the ${sparse.realSize}-byte file or the ${stored.length} stored bytes`;
+    }
+    stored.copy(out, offset, at, at + length);
+    at += length;
+  }
+  return out;
+}
+
 /**
  * Stream an archive (.tar, .tar.gz/.xz/.bz2/.zst by magic) into a Tree, keeping the bytes of
  * members `wanted` selects and only the metadata of the rest. Nothing is written to disk but what
- * `opts.spill` asks for, to files it names.
+ * `opts.spill` asks for, to files it names. Memory is bounded whatever the headers claim: names
+ * and pax records are capped (readTar), every byte of the decompressed tar — headers, names,
+ * padding, data — counts against --max-total-bytes, and a member is kept only up to
+ * --max-member-bytes.
  */
 export async function treeFromArchive(
   file: string, wanted: (path: string) => boolean, limits = DEFAULT_LIMITS,
@@ -229,156 +272,138 @@ export async function treeFromArchive(
   // lzma's thread pools (or starts a program), which cost more than the work itself for a bundle
   // of a few kB (200 of them: 4.3 → 3.2 s with the rest of session 4's changes).
   const src = opts.small ? Readable.from([readFileSync(file)], { objectMode: false }) : createReadStream(file);
-  // The decompressed stream carries the tar headers and padding besides the members' bytes.
+  // The tar reader counts every byte against the limit itself (its message names the archive);
+  // the decompressor's cap is a backstop just above it.
   const { stream, damage } = await autoDecompress(src, {
-    maxBytes: limits.maxTotalBytes + Math.min(limits.maxTotalBytes, 1 << 30), limitName: '--max-total-bytes', synchronous: opts.inlineXz,
+    maxBytes: limits.maxTotalBytes + (1 << 20), limitName: '--max-total-bytes', synchronous: opts.inlineXz,
+    maxZstdWindow: limits.maxZstdWindow,
   });
   // The content hash is of the uncompressed tar: the same bundle recompressed is the same input.
   const hash = createHash('sha256');
-  stream.on('data', (c: Buffer) => hash.update(c));
-  const ex = extract();
-  let total = 0;
+  async function* hashed(): AsyncGenerator<Buffer> {
+    for await (const c of stream) {
+      hash.update(c as Buffer);
+      yield c as Buffer;
+    }
+  }
   let count = 0;
-  await new Promise<void>((resolve, reject) => {
-    let failed = false;
-    const writers = new Set<WriteStream>(); // spilled members being written
-    const fail = (e: Error) => {
-      if (failed) return;
-      failed = true;
-      for (const w of writers) w.destroy();
-      stream.unpipe(ex);
-      stream.destroy();
-      ex.destroy();
-      reject(e);
-    };
-    // A bundle cut short (interrupted download) keeps the members read before the damage.
-    const broken = (what: string) => (e: Error) => {
-      if (e instanceof SafetyError) {
-        fail(new SafetyError(e.code, e.message, file));
-        return;
+  const tooLarge = () => new SafetyError('too-large', `archive expands to more than ${limits.maxTotalBytes} bytes (limit --max-total-bytes)`, file);
+  let consumed = 0;
+  const writers = new Set<WriteStream>(); // spilled members being written
+  const onEntry = async (h: TarEntry): Promise<EntrySink | null> => {
+    if (++count > limits.maxMembers) throw new SafetyError('too-many-members', `archive has more than ${limits.maxMembers} members`, file);
+    if (h.unsafe) {
+      const link = h.unsafe.startsWith('link target');
+      tree.issues.push(link
+        ? issue('unsafe-link', file, null, `${shown(h.name)} -> ${shown(h.linkname)}`, `a link target of at most ${TAR_LIMITS.maxNameBytes} bytes and ${TAR_LIMITS.maxComponents} components; found a ${h.unsafe}`, 'warning')
+        : issue('unsafe-path', file, null, shown(h.name), `a member name of at most ${TAR_LIMITS.maxNameBytes} bytes and ${TAR_LIMITS.maxComponents} components; found a ${h.unsafe}`, 'warning'));
+      return null;
+    }
+    const path = safeMemberPath(h.name);
+    if (path == null) {
+      tree.issues.push(issue('unsafe-path', file, null, h.name, 'a relative member path inside the bundle', 'warning'));
+      return null;
+    }
+    if (h.type === 'symlink') {
+      tree.add(path, { type: 'link', target: h.linkname });
+      return null;
+    }
+    if (h.type === 'link') {
+      // A hard link names another member by its archive path (root-relative).
+      const target = safeMemberPath(h.linkname);
+      if (target == null) {
+        tree.issues.push(issue('unsafe-link', file, null, `${h.name} -> ${h.linkname}`, 'a hard link to a member inside the bundle', 'warning'));
+      } else {
+        tree.add(path, { type: 'link', target: '/' + target });
       }
-      // A damaged compressed stream ends cleanly; the tar reader then sees the cut.
-      if (damage.error) {
-        e = damage.error;
-        what = 'compressed stream';
-      }
-      if (count > 0 && !failed) {
-        failed = true;
-        for (const w of writers) w.destroy(); // (a member cut short is not kept)
-        tree.truncated = true;
-        tree.issues.push(issue('truncated-archive', file, null, e.message, `a complete ${what}; kept the ${count} members read before the damage`, 'error'));
-        stream.unpipe(ex);
-        stream.destroy();
-        ex.destroy();
-        resolve();
-        return;
-      }
-      fail(new SafetyError('corrupt-archive', `not a readable ${what}: ${e.message}`, file));
-    };
-    stream.on('error', broken('compressed stream'));
-    ex.on('error', broken('tar archive'));
-    ex.on('entry', (header, body, next) => {
-      // A member cut short errors its body stream too; the extractor's error (above) reports it.
-      body.on('error', () => {});
-      if (++count > limits.maxMembers) {
-        fail(new SafetyError('too-many-members', `archive has more than ${limits.maxMembers} members`, file));
-        return;
-      }
-      const path = safeMemberPath(header.name);
-      const drain = () => {
-        body.on('end', next);
-        body.resume();
-      };
-      if (path == null) {
-        tree.issues.push(issue('unsafe-path', file, null, header.name, 'a relative member path inside the bundle', 'warning'));
-        drain();
-        return;
-      }
-      if (header.type === 'symlink') {
-        tree.add(path, { type: 'link', target: header.linkname ?? '' });
-        drain();
-        return;
-      }
-      if (header.type === 'link') {
-        // A hard link names another member by its archive path (root-relative).
-        const target = safeMemberPath(header.linkname ?? '');
-        if (target == null) {
-          tree.issues.push(issue('unsafe-link', file, null, `${header.name} -> ${header.linkname}`, 'a hard link to a member inside the bundle', 'warning'));
-        } else {
-          tree.add(path, { type: 'link', target: '/' + target });
-        }
-        drain();
-        return;
-      }
-      if (header.type === 'directory') {
-        tree.add(path, { type: 'dir' });
-        drain();
-        return;
-      }
-      if (header.type !== 'file' && header.type !== 'contiguous-file') {
-        drain(); // devices, fifos, pax headers: never materialised
-        return;
-      }
-      const size = header.size ?? 0;
-      total += size;
-      if (total > limits.maxTotalBytes) {
-        fail(new SafetyError('too-large', `archive expands to more than ${limits.maxTotalBytes} bytes (limit --max-total-bytes)`, file));
-        return;
-      }
-      if (!wanted(path)) {
-        tree.add(path, { type: 'file', size });
-        drain();
-        return;
-      }
-      if (size > limits.maxMemberBytes) {
-        tree.issues.push(issue('member-too-large', `${file}:${path}`, null, `${size} bytes`, `at most ${limits.maxMemberBytes} bytes (limit --max-member-bytes)`, 'warning'));
-        tree.add(path, { type: 'file', size });
-        drain();
-        return;
-      }
-      const dest = opts.spill?.(path) ?? null;
-      if (dest != null) {
-        // (listed at once: a member the archive cuts short is seen, without its file)
-        tree.add(path, { type: 'file', size });
-        const w = createWriteStream(dest);
-        writers.add(w);
-        w.on('error', (e) => fail(e));
-        body.on('data', (chunk: unknown) => {
-          if (!w.write(chunk as Buffer)) {
-            body.pause();
-            w.once('drain', () => body.resume());
-          }
-        });
-        body.on('end', () => w.end(() => {
+      return null;
+    }
+    if (h.type === 'directory') {
+      tree.add(path, { type: 'dir' });
+      return null;
+    }
+    if (h.type !== 'file') return null; // devices, fifos, volume labels: never materialised
+    // Refused at its header when what it claims cannot fit (a bomb is not read to find out).
+    if (consumed + h.size > limits.maxTotalBytes) throw tooLarge();
+    const size = h.sparse ? h.sparse.realSize : h.size;
+    if (!wanted(path)) {
+      tree.add(path, { type: 'file', size });
+      return null;
+    }
+    if (size > limits.maxMemberBytes) {
+      tree.issues.push(issue('member-too-large', `${file}:${path}`, null, `${size} bytes${h.sparse ? ' (sparse)' : ''}`, `at most ${limits.maxMemberBytes} bytes (limit --max-member-bytes)`, 'warning'));
+      tree.add(path, { type: 'file', size });
+      return null;
+    }
+    const dest = h.sparse ? null : opts.spill?.(path) ?? null;
+    if (dest != null) {
+      // (listed at once: a member the archive cuts short is seen, without its file)
+      tree.add(path, { type: 'file', size });
+      const w = createWriteStream(dest);
+      writers.add(w);
+      let failure: Error | null = null;
+      w.on('error', (e) => { failure = e; });
+      return {
+        async data(chunk) {
+          if (failure) throw failure;
+          if (!w.write(chunk)) await new Promise<void>((resolve) => { w.once('drain', resolve); w.once('error', () => resolve()); });
+        },
+        async end() {
+          await new Promise<void>((resolve) => w.end(() => resolve()));
+          if (failure) throw failure;
           writers.delete(w);
           tree.add(path, { type: 'file', size, diskPath: dest });
-          next();
-        }));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let got = 0;
-      body.on('data', (chunk: unknown) => {
-        const c = chunk as Buffer;
-        got += c.length;
-        if (got <= limits.maxMemberBytes) chunks.push(c);
-      });
-      body.on('end', () => {
-        tree.add(path, { type: 'file', size, data: Buffer.concat(chunks) });
-        next();
-      });
+        },
+      };
+    }
+    const chunks: Buffer[] = [];
+    return {
+      data(chunk) {
+        chunks.push(Buffer.from(chunk)); // (a copy: the reader's chunk is reused by nobody, but may be a view of a larger one)
+      },
+      end() {
+        let data: Buffer = Buffer.concat(chunks);
+        chunks.length = 0;
+        if (h.sparse) {
+          const full = expandSparse(data, h.sparse);
+          if (typeof full === 'string') {
+            tree.issues.push(issue('bad-sparse-member', `${file}:${path}`, null, full, 'a sparse map inside the member', 'warning'));
+            tree.add(path, { type: 'file', size });
+            return;
+          }
+          data = full;
+        }
+        tree.add(path, { type: 'file', size, data });
+      },
+    };
+  };
+  try {
+    await readTar(hashed(), onEntry, TAR_LIMITS, (n) => {
+      consumed = n;
+      if (n > limits.maxTotalBytes) throw tooLarge();
     });
-    ex.on('finish', () => {
-      if (!failed && damage.error) {
-        broken('compressed stream')(damage.error); // cut exactly between members
-        return;
-      }
-      if (!failed) {
-        tree.sha256 = hash.digest('hex');
-        resolve();
-      }
-    });
-    stream.pipe(ex);
-  });
+    if (damage.error) throw damage.error; // cut exactly between members
+    tree.sha256 = hash.digest('hex');
+    tree.bytesRead = consumed;
+  } catch (err) {
+    let e = err as Error;
+    for (const w of writers) w.destroy(); // (a member cut short is not kept)
+    stream.destroy();
+    if (e instanceof SafetyError) throw e.file ? e : new SafetyError(e.code, e.message, file);
+    // A damaged compressed stream ends cleanly; the tar reader then sees the cut.
+    let what = e instanceof TarFormatError ? 'tar archive' : 'compressed stream';
+    if (damage.error) {
+      e = damage.error;
+      what = 'compressed stream';
+    }
+    // A bundle cut short (interrupted download) keeps the members read before the damage.
+    if (count > 0) {
+      tree.truncated = true;
+      tree.bytesRead = consumed;
+      tree.issues.push(issue('truncated-archive', file, null, e.message, `a complete ${what}; kept the ${count} members read before the damage`, 'error'));
+      return tree;
+    }
+    throw new SafetyError('corrupt-archive', `not a readable ${what}: ${e.message}`, file);
+  }
   return tree;
 }
