@@ -138,17 +138,24 @@ export async function resolveOverlaps(
   const out: OverlapNotice[] = [];
   const note = async (n: OverlapNotice) => {
     out.push(n);
-    const i: Issue = issue('overlap', n.about.path, null, n.text, `each ${UNIT[table]!.replace(/s$/, '')} stored once`, 'warning');
+    const i: Issue = issue('overlap', n.about.path, null, n.text, 'the same data stored once', 'warning');
     if (n.about.id === fresh.id) load.addIssues(fresh.id, [i], 0);
     else {
       await conn.run('INSERT INTO ingest_issues VALUES ($1::BIGINT, $2, NULL, $3, $4, $5, $6, now())', [n.about.id, i.file, i.code, i.severity, i.text, i.expected]);
     }
   };
+  const matches: { old: SourceRef; m: { fresh: number; old: number; common: number } }[] = [];
   for (const c of candidates) {
     if (NOT_COMPARED.has(String(c[1]))) continue;
     const old: SourceRef = { id: Number(c[0]), kind: String(c[1]), path: String(c[2]), bundle: c[3] == null ? null : String(c[3]) };
     const m = await compareRows(conn, table, keys, fresh.id, old.id);
-    if (m.common === 0) continue;
+    if (m.common > 0) matches.push({ old, m });
+  }
+  // An input that is all in one stored source goes before anything else is decided (nothing is
+  // taken from another source in its favour).
+  const holder = matches.findIndex(({ old, m }) => m.common === m.fresh && (m.common < m.old || compareRank(old, fresh) < 0));
+  if (holder > 0) matches.unshift(...matches.splice(holder, 1));
+  for (const { old, m } of matches) {
     const unit = UNIT[table]!;
     if (m.common === m.fresh && (m.common < m.old || compareRank(old, fresh) < 0)) {
       // all of it is there already
