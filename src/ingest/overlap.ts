@@ -57,8 +57,8 @@ const KIND_RANK: Record<string, { rank: number; why: string }> = {
   'journal-json': { rank: 2, why: '' },
 };
 
-/** Off only to measure what the check costs (bench/overlap.mjs); an ingest always checks. */
-export const overlapCheck = { enabled: true };
+/** Off only to measure what the check costs (bench/overlap.mjs); an ingest always checks. `ms`: time spent in it so far. */
+export const overlapCheck = { enabled: true, ms: 0 };
 
 export interface SourceRef {
   id: number;
@@ -115,6 +115,15 @@ function whyPreferred(kept: SourceRef, other: SourceRef): string {
 export async function resolveOverlaps(
   load: Load, fresh: SourceRef, table: TableName, where: { host: string | null; netns: string | null },
 ): Promise<OverlapNotice[]> {
+  const t0 = performance.now();
+  try {
+    return await resolve(load, fresh, table, where);
+  } finally {
+    overlapCheck.ms += performance.now() - t0;
+  }
+}
+
+async function resolve(load: Load, fresh: SourceRef, table: TableName, where: { host: string | null; netns: string | null }): Promise<OverlapNotice[]> {
   const keys = FACT_KEYS[table];
   if (!keys || NOT_COMPARED.has(fresh.kind) || !overlapCheck.enabled) return [];
   const conn = load.conn;
@@ -128,9 +137,10 @@ export async function resolveOverlaps(
     if (Number(who[1]) !== 1) return [];
     host = String(who[0]);
   }
+  // (a stored source of no host in its row — a syslog file: the host is per line — is compared too)
   const candidates = (await conn.runAndReadAll(
     `SELECT s.source_id, s.kind, s.path, p.path FROM sources s LEFT JOIN sources p ON p.source_id = s.parent_id
-     WHERE s.host = $1 AND s.netns = $2 AND s.rows > 0 AND s.kind IN (${kindsOf(table).map((k) => `'${k.replace(/'/g, "''")}'`).join(', ')})
+     WHERE (s.host = $1 OR s.host IS NULL) AND s.netns = $2 AND s.rows > 0 AND s.kind IN (${kindsOf(table).map((k) => `'${k.replace(/'/g, "''")}'`).join(', ')})
        AND s.first_ts <= us_to_ts($4::BIGINT) AND s.last_ts >= us_to_ts($3::BIGINT) AND s.source_id <> $5::BIGINT
      ORDER BY s.source_id`,
     [host, where.netns ?? '', totals.first_ts, totals.last_ts, fresh.id])).getRows();
