@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { makeTarball } from '../../src/samples/tarball.js';
+import { sosreportEntries } from '../../src/samples/sos.js';
 import { legacyIncident, modernIncident, writeIncidents } from '../../src/samples/incidents.js';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths, type InputSummary } from '../../src/ingest/ingest.js';
@@ -154,6 +156,26 @@ describe('overlapping sources of the same data', () => {
       } finally {
         store.close();
       }
+    });
+
+    it("a sosreport's own sar file and a sadf CSV of it beside: loaded once, from the sosreport, in either order", async () => {
+      const L = legacyIncident();
+      const name = 'sosreport-legacy1-2026-02-10-withsar';
+      const bundle = p(`${name}.tar.xz`);
+      writeFileSync(bundle, await makeTarball(sosreportEntries({ ...L.spec, extraFiles: { 'var/log/sa/sar10': L.files.sar } }, name), 'xz'));
+      writeFileSync(p('sa10.csv'), L.files.sadf);
+      const line = `overlap   sadf           ${p('sa10.csv')} host legacy1: the same 1,430 counter samples as sar ${name}.tar.xz/var/log/sa/sar10 (loaded once, from sar: the sosreport's own copy)`;
+      const results = [];
+      for (const runs of [[[bundle], [p('sa10.csv')]], [[p('sa10.csv')], [bundle]]]) {
+        const a = await answers(`own-${results.length}.duckdb`, runs);
+        expect(a.lines).toEqual([line]);
+        expect(a.legacyCounters).toEqual(42 + 1430);
+        expect(a.dropped).toEqual([{ kind: 'sadf', rows: 0, code: 'overlap' }]);
+        results.push(a);
+      }
+      // (the sadf file loaded before the bundle takes the zone from nothing: UTC stamps need none)
+      expect(results[1]!.rca).toEqual(results[0]!.rca);
+      expect(results[1]!.reports).toEqual(results[0]!.reports);
     });
 
     it.skipIf(!hasRealworld)('real sysstat output: sadf -d of a file whose sar -A text holds more is loaded once, from the sar text (the realworld corpus; skipped without ../shared)', async () => {
