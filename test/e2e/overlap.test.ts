@@ -127,6 +127,8 @@ describe('overlapping sources of the same data', () => {
       writeFileSync(p('first-two.json'), jsonLines.slice(0, 2).join('\n') + '\n');
       writeFileSync(p('nstat.log'), M.files.nstat);
       writeFileSync(p('nstat-copy.log.gz'), gzipSync(M.files.nstat));
+      writeFileSync(p('ss.log'), M.files.ss);
+      writeFileSync(p('ss-tan.txt'), M.files.ss.replace(/\n/g, '\r\n'));
       writeFileSync(p('nstat-a.log'), blocks.slice(0, 60).join('\n\n') + '\n');
       writeFileSync(p('nstat-b.log'), blocks.slice(30).join('\n\n'));
     });
@@ -176,6 +178,21 @@ describe('overlapping sources of the same data', () => {
       // (the sadf file loaded before the bundle takes the zone from nothing: UTC stamps need none)
       expect(results[1]!.rca).toEqual(results[0]!.rca);
       expect(results[1]!.reports).toEqual(results[0]!.reports);
+    });
+
+    it('an ss log and a copy of it with CRLF line ends: the same socket rows, loaded once', async () => {
+      const store = await openStore(join(t.dir, 'ss.duckdb'));
+      try {
+        const sums = await ingestPaths(store, [p('ss.log'), p('ss-tan.txt')], { host: 'modern7' });
+        // (ss-tan.txt sorts first: it is kept, and ss.log, loaded before it, gives its rows up)
+        expect(sums.map((s) => [s.status, s.rows.sockets])).toEqual([['overlap', undefined], ['loaded', 2939]]);
+        expect(sums[0]!.overlaps).toEqual([
+          `overlap   ss             ${p('ss.log')} host modern7: the same 2,939 socket rows as ss ${p('ss-tan.txt')} (loaded once, from ss: the first by name)`,
+        ]);
+        expect((await runSql(store, 'SELECT count(*) AS n FROM sockets')).rows).toEqual([{ n: 2939 }]);
+      } finally {
+        store.close();
+      }
     });
 
     it.skipIf(!hasRealworld)('real sysstat output: sadf -d of a file whose sar -A text holds more is loaded once, from the sar text (the realworld corpus; skipped without ../shared)', async () => {
