@@ -2,6 +2,12 @@
 // the same journal as `journalctl -o json` (bench/gen.mjs genJournalJson) and as `-o export`
 // (converted here, field for field), each ingested with the check on and off, alone and after
 // the other. Needs `npm run build`. Usage: node bench/overlap.mjs [MB=200] [dir=/tmp/bundlescope-bench-overlap]
+//
+// 300 MB (325,650 entries), 2 cores shared with other jobs (load 9–15, so wall times vary ±30 %):
+// the check itself took 0.01–0.05 s when nothing overlaps; 0.78 s to find the json a duplicate of
+// the stored export and drop it; 2.13 s to find the export holds the stored json and replace it.
+// The whole second ingest was shorter with the check (12.5 / 13.0 s) than without (16.1 / 16.7 s,
+// 651,300 rows stored and every line then matched as a copy by the log_copies rebuild).
 import { createReadStream, existsSync, mkdirSync, rmSync, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
