@@ -14,8 +14,13 @@
  *   one holds the other  loaded once, from the richer one; the other keeps its `sources` row (so
  *                        a re-run knows it) with no rows, and an `overlap` issue that names the
  *                        source holding them
- *   partly the same      both loaded; the shared rows only from the source loaded first (each
- *                        sample or entry is counted once), the rest from each
+ *   partly the same      both loaded; what they share only from the source loaded first, the
+ *                        rest from each. Shared means an entry (log lines) or a whole snapshot
+ *                        (counters, sockets, slab: every row of the input at that instant, and no
+ *                        other row): a snapshot is never cut, so an `ss -ltn` log beside an
+ *                        `ss -tan` log of the same instants keeps both (their listeners repeat,
+ *                        their snapshots differ); two snapshot logs sharing some dumps store
+ *                        those dumps once
  *
  * Not compared: dmesg (its times are re-derived after the run from the boot time), rows of no
  * single host (a central syslog file of a fleet), and two sources loaded in one transaction (the
@@ -189,11 +194,13 @@ async function resolve(load: Load, fresh: SourceRef, table: TableName, where: { 
       });
       continue;
     }
-    // partly the same: the shared rows stay with the earlier source
+    // partly the same: what is shared stays with the earlier source
     const removed = await removeRows(load, table, fresh.id, old.id);
+    const n = removed[table] ?? 0;
+    if (n === 0) continue; // equal rows in snapshots that differ: not the same data
     await note({
       about: fresh, host, kept: old, dropped: 'shared', removed,
-      text: `${fmt(m.common)} of its ${fmt(m.fresh)} ${unit} are also in ${label(old)} (which has ${fmt(m.old - m.common)} others): those loaded once, from ${old.kind}; its other ${fmt(m.fresh - m.common)} loaded from this file`,
+      text: `${fmt(n)} of its ${fmt(m.fresh)} ${unit} are also in ${label(old)}${table === 'log_events' ? '' : `, snapshot for snapshot`}: those loaded once, from ${old.kind}; its other ${fmt(m.fresh - n)} loaded from this file`,
     });
   }
   return out;
@@ -232,10 +239,16 @@ async function removeRows(load: Load, table: TableName, id: number, shared: numb
   } else {
     // the k-th copy of a row in one source matches the k-th in the other
     await conn.run(`CREATE OR REPLACE TEMP TABLE overlap_gone AS
-      WITH a AS (SELECT rowid AS r, ${logLines ? 'line_no' : 'NULL::BIGINT AS line_no'}, h, row_number() OVER (PARTITION BY h ORDER BY rowid) AS k
+      WITH a AS (SELECT rowid AS r, ${logLines ? 'line_no' : 'NULL::BIGINT AS line_no'}, ts, h, row_number() OVER (PARTITION BY h ORDER BY rowid) AS k
                  FROM (SELECT rowid, *, hash(${keys}) AS h FROM ${table} WHERE source_id = $1::BIGINT)),
            b AS (SELECT h, row_number() OVER (PARTITION BY h) AS k FROM (SELECT hash(${keys}) AS h FROM ${table} WHERE source_id = $2::BIGINT))
-      SELECT r, line_no FROM a SEMI JOIN b USING (h, k)`, [id, shared]);
+      , m AS (SELECT r, line_no, ts FROM a SEMI JOIN b USING (h, k))
+      ${logLines ? 'SELECT r, line_no FROM m' : `
+      -- only whole snapshots: every row of both at that instant matched
+      , an AS (SELECT ts, count(*) AS n FROM ${table} WHERE source_id = $1::BIGINT GROUP BY ts)
+      , bn AS (SELECT ts, count(*) AS n FROM ${table} WHERE source_id = $2::BIGINT GROUP BY ts)
+      , mn AS (SELECT ts, count(*) AS n FROM m GROUP BY ts)
+      SELECT r, line_no FROM m SEMI JOIN (SELECT ts FROM mn JOIN an USING (ts) JOIN bn USING (ts) WHERE mn.n = an.n AND mn.n = bn.n) w USING (ts)`}`, [id, shared]);
     await conn.run(`DELETE FROM ${table} WHERE source_id = $1::BIGINT AND rowid IN (SELECT r FROM temp.overlap_gone)`, [id]);
     if (logLines) await conn.run('DELETE FROM overflow_events WHERE source_id = $1::BIGINT AND line_no IN (SELECT line_no FROM temp.overlap_gone)', [id]);
     await conn.run('DROP TABLE IF EXISTS temp.overlap_gone');

@@ -148,7 +148,7 @@ describe('overlapping sources of the same data', () => {
       try {
         const sums = await ingestPaths(store, [p('nstat-a.log'), p('nstat-b.log')], { host: 'modern7' });
         expect(sums.flatMap((s) => s.overlaps ?? [])).toEqual([
-          `overlap   nstat          ${p('nstat-b.log')} host modern7: 120 of its 244 counter samples are also in nstat ${p('nstat-a.log')} (which has 120 others): those loaded once, from nstat; its other 124 loaded from this file`,
+          `overlap   nstat          ${p('nstat-b.log')} host modern7: 120 of its 244 counter samples are also in nstat ${p('nstat-a.log')}, snapshot for snapshot: those loaded once, from nstat; its other 124 loaded from this file`,
         ]);
         expect(sums.map((s) => [s.status, s.rows.counter_samples])).toEqual([['loaded', 240], ['loaded', 124]]);
         const n = await runSql(store, "SELECT count(*) AS n, count(DISTINCT (ts, name)) AS d FROM counter_samples");
