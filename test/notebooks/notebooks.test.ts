@@ -37,7 +37,8 @@ describe.skipIf(skip)('notebooks', () => {
     const store = await openStore(db);
     const res = await ingestPaths(store, [SAMPLES + '/sosreport-web01-2026-03-12-kqwzmab.tar.xz', SAMPLES + '/sosreport-db01-2026-03-12-hvcedsa.tar.gz', ...Object.values(files)]);
     store.close();
-    expect(res.filter((r) => r.status !== 'loaded').map((r) => `${r.path}: ${r.status} ${r.error?.message ?? ''}`)).toEqual([]);
+    // (the case's journal.json is journal.export again: loaded once, status overlap)
+    expect(res.filter((r) => r.status !== 'loaded' && r.status !== 'overlap').map((r) => `${r.path}: ${r.status} ${r.error?.message ?? ''}`)).toEqual([]);
   }, 180_000);
   afterAll(() => t.cleanup());
 
