@@ -45,6 +45,12 @@ function filesOff(e: unknown): InputError | null {
 }
 
 function describe(s: InputSummary): string {
+  // (an input whose data was stored already from another one: its overlap line says from which)
+  if (s.status === 'overlap') return (s.overlaps ?? []).join('\n');
+  return describeInput(s) + (s.overlaps ?? []).map((l) => '\n' + l).join('');
+}
+
+function describeInput(s: InputSummary): string {
   if (s.status === 'failed') {
     const e = s.error;
     return e instanceof BundlescopeError ? e.format() : `error[failed] ${s.path}: ${e?.message ?? 'unknown error'}`;

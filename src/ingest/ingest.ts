@@ -26,6 +26,7 @@ import { parseSarHeader } from './sar.js';
 import { unifyNamespaceViews } from './netns.js';
 import { rebuildLogCopies } from '../store/timeline.js';
 import { sweepStaleTempFolders, withTempFolder } from './tempdir.js';
+import { noteOverlaps, placeOverlaps, resolveOverlaps, type OverlapNotice } from './overlap.js';
 
 export interface IngestOptions {
   host?: string | null;
@@ -43,8 +44,11 @@ export interface IngestOptions {
 export interface InputSummary {
   path: string;
   kind: string;
-  /** skipped: a file of a folder that is not evidence (the tool's own database, a checksum, a note): one notice, not an error. */
-  status: 'loaded' | 'unchanged' | 'failed' | 'skipped';
+  /**
+   * skipped: a file of a folder that is not evidence (the tool's own database, a checksum, a note): one notice, not an error.
+   * overlap: every row of it was stored already from another input (the same data in another format or copy): see `overlaps`.
+   */
+  status: 'loaded' | 'unchanged' | 'failed' | 'skipped' | 'overlap';
   /** Why it was skipped, or how its host was chosen when the data did not say. */
   notice?: string;
   host: string | null;
@@ -53,6 +57,10 @@ export interface InputSummary {
   issues: Issue[];
   error: BundlescopeError | Error | null;
   sources: number;
+  /** One line per overlap of this input with another (ingest/overlap.ts): `overlap   KIND PATH host H: …`. */
+  overlaps?: string[];
+  /** Overlaps found while loading this input (moved to the summary of the input they are about when it is of this run). */
+  overlapNotices?: OverlapNotice[];
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -120,6 +128,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
       for (const s of await ingestGroup(store, group, opts, heads)) out.push(s);
       i += group.length;
     }
+    placeOverlaps(out);
     await calibrateBootTimes(store.conn, { since: before });
     // (after the calibration: re-dated dmesg lines match their copies in time)
     const copies = await rebuildLogCopies(store.conn, { since: before });
@@ -785,6 +794,15 @@ async function ingestBundle(
       bundleIssues.push(issue('note', path, null,
         `the root view of this sosreport is network namespace ${view.netns}: ${view.counters} cumulative counters equal those of its \`ip netns exec ${view.netns}\` outputs (sos ran inside it), so its counters, settings and sockets are that namespace's`, '', 'warning'));
     }
+    // The same data as an input stored before (a side file of this host loaded in an earlier run).
+    if (Number((await store.conn.runAndReadAll('SELECT count(*) FROM sources WHERE host = $1 AND rows > 0', [plan.facts.host])).getRows()[0]![0]) > 0) {
+      const notices: OverlapNotice[] = [];
+      for (const m of load.membersOf(bundleId)) {
+        const table = FORMAT_BY_KIND.get(m.kind)?.table;
+        if (table) notices.push(...await resolveOverlaps(load, { id: m.id, kind: m.kind, path: m.path, bundle: path }, table, { host: plan.facts.host, netns: m.netns }));
+      }
+      noteOverlaps(sum, notices, (a) => a.bundle === path);
+    }
     load.addIssues(bundleId, bundleIssues, 0);
     sum.issues.push(...bundleIssues);
     if (batch) batch.shas.add(sha);
@@ -937,10 +955,12 @@ async function ingestFast(
     const noHost = result.noHost + hosts.noHost;
     if (noHost) issues.push(issue('no-host', path, null, `${noHost} entries`, 'a host name in each line, or --host', 'warning'));
     load.addIssues(srcId, issues, result.skipped);
+    const overlaps = await resolveOverlaps(load, { id: srcId, kind, path, bundle: null }, 'log_events', { host: sum.host, netns: null });
     await addBareHosts(load, 'log_events', srcId);
     await load.commit();
     sum.sources++;
     countFastRows(sum, result);
+    noteOverlaps(sum, overlaps, (a) => a.id === srcId);
     sum.issues.push(...issues);
     sum.skipped += result.skipped;
   } catch (e) {
@@ -1194,6 +1214,8 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
       }
       await load.setSha(srcId, sha);
     }
+    noteOverlaps(sum, await resolveOverlaps(load, { id: srcId, kind: fmt.kind, path, bundle: null }, fmt.table, { host: sum.host, netns: opts.netns || null }),
+      (a) => a.id === srcId);
     const issues = [...r.issues];
     if (hosts.noHost) issues.push(issue('no-host', path, null, `${hosts.noHost} entries`, 'a host name in each line, or --host', 'warning'));
     if (damage.error) {

@@ -99,6 +99,13 @@ export function legacyIncident() {
   sar.push(`${local(ends[0]! - 10 * MIN)}     totsck    tcpsck    udpsck    rawsck   ip-frag    tcp-tw`);
   for (const e of ends) sar.push(`${local(e)}       1840       312         9         0         0 ${String(twAt(e)).padStart(9)}`);
   sar.push('Average:         1846       315         9         0         0     28026', '');
+  // The same sa file as `sadf -d -- -n TCP,SOCK` prints it (UTC stamps, one header per activity):
+  // not in the case folder; tests give it beside the sar text (an overlap, loaded once).
+  const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const sadf: string[] = ['# hostname;interval;timestamp;active/s;passive/s;iseg/s;oseg/s'];
+  for (const e of ends) sadf.push(`${host};600;${utc(e)};${active(e).toFixed(2)};12.03;40211.55;39870.02`);
+  sadf.push('# hostname;interval;timestamp;totsck;tcpsck;udpsck;rawsck;ip-frag;tcp-tw');
+  for (const e of ends) sadf.push(`${host};600;${utc(e)};1840;312;9;0;0;${twAt(e)}`);
 
   const spec: SosSpec = {
     host, tz, tzAbbrev: 'CET', tzOffsetLabel: '+0100', kernel: '2.6.32-754.35.1.el6.x86_64',
@@ -117,7 +124,7 @@ export function legacyIncident() {
     logged, suppressed, limit: { name: 'net.ipv4.tcp_max_tw_buckets', value: limit, peak: limit },
     trigger_metric: 'TcpActiveOpens', collected_at: isoUtc(collected * 1000),
   };
-  return { spec, files: { central: central.join('\n') + '\n', slabLog: slabLog.join('\n'), sar: sar.join('\n') + '\n' }, truth };
+  return { spec, files: { central: central.join('\n') + '\n', slabLog: slabLog.join('\n'), sar: sar.join('\n') + '\n', sadf: sadf.join('\n') + '\n' }, truth };
 }
 
 interface JournalEntry { [k: string]: string }

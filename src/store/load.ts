@@ -519,6 +519,13 @@ export class Load {
     if (src != null) this.total(src).skipped += skipped ?? issues.filter((i) => i.severity === 'warning').length;
   }
 
+  /** Rows of a source of this load deleted again (stored twice, see ingest/overlap.ts); false when `src` is not of this load. */
+  dropRows(src: number, rows: number): boolean {
+    if (!this.pending.has(src)) return false;
+    this.total(src).rows -= rows;
+    return true;
+  }
+
   totalsOf(src: number): SourceTotals {
     return this.total(src);
   }

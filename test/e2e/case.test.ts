@@ -19,7 +19,9 @@ describe('bundlescope case', () => {
     const r = await run(['case', dir]);
     expect(r.code).toBe(0);
     expect(r.err).toContain(`skipped                  ${join(dir, 'truth.json')}: a note, not evidence\n`);
-    expect(r.err).toMatch(/^total: 10 inputs, 9 ok, 0 failed, 1 skipped \(not evidence\); 10794 rows; 0 lines skipped$/m);
+    // the journal sent as json and as export is loaded once (issue 18 point 1; test/e2e/overlap.test.ts)
+    expect(r.err).toContain(`overlap   journal-json   ${join(dir, 'modern7', 'journal.json')} host modern7: the same 3 entries as journal-export ${join(dir, 'modern7', 'journal.export')} (loaded once, from journal-export: the export format is journald's own, every field kept)\n`);
+    expect(r.err).toMatch(/^total: 10 inputs, 9 ok, 0 failed, 1 skipped \(not evidence\); 10790 rows; 0 lines skipped$/m);
     expect(r.err).toContain(`report: ${join(dir, 'report.html')} (database ${join(dir, 'bundlescope.duckdb')}`);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
     const summary = r.out.split('## Summary: largest first')[1]!.split('## Findings')[0]!;
