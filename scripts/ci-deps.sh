@@ -3,6 +3,8 @@
 #   chromium                                         — the HTML report is checked in real headless Chromium
 #   jupyter-nbconvert jupyter-client python3-ipykernel — the notebooks are executed headless
 #   xz-utils bzip2                                   — xz / bzip2 archives over 256 kB are decompressed by these programs
+#   systemd systemd-journal-remote                   — the binary journal reader is checked against journalctl -o export,
+#                                                      on journal files systemd-journal-remote makes
 # and registers the Deno Jupyter kernel (deno comes from npm, so run this after npm ci).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -13,7 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo --preserve-env=DEBIAN_FRONTEND)
   else
-    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel xz-utils bzip2" >&2
+    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel xz-utils bzip2 systemd systemd-journal-remote" >&2
     exit 1
   fi
 fi
@@ -25,6 +27,8 @@ dpkg -s jupyter-client >/dev/null 2>&1 || missing+=(jupyter-client)
 dpkg -s python3-ipykernel >/dev/null 2>&1 || missing+=(python3-ipykernel)
 command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
+command -v journalctl >/dev/null 2>&1 || missing+=(systemd)
+[ -x /lib/systemd/systemd-journal-remote ] || [ -x /usr/lib/systemd/systemd-journal-remote ] || missing+=(systemd-journal-remote)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "ci-deps: installing ${missing[*]}"
