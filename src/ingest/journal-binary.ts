@@ -72,7 +72,7 @@ const HEADER_LINES = 4;
 /** Rows per batch handed to the loader. */
 const BATCH = 10_000;
 /** Decoded DATA objects kept (shared ones — _HOSTNAME, _TRANSPORT, _BOOT_ID — are read once). */
-const DATA_CACHE = 100_000;
+const DATA_CACHE = 16_384;
 /** Journals streamed in are kept in memory up to this size, beyond it in an unlinked temporary file. */
 const SPILL_BYTES = 64 << 20;
 
@@ -83,6 +83,12 @@ interface ByteSource {
   readonly size: number;
   /** `len` bytes at `off` (the caller checked off + len <= size); may be a view. */
   bytes(off: number, len: number): Buffer;
+  /**
+   * A buffer holding the `len` bytes at `off`, at index `off - viewBase` (no copy when they lie in
+   * one block; the hot path reads fields straight from it).
+   */
+  view(off: number, len: number): Buffer;
+  viewBase: number;
   close(): void;
 }
 
@@ -91,9 +97,70 @@ class BufferSource implements ByteSource {
   constructor(private readonly buf: Buffer) {
     this.size = buf.length;
   }
+  readonly viewBase = 0;
   bytes(off: number, len: number): Buffer {
     return this.buf.subarray(off, off + len);
   }
+  view(): Buffer {
+    return this.buf;
+  }
+  close(): void {}
+}
+
+/** Chunks as a stream gave them (1 MiB each from a file stream), read in place. */
+class ChunksSource implements ByteSource {
+  readonly size: number;
+  private readonly starts: number[] = [];
+  private last = 0;
+  viewBase = 0;
+  constructor(private readonly chunks: Buffer[]) {
+    let at = 0;
+    for (const c of chunks) {
+      this.starts.push(at);
+      at += c.length;
+    }
+    this.size = at;
+  }
+
+  private index(off: number): number {
+    const s = this.starts;
+    if (off >= s[this.last]! && (this.last + 1 === s.length || off < s[this.last + 1]!)) return this.last;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    this.last = lo;
+    return lo;
+  }
+
+  view(off: number, len: number): Buffer {
+    const i = this.index(off);
+    const c = this.chunks[i]!;
+    if (off + len <= this.starts[i]! + c.length) {
+      this.viewBase = this.starts[i]!;
+      return c;
+    }
+    this.viewBase = off;
+    return this.bytes(off, len);
+  }
+
+  bytes(off: number, len: number): Buffer {
+    let i = this.index(off);
+    let c = this.chunks[i]!;
+    const rel = off - this.starts[i]!;
+    if (rel + len <= c.length) return c.subarray(rel, rel + len);
+    const out = Buffer.allocUnsafe(len);
+    let got = c.copy(out, 0, rel);
+    while (got < len) {
+      c = this.chunks[++i]!;
+      got += c.copy(out, got, 0, Math.min(c.length, len - got));
+    }
+    return out;
+  }
+
   close(): void {}
 }
 
@@ -123,6 +190,17 @@ class FileSource implements ByteSource {
     if (this.cache.size >= FileSource.BLOCKS) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(i, b);
     return b;
+  }
+
+  viewBase = 0;
+  view(off: number, len: number): Buffer {
+    const bi = Math.floor(off / FileSource.BLOCK);
+    if (off + len <= (bi + 1) * FileSource.BLOCK) {
+      this.viewBase = bi * FileSource.BLOCK;
+      return this.block(bi);
+    }
+    this.viewBase = off;
+    return this.bytes(off, len);
   }
 
   bytes(off: number, len: number): Buffer {
@@ -232,6 +310,23 @@ export function zstdPayload(src: Buffer, cap = MAX_PAYLOAD): Payload {
     const wd = src[5]!;
     const base = 2 ** (10 + (wd >> 3));
     if (base + (base / 8) * (wd & 7) > cap) return { tooLarge: true };
+  }
+  // What journald writes: one frame that states its content size. Decoded into a buffer of that size.
+  const fcf = fhd >> 6;
+  if (fcf > 0 || (fhd & 0x20) !== 0) {
+    const at = 5 + ((fhd & 0x20) === 0 ? 1 : 0) + [0, 1, 2, 4][fhd & 3]!;
+    const width = fcf === 0 ? 1 : 2 ** fcf;
+    if (src.length >= at + width) {
+      const size = width === 1 ? src[at]! : width === 2 ? src.readUInt16LE(at) + 256 : width === 4 ? src.readUInt32LE(at) : u64(src, at) ?? Infinity;
+      if (size > cap) return { tooLarge: true };
+      try {
+        const out = Buffer.alloc(size);
+        fzstd.decompress(src, out);
+        return { bytes: out };
+      } catch (e) {
+        return { error: `corrupt zstd data (${(e as Error).message})` };
+      }
+    }
   }
   const parts: Buffer[] = [];
   let total = 0;
@@ -423,16 +518,21 @@ export class JournalFileReader {
     }
   }
 
-  /** An object's header at `off`, checked: type, size within the readable part, alignment. */
-  private object(off: number, type: number, minSize: number, maxSize: number): { size: number; flags: number } | string {
+  /** Size of the object object() last accepted. */
+  private objectSize = 0;
+
+  /** An object's header at `off`, checked: its flags (size in objectSize), or what is wrong. */
+  private object(off: number, type: number, minSize: number, maxSize: number): number | string {
     if (off % 8 !== 0 || off < this.headerSize) return `offset ${off} is not an object offset`;
     if (off + 16 > this.end) return `offset ${off} is past the end of the readable file (${this.end} bytes)`;
-    const h = this.src.bytes(off, 16);
-    const size = u64(h, 8);
-    if (h[0] !== type) return `object at offset ${off} has type ${h[0]}, not ${type}`;
-    if (size == null || size < minSize || size > maxSize) return `object at offset ${off} has a size of ${h.readBigUInt64LE(8)} bytes`;
+    const h = this.src.view(off, 16);
+    const r = off - this.src.viewBase;
+    const size = u64(h, r + 8);
+    if (h[r] !== type) return `object at offset ${off} has type ${h[r]}, not ${type}`;
+    if (size == null || size < minSize || size > maxSize) return `object at offset ${off} has a size of ${h.readBigUInt64LE(r + 8)} bytes`;
     if (off + size > this.end) return `object at offset ${off} (${size} bytes) runs past the end of the readable file (${this.end} bytes)`;
-    return { size, flags: h[1]! };
+    this.objectSize = size;
+    return h[r + 1]!;
   }
 
   private item(off: number): Item {
@@ -456,13 +556,14 @@ export class JournalFileReader {
       }
       return bad('bad-data-object', `a DATA object (${o}); the field is left out`);
     }
-    const raw = this.src.bytes(off + head, o.size - head);
-    const c = o.flags & (COMPRESSED_XZ | COMPRESSED_LZ4 | COMPRESSED_ZSTD);
+    const size = this.objectSize;
+    const raw = this.src.bytes(off + head, size - head);
+    const c = o & (COMPRESSED_XZ | COMPRESSED_LZ4 | COMPRESSED_ZSTD);
     let payload: Buffer;
     if (c === 0) payload = raw;
     else {
       const p = c === COMPRESSED_ZSTD ? zstdPayload(raw) : c === COMPRESSED_LZ4 ? lz4Payload(raw) : c === COMPRESSED_XZ ? xzPayload(raw)
-        : { error: `more than one compression flag (0x${o.flags.toString(16)})` };
+        : { error: `more than one compression flag (0x${o.toString(16)})` };
       if ('tooLarge' in p) return bad('field-too-large', `a journal field of at most ${MAX_EXPORT_FIELD} bytes (DATA at offset ${off} decompresses to more); entry dropped`, true);
       if ('error' in p) return bad('bad-data-object', `a readable DATA object at offset ${off} (${p.error}); the field is left out`);
       payload = p.bytes;
@@ -497,17 +598,18 @@ export class JournalFileReader {
 
   /** One ENTRY object → its row (or null: dropped, or no MESSAGE); advances the export line count. */
   private entry(off: number, size: number): LogEventRow | null {
-    const e = this.src.bytes(off, size);
+    const e = this.src.view(off, size);
+    const r = off - this.src.viewBase;
     const n = this.compact ? Math.floor((size - 64) / 4) : Math.floor((size - 64) / 16);
     const fields = new Map<string, string>();
-    fields.set('__REALTIME_TIMESTAMP', u64Decimal(e, 24));
-    fields.set('__MONOTONIC_TIMESTAMP', u64Decimal(e, 32));
-    fields.set('_BOOT_ID', e.toString('hex', 40, 56));
+    fields.set('__REALTIME_TIMESTAMP', u64Decimal(e, r + 24));
+    fields.set('__MONOTONIC_TIMESTAMP', u64Decimal(e, r + 32));
+    fields.set('_BOOT_ID', e.toString('hex', r + 40, r + 56));
     const line = this.lineNo;
     let lines = HEADER_LINES + 1;
     let dropped: string | null = null;
     for (let i = 0; i < n; i++) {
-      const p = this.compact ? e.readUInt32LE(64 + i * 4) : u64(e, 64 + i * 16);
+      const p = this.compact ? e.readUInt32LE(r + 64 + i * 4) : u64(e, r + 64 + i * 16);
       const it = p == null ? { key: null, value: '', lines: 0, problem: { code: 'bad-data-object', expected: 'a DATA offset within the file', dropsEntry: false } } : this.item(p);
       lines += it.lines;
       if (it.problem) {
@@ -549,7 +651,7 @@ export class JournalFileReader {
         stop = { offset: arr, what: `entry array: ${o}` };
         break;
       }
-      const count = Math.floor((o.size - 24) / itemSize);
+      const count = Math.floor((this.objectSize - 24) / itemSize);
       // Read in slices: an entry array of a large file holds millions of offsets.
       for (let i = 0; i < count; i += 4096) {
         const k = Math.min(count - i, 4096);
@@ -566,9 +668,10 @@ export class JournalFileReader {
             stop = { offset: p, what: `entry: ${e}` };
             break chain;
           }
-          yield* push(this.entry(p, e.size));
+          const size = this.objectSize;
+          yield* push(this.entry(p, size));
           this.lastEntry = p;
-          this.lastEntryEnd = p + align8(e.size);
+          this.lastEntryEnd = p + align8(size);
         }
       }
       const next = u64(this.src.bytes(arr + 16, 8), 0);
@@ -660,7 +763,7 @@ class JournalBinaryParser implements ChunkParser<LogEventRow> {
 
   end(): void {
     if (this.fd != null) this.src = new FileSource(this.fd, this.written);
-    else this.src = new BufferSource(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept));
+    else this.src = this.chunks.length === 1 ? new BufferSource(this.chunks[0]!) : new ChunksSource(this.chunks);
     this.chunks = [];
     this.reader = new JournalFileReader(this.src, this.ctx);
     try {
