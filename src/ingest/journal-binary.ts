@@ -732,12 +732,12 @@ class JournalBinaryParser implements ChunkParser<LogEventRow> {
   private it: Iterator<LogEventRow[]> | null = null;
   private src: ByteSource | null = null;
 
-  constructor(private readonly ctx: ParseContext) {}
+  constructor(private readonly ctx: ParseContext, private readonly spillBytes: number) {}
 
   chunk(c: Uint8Array): void {
     if (c.length === 0) return;
     const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-    if (this.fd == null && (this.chunks.length === 0 || this.kept + b.length <= SPILL_BYTES)) {
+    if (this.fd == null && (this.chunks.length === 0 || this.kept + b.length <= this.spillBytes)) {
       this.chunks.push(b);
       this.kept += b.length;
       return;
@@ -808,8 +808,8 @@ class JournalBinaryParser implements ChunkParser<LogEventRow> {
 }
 
 /** Parser for binary journal files (see the module comment). */
-export function createJournalBinaryParser(ctx: ParseContext): ChunkParser<LogEventRow> {
-  return new JournalBinaryParser(ctx);
+export function createJournalBinaryParser(ctx: ParseContext, opts: { spillBytes?: number } = {}): ChunkParser<LogEventRow> {
+  return new JournalBinaryParser(ctx, opts.spillBytes ?? SPILL_BYTES);
 }
 
 /** Rows of a journal file held in memory, all at once (tests, notebooks). */

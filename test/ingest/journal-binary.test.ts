@@ -33,8 +33,8 @@ function exportRows(file: string): LogEventRow[] {
 }
 
 /** Rows of the native reader through its chunk-parser face, fed like a stream (spilled to a file past 64 MiB). */
-function nativeRows(buf: Buffer, chunk = 1 << 20) {
-  const p = createJournalBinaryParser(ctx());
+function nativeRows(buf: Buffer, chunk = 1 << 20, spillBytes?: number) {
+  const p = createJournalBinaryParser(ctx(), { spillBytes });
   for (let i = 0; i < buf.length; i += chunk) p.chunk(buf.subarray(i, i + chunk));
   p.end();
   const rows: LogEventRow[] = [];
@@ -285,6 +285,17 @@ describe.skipIf(!TOOLS)(TOOLS ? 'journal-binary: journals made by systemd-journa
       expect(got.rows.at(-1)!.line_no).toBe(LAST_LINE);
     });
   }
+
+  it('a stream larger than the in-memory limit is read from an unlinked temporary file, with the same rows', () => {
+    const buf = readFileSync(files['compact-lz4']!);
+    const inMemory = nativeRows(buf);
+    // 8 MiB through 1 MiB blocks; chunks of 300 001 bytes put objects across chunk and block borders
+    const spilled = nativeRows(buf, 300_001, 1 << 20);
+    expect(spilled.rows.length).toBe(300);
+    expect(spilled.rows).toEqual(inMemory.rows);
+    expect(spilled.issues).toEqual([]);
+    expect(nativeRows(buf, 4096).rows).toEqual(inMemory.rows);
+  });
 
   it('a sosreport with var/log/journal/<machine-id>/system.journal (sos --all-logs) loads its rows under the bundle host', async () => {
     const root = join(t.dir, 'sos', 'sosreport-db7-2026-03-12-abcdefg');
