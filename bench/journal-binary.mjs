@@ -9,7 +9,7 @@
 // Both parsers must give the same rows (checked: count and a hash of every row).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -43,11 +43,18 @@ async function measure(kind, file) {
   console.log(JSON.stringify({ s, rows, sha: hash.digest('hex').slice(0, 16), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
 }
 
-function exportStream(n) {
+/** Writes the export stream of n entries to `path`, 10k entries at a time (a 1 GB journal's stream is larger than a JS string). */
+function writeExportStream(path, n) {
+  const fd = openSync(path, 'w');
+  for (let i = 0; i < n; i += 10_000) writeSync(fd, exportStream(i, Math.min(n, i + 10_000)));
+  closeSync(fd);
+}
+
+function exportStream(from, to) {
   const parts = [];
   const f = (k, v) => parts.push(`${k}=${v}\n`);
   const units = ['nginx.service', 'sshd.service', 'cron.service', 'app.service'];
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     f('__CURSOR', `s=0;i=${i.toString(16)}`);
     f('__REALTIME_TIMESTAMP', String(1700000000000000 + i * 10000));
     f('__MONOTONIC_TIMESTAMP', String(5000000 + i * 10000));
@@ -83,7 +90,7 @@ async function main() {
   const file = join(DIR, `bench-${N}.journal`);
   if (!existsSync(file)) {
     const src = join(DIR, `bench-${N}.export`);
-    writeFileSync(src, exportStream(N));
+    writeExportStream(src, N);
     const r = spawnSync(remote, ['--split-mode=none', '-o', file, src], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
     rmSync(src);

@@ -69,6 +69,10 @@ const MAX_ENTRY_OBJECT = 16 << 20;
 const MAX_PAYLOAD = MAX_EXPORT_FIELD + 65;
 /** Lines journalctl 252 prints before an entry's items: __CURSOR, the two timestamps, _BOOT_ID. */
 const HEADER_LINES = 4;
+/** Issues listed per file; the rest are counted (a damaged region repeats the same few). */
+const MAX_ISSUES = 1000;
+/** Issues about the whole file, always listed. */
+const FILE_ISSUES = new Set(['truncated-journal', 'journal-online', 'unlinked-entries', 'journal-stopped', 'more-issues']);
 /** Rows per batch handed to the loader. */
 const BATCH = 10_000;
 /** Decoded DATA objects kept (shared ones — _HOSTNAME, _TRANSPORT, _BOOT_ID — are read once). */
@@ -475,6 +479,8 @@ export class JournalFileReader {
   private lastEntryEnd = 0;
   /** The file is shorter than its header says. */
   private cut = false;
+  /** Issues past MAX_ISSUES, by code. */
+  private readonly unlisted = new Map<string, number>();
 
   constructor(private readonly src: ByteSource, private readonly ctx: ParseContext) {}
 
@@ -482,8 +488,14 @@ export class JournalFileReader {
     throw new ParseError(code, message, this.ctx.file, null, text, 'a systemd journal file');
   }
 
-  private problem(code: string, text: string, expected: string, severity: Issue['severity'] = 'warning'): void {
-    this.issues.push(issue(code, this.ctx.file, null, text, expected, severity));
+  private problem(code: string, text: string, expected: string, severity: Issue['severity'] = 'warning', line: number | null = null): void {
+    // Damage repeats (every entry of a corrupt region, every item of a corrupt entry): the first
+    // MAX_ISSUES are listed, the rest counted in one issue at the end.
+    if (this.issues.length >= MAX_ISSUES && !FILE_ISSUES.has(code)) {
+      this.unlisted.set(code, (this.unlisted.get(code) ?? 0) + 1);
+      return;
+    }
+    this.issues.push(issue(code, this.ctx.file, line, text, expected, severity));
   }
 
   header(): void {
@@ -626,7 +638,7 @@ export class JournalFileReader {
       return null;
     }
     const row = journalEntryToRow(fields, this.ctx, line, (code, expected) => {
-      this.issues.push(issue(code, this.ctx.file, line, `entry at line ${line} (offset ${off})`, expected));
+      this.problem(code, `entry at line ${line} (offset ${off})`, expected, 'warning', line);
     });
     if (!row) this.entriesSkipped++;
     return row;
@@ -710,6 +722,11 @@ export class JournalFileReader {
         `objects up to the last one; read ${this.entriesRead} entries, up to offset ${pos}`, cutShort ? 'error' : 'warning');
     } else if (cutShort) {
       this.problem('journal-stopped', `offset ${pos}: end of the cut file`, `the rest of the file; read ${this.entriesRead} entries`, 'error');
+    }
+    if (this.unlisted.size) {
+      const n = [...this.unlisted.values()].reduce((a, b) => a + b, 0);
+      this.problem('more-issues', `${n} more: ${[...this.unlisted].map(([c, k]) => `${c} ×${k}`).join(', ')}`,
+        `the first ${MAX_ISSUES} issues of this journal are listed`);
     }
     if (rows.length) yield rows;
   }

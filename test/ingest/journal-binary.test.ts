@@ -367,6 +367,36 @@ describe.skipIf(!TOOLS)(TOOLS ? 'journal-binary: journals made by systemd-journa
     ]);
   });
 
+  it('a damaged DATA object shared by every entry leaves that field out of each row, with issues (listed up to 1000, the rest counted)', () => {
+    const b = Buffer.from(readFileSync(files.regular!));
+    let damaged = 0;
+    for (const o of objects(b)) {
+      if (o.type !== 1 || o.flags !== 0) continue;
+      const payload = b.toString('latin1', o.off + 64, o.off + o.size);
+      if (/^(?:_HOSTNAME|_TRANSPORT|PRIORITY|SYSLOG_IDENTIFIER)=/.test(payload)) {
+        b[o.off] = 9; // no longer a DATA object
+        damaged++;
+      }
+    }
+    expect(damaged).toBe(1 + 2 + 8 + 2);
+    const got = nativeRows(b);
+    expect(got.rows.length).toBe(300);
+    expect(got.rows.slice(0, 2).map((r) => [r.host, r.transport, r.priority, r.ident, r.message, r.line_no])).toEqual([
+      [null, null, null, null, 'TCP: time wait bucket table overflow', 1],
+      [null, null, null, null, 'message 1', 17], // 4 header lines, 7 text items, BIN (2 + its 3 newlines), the empty line
+    ]);
+    expect(got.issues.length).toBe(1001);
+    // The first entry's first damaged item, found by reading its items (regular layout: offset, hash).
+    const first = objects(b).find((o) => o.type === 3)!;
+    const items = Array.from({ length: (first.size - 64) / 16 }, (_, i) => Number(b.readBigUInt64LE(first.off + 64 + i * 16)));
+    const bad = items.findIndex((p) => b[p] === 9);
+    expect(got.issues[0]).toEqual({
+      code: 'bad-data-object', file: 'system.journal', line: null, text: `entry at line 1 (offset ${first.off}), item ${bad}`,
+      expected: `a DATA object (object at offset ${items[bad]} has type 9, not 1); the field is left out`, severity: 'warning',
+    });
+    expect(got.issues.at(-1)!.text).toBe('200 more: bad-data-object ×200');
+  });
+
   it('random byte corruption never crashes or hangs: rows, issues, or a ParseError (seeded, 200 files)', () => {
     const base = readFileSync(files.compact!);
     const objs = objects(base);
