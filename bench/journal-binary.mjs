@@ -3,13 +3,14 @@
 // (GNU time gives the CPU seconds.) Makes an export stream of N entries (default 100k; kernel and service lines, a compressed
 // 3000-byte field every 7th entry), turns it into a journal file with systemd-journal-remote, then
 // times, each in a fresh process (median of K runs, peak RSS):
-//   - native: the file streamed into createJournalBinaryParser and drained (what ingest does);
+//   - native: the file streamed into createJournalBinaryParser and drained (what ingest does), and
+//     the same with the in-memory limit at 1 MiB (the path of a journal above 64 MiB: a temporary file);
 //   - journalctl: `journalctl --file F -o export` piped into createJournalExportParser;
 //   - ingest: `bundlescope ingest` of the journal file into a fresh database.
 // Both parsers must give the same rows (checked: count and a hash of every row).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -31,7 +32,8 @@ async function measure(kind, file) {
     for (const r of batch) hash.update(JSON.stringify(r));
   };
   const t0 = process.hrtime.bigint();
-  const p = kind === 'native' ? createJournalBinaryParser(ctx) : createJournalExportParser(ctx);
+  const spill = opt('--spill-bytes', null);
+  const p = kind === 'native' ? createJournalBinaryParser(ctx, spill ? { spillBytes: Number(spill) } : {}) : createJournalExportParser(ctx);
   const input = kind === 'native' ? createReadStream(file, { highWaterMark: 1 << 20 }) : spawn('journalctl', ['--file', file, '-o', 'export']).stdout;
   for await (const c of input) {
     p.chunk(c);
@@ -93,17 +95,21 @@ async function main() {
     writeExportStream(src, N);
     const r = spawnSync(remote, ['--split-mode=none', '-o', file, src], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
+    // systemd-journal-remote rotates its output at about 50 MB unless MaxFileSize= in
+    // /etc/systemd/journal-remote.conf (or a drop-in in /run/systemd/journal-remote.conf.d/) says more.
+    if (readdirSync(DIR).some((n) => n.startsWith(`bench-${N}@`))) throw new Error(`systemd-journal-remote rotated ${file}: use fewer entries (100k make 42 MB)`);
     rmSync(src);
   }
   const header = spawnSync('journalctl', ['--file', file, '--header'], { encoding: 'utf8' }).stdout;
   console.log(`${file}: ${(statSync(file).size / 1e6).toFixed(1)} MB, ${/Entry objects: (\d+)/.exec(header)?.[1]} entries, ${/Incompatible flags: (.*)/.exec(header)?.[1]}`);
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const results = {};
-  for (const k of ['native', 'journalctl']) {
+  const steps = { native: ['native'], 'native, spilled to a temporary file (limit 1 MiB)': ['native', '--spill-bytes', String(1 << 20)], journalctl: ['export'] };
+  for (const [k, args] of Object.entries(steps)) {
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
       // GNU time: CPU seconds of the process and the children it waited for (journalctl).
-      const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, fileURLToPath(import.meta.url), '--run', k === 'native' ? 'native' : 'export', '--file', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, fileURLToPath(import.meta.url), '--run', ...args, '--file', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(r.stderr);
       const cpu = /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
       runs.push({ ...JSON.parse(r.stdout), cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN });
@@ -115,16 +121,16 @@ async function main() {
     const db = join(DIR, 'ingest.duckdb');
     rmSync(db, { force: true });
     const t0 = Date.now();
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'ingest', '--db', db, file], { encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-f', 'rss %M', process.execPath, join(ROOT, 'dist/cli.js'), 'ingest', '--db', db, file], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
-    ingest.push((Date.now() - t0) / 1000);
+    ingest.push({ s: (Date.now() - t0) / 1000, rssMB: Math.round(Number(/rss (\d+)/.exec(r.stderr)?.[1]) / 1024) });
     rmSync(db, { force: true });
   }
   console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log('| reader | wall s (median) | CPU s, children included (median) | rows | rows sha256 | peak RSS MB (node) |');
   console.log('|---|---:|---:|---:|---|---:|');
   for (const [k, r] of Object.entries(results)) console.log(`| ${k} | ${r.s.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rows} | ${r.sha} | ${r.maxRssMB} |`);
-  console.log(`| bundlescope ingest (native, into DuckDB) | ${median(ingest).toFixed(2)} | | | | |`);
+  console.log(`| bundlescope ingest (native, into DuckDB) | ${median(ingest.map((x) => x.s)).toFixed(2)} | | | | ${Math.max(...ingest.map((x) => x.rssMB))} |`);
   if (results.native.sha !== results.journalctl.sha || results.native.rows !== results.journalctl.rows) {
     console.log('ROWS DIFFER');
     process.exitCode = 1;
