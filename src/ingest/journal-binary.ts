@@ -481,6 +481,8 @@ export class JournalFileReader {
   private cut = false;
   /** Issues past MAX_ISSUES, by code. */
   private readonly unlisted = new Map<string, number>();
+  /** Size of the object object() last accepted. */
+  private objectSize = 0;
 
   constructor(private readonly src: ByteSource, private readonly ctx: ParseContext) {}
 
@@ -529,9 +531,6 @@ export class JournalFileReader {
         'an offline or archived journal: this one was open for writing when it was copied (entries not yet linked are recovered by scanning)');
     }
   }
-
-  /** Size of the object object() last accepted. */
-  private objectSize = 0;
 
   /** An object's header at `off`, checked: its flags (size in objectSize), or what is wrong. */
   private object(off: number, type: number, minSize: number, maxSize: number): number | string {

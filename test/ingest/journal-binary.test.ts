@@ -9,7 +9,7 @@ import { createJournalBinaryParser, lz4Payload, printableForExport, readJournalB
 import { createJournalExportParser } from '../../src/ingest/journal-export.js';
 import type { LogEventRow, ParseContext } from '../../src/model.js';
 import { openStore } from '../../src/store/db.js';
-import { REALWORLD, describeRealworld, tempDir } from '../helpers.js';
+import { REALWORLD, describeRealworld, runCli, tempDir } from '../helpers.js';
 
 const ctx = (file = 'system.journal'): ParseContext => ({ file, host: null, tz: 'UTC' });
 
@@ -295,6 +295,19 @@ describe.skipIf(!TOOLS)(TOOLS ? 'journal-binary: journals made by systemd-journa
     expect(spilled.rows).toEqual(inMemory.rows);
     expect(spilled.issues).toEqual([]);
     expect(nativeRows(buf, 4096).rows).toEqual(inMemory.rows);
+  });
+
+  it('bundlescope ingest takes a journal file as a side file (detected by its signature), xz-compressed too', async () => {
+    const file = join(t.dir, 'side', 'system@0001.journal~');
+    mkdirSync(join(t.dir, 'side'), { recursive: true });
+    writeFileSync(file, readFileSync(files['compact-xz']!));
+    writeFileSync(`${file}.xz`, xz(readFileSync(files['regular-lz4']!)));
+    const r = await runCli(['ingest', '--db', join(t.dir, 'side.duckdb'), file, `${file}.xz`]);
+    expect(r.code).toBe(0);
+    expect((r.out + r.err).split('\n').filter((l) => l.startsWith('loaded'))).toEqual([
+      `loaded    journal-binary ${file}: 320 rows (overflow_events 20, log_events 300)`,
+      `loaded    journal-binary ${file}.xz: 320 rows (overflow_events 20, log_events 300)`,
+    ]);
   });
 
   it('a sosreport with var/log/journal/<machine-id>/system.journal (sos --all-logs) loads its rows under the bundle host', async () => {
