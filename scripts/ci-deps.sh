@@ -7,6 +7,8 @@
 #   jupyterlab, else jupyter-notebook                — to open the notebooks interactively (Debian 12 has no
 #                                                      jupyterlab package; its jupyter-notebook 6.4 runs the Deno kernel)
 #   xz-utils bzip2 zstd                              — xz / bzip2 / zstd archives over 256 kB are decompressed by these programs
+#   systemd systemd-journal-remote                   — the binary journal reader is checked against journalctl -o export,
+#                                                      on journal files systemd-journal-remote makes
 # and registers the Deno Jupyter kernel (deno comes from npm, so run this after npm ci).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -17,7 +19,7 @@ if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo --preserve-env=DEBIAN_FRONTEND)
   else
-    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel libjs-requirejs libjs-mathjax jupyter-notebook xz-utils bzip2 zstd" >&2
+    echo "ci-deps: not root and sudo is missing; install as root: chromium jupyter-nbconvert jupyter-client python3-ipykernel libjs-requirejs libjs-mathjax jupyter-notebook xz-utils bzip2 zstd systemd systemd-journal-remote" >&2
     exit 1
   fi
 fi
@@ -32,6 +34,8 @@ dpkg -s libjs-mathjax >/dev/null 2>&1 || missing+=(libjs-mathjax)
 command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+command -v journalctl >/dev/null 2>&1 || missing+=(systemd)
+[ -x /lib/systemd/systemd-journal-remote ] || [ -x /usr/lib/systemd/systemd-journal-remote ] || missing+=(systemd-journal-remote)
 
 # The interactive front end: JupyterLab when Debian packages it, else the classic notebook.
 updated=0

@@ -5,6 +5,7 @@ import { createSyslogParser, looksLikeSyslog } from './syslog.js';
 import { createDmesgParser, looksLikeDmesg } from './dmesg.js';
 import { createJournalJsonParser, looksLikeJournalJson } from './journal-json.js';
 import { createJournalExportParser, looksLikeJournalExport } from './journal-export.js';
+import { createJournalBinaryParser, looksLikeJournalFile } from './journal-binary.js';
 import { createSlabinfoParser, looksLikeSlabinfo } from './slabinfo.js';
 import { createSysctlParser, looksLikeSysctl } from './sysctl.js';
 import { createSockstatParser, createSsSummaryParser, looksLikeSockstat, looksLikeSsSummary } from './sockstat.js';
@@ -33,6 +34,7 @@ export interface Format {
 }
 
 export const FORMATS: Format[] = [
+  { kind: 'journal-binary', table: 'log_events', binary: true, needsHost: false, create: createJournalBinaryParser, looksLike: looksLikeJournalFile, example: 'cp /var/log/journal/*/system.journal* . (binary journal files, as sos report --all-logs copies them)' },
   { kind: 'journal-export', table: 'log_events', binary: true, needsHost: false, create: createJournalExportParser, looksLike: looksLikeJournalExport, example: 'journalctl -o export > journal.export' },
   { kind: 'journal-json', table: 'log_events', needsHost: false, create: createJournalJsonParser, looksLike: looksLikeJournalJson, example: 'journalctl -o json > journal.json' },
   { kind: 'sadf', table: 'counter_samples', needsHost: false, create: createSadfParser, looksLike: looksLikeSadf, example: 'sadf -d /var/log/sa/sa09 -- -n TCP,ETCP,SOCK > sa09.csv' },

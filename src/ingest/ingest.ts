@@ -414,7 +414,7 @@ export function notEvidence(path: string): string | null {
 /**
  * A file found in a folder that is text of no format bundlescope reads (a note, a script, a
  * document) is skipped with a notice rather than failed: a case folder holds such files.
- * Binary data, damaged archives and refused formats (binary journals, sa files) stay errors.
+ * Binary data, damaged archives and refused formats (sa files) stay errors.
  */
 function asNotice(s: InputSummary): InputSummary {
   const e = s.error;
@@ -1019,7 +1019,7 @@ function hostFromHead(fmt: Format, head: string): string | null {
     const m = /^(?!#)([A-Za-z0-9][\w.-]*)[;\t]-?\d+[;\t]/m.exec(head);
     if (m) return shortHost(m[1]!);
   }
-  if (fmt.kind === 'journal-json' || fmt.kind === 'journal-export') {
+  if (fmt.kind === 'journal-json' || fmt.kind === 'journal-export' || fmt.kind === 'journal-binary') {
     const m = /"?_HOSTNAME"?\s*[=:]\s*"?([\w.-]+)/.exec(head);
     if (m) return shortHost(m[1]!);
   }
@@ -1089,7 +1089,6 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   else fmt = detectFormat(head);
   if (!fmt) {
     const bin = /[\x00-\x08\x0e-\x1a]/.test(head.slice(0, 4096));
-    const journal = headBuf.length >= 8 && headBuf.toString('latin1', 0, 8) === 'LPKSHHRH';
     // OpenPGP: an encrypted session key packet first (tag 1 or 3, old or new format), or armour.
     // (sos --encrypt-key / --encrypt-pass writes `<archive>.gpg`)
     const gpg = (/\.(?:gpg|pgp|asc)$/i.test(path) && [0x84, 0x85, 0x8c, 0xc1, 0xc3].includes(headBuf[0] ?? 0))
@@ -1105,13 +1104,8 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
       return failed(path, 'unknown', new InputError('encrypted',
         `a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output ${shq(basename(path).replace(/\.(?:gpg|pgp|asc)$/i, ''))} --decrypt ${shq(basename(path))}, and ingest that`, path));
     }
-    const journalAdvice = () => {
-      const { first, name } = unpackAdvice(path);
-      return `${first}export it with \`journalctl --file ${shq(name)} -o export > ${shq(name + '.export')}\` and ingest that`;
-    };
     return failed(path, 'unknown', new InputError('unknown-format',
-      journal ? `a binary systemd journal file: ${journalAdvice()}`
-        : bin ? 'binary data of no known format (a sosreport must be a tar archive; --as KIND forces a format)'
+      bin ? 'binary data of no known format (a sosreport must be a tar archive; --as KIND forces a format)'
         : 'not a format bundlescope knows (--as KIND forces one; README lists the kinds)', path));
   }
   const sum = emptySummary(path, fmt.kind);

@@ -110,7 +110,7 @@ export async function feedChunks<R>(parser: ChunkParser<R>, chunks: AsyncIterabl
     if (rows.length) await onBatch(rows);
   }
   parser.end();
-  const rows = parser.drain();
-  if (rows.length) await onBatch(rows);
+  // A parser may hand its rows over in several batches after the end (binary journals).
+  for (let rows = parser.drain(); rows.length; rows = parser.drain()) await onBatch(rows);
   return bytes;
 }

@@ -29,6 +29,7 @@ const INTERESTING = [
   /^usr\/lib\/os-release$/,
   /^var\/log\/(?:messages|syslog|kern\.log|dmesg)[^/]*$/,
   /^var\/log\/(?:sa|sysstat)\/sar\d+$/,
+  /^var\/log\/journal\/[^/]+\/[^/]+\.journal~?$/,
   /^sos_strings\//,
   /^sos_reports\/manifest\.json$/,
   /^version\.txt$/,
@@ -288,6 +289,10 @@ export async function planBundle(
   );
   const whole = journals.filter((n) => !/--boot|--this-boot/.test(n));
   for (const n of whole.length ? whole : journals) add(`sos_commands/logs/${n}`, 'syslog');
+  // sos report --all-logs: the binary journal files of /var/log/journal/<machine-id>/.
+  for (const d of tree.list('var/log/journal', base)) {
+    for (const n of tree.list(`var/log/journal/${d}`, base)) if (/\.journal~?$/.test(n)) add(`var/log/journal/${d}/${n}`, 'journal-binary');
+  }
 
   add('proc/slabinfo', 'slabinfo');
   for (const f of ['sockstat', 'sockstat6']) add(`proc/net/${f}`, 'sockstat');

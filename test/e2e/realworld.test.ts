@@ -136,14 +136,15 @@ describeRealworld('realworld corpus', () => {
     }
   });
 
-  it('refuses a binary journal file with the commands that decompress and export it', async () => {
+  it('reads a binary journal file natively, zstd-compressed as it comes (no journalctl needed)', async () => {
     const store = await openStore(join(t.dir, 'journal.duckdb'));
     try {
       const file = join(REALWORLD, 'systemd', 'test', 'test-journals', 'no-rtc', 'system.journal.zst');
       const [r] = await ingestPaths(store, [file], { host: 'rw' });
-      expect((r!.error as BundlescopeError).format()).toBe(`error[unknown-format] ${file}: a binary systemd journal file: `
-        + "decompress it (`zstd -dc 'system.journal.zst' > 'system.journal'`), then export it with "
-        + "`journalctl --file 'system.journal' -o export > 'system.journal.export'` and ingest that");
+      expect([r!.status, r!.kind, r!.rows.log_events, r!.skipped]).toEqual(['loaded', 'journal-binary', 1922, 0]);
+      expect(r!.issues.map((i) => [i.code, i.text])).toEqual([['journal-online', 'state ONLINE']]);
+      const q = await store.conn.runAndReadAll(`SELECT count(*), count(DISTINCT boot_id), min(line_no), max(line_no), min(ts) FROM log_events`);
+      expect(q.getRows()[0]!.map(String)).toEqual(['1922', '1', '1', '45097', '2022-10-24 00:00:01.009823+00']);
     } finally {
       store.close();
     }
