@@ -302,11 +302,17 @@ describe.skipIf(!TOOLS)(TOOLS ? 'journal-binary: journals made by systemd-journa
     mkdirSync(join(t.dir, 'side'), { recursive: true });
     writeFileSync(file, readFileSync(files['compact-xz']!));
     writeFileSync(`${file}.xz`, xz(readFileSync(files['regular-lz4']!)));
+    for (const [db, f] of [['side1.duckdb', file], ['side2.duckdb', `${file}.xz`]] as const) {
+      const r = await runCli(['ingest', '--db', join(t.dir, db), f]);
+      expect(r.code).toBe(0);
+      expect((r.out + r.err).split('\n').filter((l) => l.startsWith('loaded'))).toEqual([`loaded    journal-binary ${f}: 320 rows (overflow_events 20, log_events 300)`]);
+    }
+    // both in one database: the same entries in two layouts are stored once (overlap, issue 18)
     const r = await runCli(['ingest', '--db', join(t.dir, 'side.duckdb'), file, `${file}.xz`]);
     expect(r.code).toBe(0);
-    expect((r.out + r.err).split('\n').filter((l) => l.startsWith('loaded'))).toEqual([
-      `loaded    journal-binary ${file}: 320 rows (overflow_events 20, log_events 300)`,
-      `loaded    journal-binary ${file}.xz: 320 rows (overflow_events 20, log_events 300)`,
+    expect((r.out + r.err).split('\n').filter((l) => /^(loaded|overlap)/.test(l)).map((l) => l.replace(/:.*/, ''))).toEqual([
+      `loaded    journal-binary ${file}`,
+      `overlap   journal-binary ${file}.xz host web01`,
     ]);
   });
 
