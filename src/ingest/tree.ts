@@ -305,6 +305,8 @@ export async function treeFromArchive(
       return null;
     }
     if (h.type === 'symlink') {
+      // read as absent if it climbs out; said once, here (issue 17)
+      if (linkLeaves(path, h.linkname)) tree.issues.push(issue('unsafe-link', file, null, `${shown(path)} -> ${shown(h.linkname)}`, 'a link that stays inside the bundle; read as absent', 'warning'));
       tree.add(path, { type: 'link', target: h.linkname });
       return null;
     }
