@@ -516,6 +516,8 @@ async function ingestPath(
   if ((opts.as && BUNDLE_KINDS.includes(opts.as)) || (!opts.as && isTar(head))) {
     try {
       const tree = await readTree(path, st.size, opts);
+      // a collected sosreport's issues name its member in the collect archive, never the temporary file
+      if (inside) for (const i of tree.issues) if (i.file === path) i.file = inside.display;
       const inner = inside ? [] : innerSosreports(tree);
       if (inner.length && findSosRoot(tree) == null) {
         // A `sos collect` archive (no sosreport root of its own): read again, writing only its
@@ -530,6 +532,7 @@ async function ingestPath(
       return [await ingestBundle(store, inside?.display ?? path, tree, st.size, opts, batch)];
     } catch (e) {
       if (e instanceof BatchAbort) throw e;
+      if (inside && e instanceof BundlescopeError && e.file === path) (e as { file: string | null }).file = inside.display;
       return [failed(inside?.display ?? path, 'sosreport', e)];
     }
   }

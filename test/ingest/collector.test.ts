@@ -94,6 +94,28 @@ describe('sos collect archives', () => {
     });
   });
 
+  it('the issues of a collected sosreport name its member in the collect archive, never the temporary file it was read from', async () => {
+    const R = 'sosreport-node9-2026-03-12-abcdefg';
+    const node = await makeTarball([
+      { path: `${R}/`, dir: true },
+      { path: `${R}/sos_commands/`, dir: true },
+      { path: `${R}/hostname`, content: 'node9\n' },
+      { path: `${R}/var/log/messages`, content: 'Mar 12 10:00:00 node9 kernel: TCP: time wait bucket table overflow\n' },
+      { path: `${R}/var/log/secure`, link: '../../../../etc/shadow' },
+    ], 'xz');
+    const file = join(t.dir, `${TOP}-issues.tar.xz`);
+    writeFileSync(file, await collector([{ name: `${R}.tar.xz`, data: node }]));
+    await withDb(async (s) => {
+      const sums = await ingestPaths(s, [file]);
+      expect(sums.map((x) => [x.status, x.host, x.path])).toEqual([['loaded', 'node9', `${file}/${TOP}/${R}.tar.xz`]]);
+      expect(sums[0]!.issues.filter((i) => i.code.startsWith('unsafe')).map((i) => [i.code, i.file, i.text])).toEqual([
+        ['unsafe-link', `${file}/${TOP}/${R}.tar.xz`, `${R}/var/log/secure -> ../../../../etc/shadow`],
+      ]);
+      const files = (await s.conn.runAndReadAll("SELECT DISTINCT file FROM ingest_issues")).getRows().map(([f]) => f);
+      expect(files).toEqual([`${file}/${TOP}/${R}.tar.xz`]);
+    });
+  });
+
   it('opens one level only, and an archive with neither a sosreport root nor sosreports inside is not a sosreport', async () => {
     const inner = await collector([sample(WEB)]);
     const nested = join(t.dir, 'sos-collector-outer-2026-03-12-aaaaaaa.tar.xz');
