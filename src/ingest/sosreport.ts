@@ -37,8 +37,12 @@ const INTERESTING = [
 
 /** Archive member filter: members of interest under any top directory. */
 export function wantedMember(path: string): boolean {
-  const rel = path.includes('/') ? path.slice(path.indexOf('/') + 1) : path;
-  return INTERESTING.some((re) => re.test(path) || re.test(rel));
+  // the sosreport's folder may be the archive's top (sosreport-x/…) or one folder down (case/sosreport-x/…)
+  const i = path.indexOf('/');
+  const rel = i < 0 ? path : path.slice(i + 1);
+  const j = rel.indexOf('/');
+  const rel2 = j < 0 ? null : rel.slice(j + 1);
+  return INTERESTING.some((re) => re.test(path) || re.test(rel) || (rel2 != null && re.test(rel2)));
 }
 
 /** The sosreport root inside a tree: the shallowest directory holding sos_commands/ (or insights_commands/). */
@@ -128,7 +132,9 @@ export async function planBundle(
     hf.parseHostname(readText('insights_commands/hostname')) ??
     hf.parseHostname(readText('etc/hostname')) ??
     uname?.node ??
-    hf.hostFromBundleName(bundleName);
+    hf.hostFromBundleName(bundleName) ??
+    // a sosreport one folder down in an archive (case.tar.gz: case/sosreport-<host>-…/): its folder's name
+    (root ? hf.hostFromBundleName(root.slice(root.lastIndexOf('/') + 1)) : null);
   if (opts.host) host = opts.host;
   if (!host) throw new InputError('no-host', 'cannot tell the host name (no hostname, uname or sosreport-<host> name); pass --host', bundleName);
   host = shortHost(host);
@@ -177,7 +183,8 @@ export async function planBundle(
     if (collected != null) collectedHow = 'manifest start_time';
   }
   if (collected == null) {
-    const m = /-(\d{4})-(\d{2})-(\d{2})-[a-z]{7}(?:\.|$)|-(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.|$)/.exec(bundleName);
+    const named = /-(\d{4})-(\d{2})-(\d{2})-[a-z]{7}(?:\.|$)|-(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.|$)/;
+    const m = named.exec(bundleName) ?? (root ? named.exec(root.slice(root.lastIndexOf('/') + 1)) : null);
     if (m && m[1]) collected = localToUtcMicros({ year: +m[1], month: +m[2]!, day: +m[3]!, hour: 23, minute: 59, second: 59 }, tz);
     else if (m && m[4]) collected = localToUtcMicros({ year: +m[4], month: +m[5]!, day: +m[6]!, hour: +m[7]!, minute: +m[8]!, second: +m[9]! }, tz);
     if (collected != null) {

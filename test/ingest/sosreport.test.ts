@@ -53,7 +53,7 @@ describe('sosreport tree and plan', () => {
     const file = join(t.dir, `${R}.tar.xz`);
     writeFileSync(file, await makeTarball(base, 'xz'));
     const tree = await treeFromArchive(file, wantedMember);
-    expect(tree.issues.map((i) => [i.code, i.text])).toEqual([['unsafe-path', '../escape.txt'], ['unsafe-path', '/etc/passwd']]);
+    expect(tree.issues.map((i) => [i.code, i.text])).toEqual([['unsafe-path', '../escape.txt'], ['unsafe-path', '/etc/passwd'], ['unsafe-link', `${R}/var/log/syslog -> ../../../../../../etc/passwd`]]);
     expect(tree.resolve(`${R}/proc/net/sockstat`)).toBe(`${R}/proc/4242/net/sockstat`);
     expect(tree.resolve(`${R}/var/log/syslog`)).toBeNull(); // climbs above the root
     expect(tree.read(`${R}/etc/sysctl.conf`)).toBeNull(); // absolute target read inside the bundle: absent
@@ -92,5 +92,49 @@ describe('sosreport tree and plan', () => {
   it('takes the host from the archive name when the bundle has no hostname file', () => {
     expect(hostFromBundleName('sosreport-web-01-2026-03-12-abcdefg.tar.xz')).toBe('web-01');
     expect(hostFromBundleName('sosreport-web01.12345-20160101120000.tar.xz')).toBe('web01');
+  });
+});
+
+describe('a sosreport one folder down in an archive (case.tar.gz: case/sosreport-<host>-…/)', () => {
+  const n = tempDir('bundlescope-nested-');
+  afterAll(() => n.cleanup());
+  const R = 'sosreport-node7-2026-03-12-abcdefg';
+  const members = (prefix: string, hostname: boolean): TarEntry[] => [
+    { path: `${prefix}${R}/`, dir: true },
+    { path: `${prefix}${R}/sos_commands/`, dir: true },
+    ...(hostname ? [{ path: `${prefix}${R}/sos_commands/host/hostname`, content: 'node7.example.com\n' }] : []),
+    { path: `${prefix}${R}/proc/sys/net/ipv4/tcp_max_tw_buckets`, content: '4096\n' },
+    { path: `${prefix}${R}/var/log/messages`, content: 'Mar 12 10:00:00 node7 kernel: TCP: time wait bucket table overflow\nMar 12 10:00:01 node7 kernel: TCP: time wait bucket table overflow\n' },
+  ];
+
+  it('gives the rows of the same sosreport at the top, its host from hostname or else from its folder name', async () => {
+    const { openStore } = await import('../../src/store/db.js');
+    const { ingestPaths } = await import('../../src/ingest/ingest.js');
+    const tables = async (file: string) => {
+      const s = await openStore(join(n.dir, `${Math.random().toString(36).slice(2)}.duckdb`));
+      try {
+        const sums = await ingestPaths(s, [file]);
+        const q = async (sql: string) => (await s.conn.runAndReadAll(sql)).getRows().map((r) => r.map(String));
+        return {
+          sums: sums.map((x) => [x.status, x.host, x.error?.message ?? null]),
+          events: await q('SELECT host, ts, kind, line_no FROM overflow_events ORDER BY ALL'),
+          sysctls: await q('SELECT host, name, value FROM sysctls ORDER BY ALL'),
+        };
+      } finally {
+        s.close();
+      }
+    };
+    for (const hostname of [true, false]) {
+      const top = join(n.dir, `top-${hostname}.tar.gz`);
+      const down = join(n.dir, `case-4711-${hostname}.tar.gz`);
+      writeFileSync(top, await makeTarball(members('', hostname), 'gzip'));
+      writeFileSync(down, await makeTarball([{ path: 'case-4711/', dir: true }, ...members('case-4711/', hostname)], 'gzip'));
+      const a = await tables(top);
+      const b = await tables(down);
+      expect(b).toEqual(a);
+      expect(b.sums).toEqual([['loaded', 'node7', null]]);
+      expect(b.events.length).toBe(2);
+      expect(b.sysctls).toEqual([['node7', 'net.ipv4.tcp_max_tw_buckets', '4096']]);
+    }
   });
 });
