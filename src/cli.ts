@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { BundlescopeError, EXIT } from './errors.js';
+import { termSafe } from './report/safe.js';
 import {
   cmdCase, cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
 } from './commands.js';
@@ -70,6 +71,8 @@ export function buildCli(): Command {
     .option('--param <k=v...>', 'other report parameters, e.g. --param kind=tcp_timewait_overflow (see: bundlescope reports)')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'csv', 'json', 'md', 'parquet', 'arrow']).default('table'))
     .option('--out <file>', 'write to a file instead of stdout (required for parquet)')
+    .option('--wide', 'table: cut no cell (by default cells stop at 60 characters; paths keep their file name)')
+    .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it)")
     .action(async (name: string, o) => { process.exitCode = await cmdReport(name, o); });
 
   program.command('export')
@@ -85,6 +88,8 @@ export function buildCli(): Command {
     .addOption(db())
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
     .option('--write', 'allow statements that change the database')
+    .option('--wide', 'table: cut no cell (by default cells stop at 60 characters; paths keep their file name)')
+    .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it)")
     .action(async (sql: string, o) => { process.exitCode = await cmdQuery(sql, o); });
 
   program.command('demo')
@@ -109,7 +114,7 @@ export async function main(argv: string[], opts: { exitOverride?: boolean } = {}
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT.usage;
     if (e instanceof BundlescopeError) {
-      process.stderr.write(e.format() + '\n');
+      process.stderr.write(termSafe(e.format(), true) + '\n');
       return e.constructor.name === 'StoreError' ? EXIT.store : EXIT.usage;
     }
     process.stderr.write(((e as Error).stack ?? String(e)) + '\n');

@@ -12,6 +12,7 @@ import { renderJson, renderMarkdown } from './rca/render.js';
 import { renderHtml } from './rca/html.js';
 import { loadCatalogue, findReport, bindValues, runSql } from './report/catalogue.js';
 import { toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
+import { termSafe } from './report/safe.js';
 import { checkHost, checkNetns, checkReportParams, checkWindow, parseTime, zoneFor } from './validate.js';
 import type { ExportFormat } from './report/export.js';
 
@@ -210,7 +211,7 @@ function ingestOptions(o: IngestCliOptions, out: NodeJS.WritableStream, progress
   if (o.maxMemberBytes) limits.maxMemberBytes = o.maxMemberBytes;
   return {
     host: o.host, netns: o.netns, tz: o.tz, as: o.as, limits, walked: o.walked,
-    progress: tty ? (t: string) => out.write(`\r\x1b[K${t.slice(0, 120)}`) : undefined,
+    progress: tty ? (t: string) => out.write(`\r\x1b[K${termSafe(t).slice(0, 120)}`) : undefined,
   };
 }
 
@@ -227,8 +228,9 @@ export async function cmdIngest(paths: string[], o: IngestCliOptions, out: NodeJ
 /** One line per input (and its issues with --verbose), the total line unless `total` is false; the exit code. */
 function reportSummaries(summaries: InputSummary[], o: IngestCliOptions, out: NodeJS.WritableStream, total = true): number {
   for (const s of summaries) {
-    out.write(describe(s) + '\n');
-    if (o.verbose) for (const i of s.issues) out.write(`  ${i.severity}[${i.code}] ${i.file}${i.line != null ? `:${i.line}` : ''}: ${i.text}${i.expected ? ` (expected ${i.expected})` : ''}\n`);
+    // (file names, host names and quoted lines come from the inputs: no terminal escape gets through)
+    out.write(termSafe(describe(s)) + '\n');
+    if (o.verbose) for (const i of s.issues) out.write(termSafe(`  ${i.severity}[${i.code}] ${i.file}${i.line != null ? `:${i.line}` : ''}: ${i.text}${i.expected ? ` (expected ${i.expected})` : ''}`) + '\n');
   }
   const ok = summaries.filter((s) => s.status !== 'failed' && s.status !== 'skipped');
   const skippedFiles = summaries.filter((s) => s.status === 'skipped').length;
@@ -250,7 +252,7 @@ async function checkedScope(s: Store, o: { host?: string; netns?: string; from?:
   const zone = await zoneFor(s, o.tz, o.host);
   const from = parseTime('from', o.from, zone);
   const to = parseTime('to', o.to, zone);
-  for (const n of [from.note, to.note]) if (n) process.stderr.write(`note: ${n}\n`);
+  for (const n of [from.note, to.note]) if (n) process.stderr.write(`note: ${termSafe(n)}\n`);
   checkWindow(from.iso, to.iso);
   return { from: from.iso, to: to.iso };
 }
@@ -292,7 +294,7 @@ export async function cmdReports(o: { format: string }): Promise<number> {
   return EXIT.ok;
 }
 
-export async function cmdReport(name: string, o: { db: string; host?: string; netns?: string; from?: string; to?: string; tz?: string; param?: string[]; format: string; out?: string }): Promise<number> {
+export async function cmdReport(name: string, o: { db: string; host?: string; netns?: string; from?: string; to?: string; tz?: string; param?: string[]; format: string; out?: string; wide?: boolean; rawCsv?: boolean }): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const def = findReport(name);
   if (o.netns != null && !def.params.some((p) => p.name === 'netns')) {
@@ -328,8 +330,8 @@ export async function cmdReport(name: string, o: { db: string; host?: string; ne
     return EXIT.ok;
   }
   const { columns, rows } = await withStore(o.db, (s) => runSql(s, def.sql, values), true);
-  const data = o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows)
-    : toTable(columns, rows);
+  const data = o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows, { raw: o.rawCsv }) : o.format === 'md' ? toMarkdown(columns, rows)
+    : toTable(columns, rows, { wide: o.wide });
   writeOut(o.out, data);
   return EXIT.ok;
 }
@@ -343,7 +345,7 @@ export async function cmdExport(dir: string, o: { db: string; format: string }, 
   return EXIT.ok;
 }
 
-export async function cmdQuery(sql: string, o: { db: string; format: string; write?: boolean }): Promise<number> {
+export async function cmdQuery(sql: string, o: { db: string; format: string; write?: boolean; wide?: boolean; rawCsv?: boolean }): Promise<number> {
   if (!existsSync(o.db) && !o.write) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const { columns, rows } = await withStore(o.db, async (s) => {
     try {
@@ -355,7 +357,8 @@ export async function cmdQuery(sql: string, o: { db: string; format: string; wri
       throw new InputError('sql', msg);
     }
   }, !o.write);
-  writeOut(undefined, o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows) : toTable(columns, rows));
+  writeOut(undefined, o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows, { raw: o.rawCsv }) : o.format === 'md' ? toMarkdown(columns, rows)
+    : toTable(columns, rows, { wide: o.wide }));
   return EXIT.ok;
 }
 

@@ -45,6 +45,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Load } from '../store/load.js';
 import { localFields, offsetMinutesAt } from '../time.js';
 import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from './dmesg.js';
+import { safeHostSql } from '../report/safe.js';
 import { CANDIDATE_RE, classifyLoaded, q, REPEAT_PREFIX, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
 import { decompressor } from './decompress.js';
 
@@ -280,7 +281,7 @@ export function syslogSelectSql(
   const quality3164 = ctx.tzAssumed ? 'assumed-utc' : 'syslog-year-inferred';
   const facLevel = FACILITY_NAMES.flatMap((f) => PRIORITY_NAMES.map((p) => `${f}.${p}`));
   const hostExpr = host.fixed != null ? q(host.fixed)
-    : `CASE WHEN host_tok AND tok1 <> '' THEN (CASE WHEN contains(tok1, '.') OR contains(tok1, ':') THEN ${shortHostSql('tok1')} ELSE tok1 END) ELSE ${host.fallback != null ? q(host.fallback) : 'NULL'} END`;
+    : `CASE WHEN host_tok AND tok1 <> '' THEN (CASE WHEN contains(tok1, '.') OR contains(tok1, ':') THEN ${shortHostSql('tok1')} ELSE ${safeHostSql('tok1')} END) ELSE ${host.fallback != null ? q(host.fallback) : 'NULL'} END`;
   const a = forms.rfc3164;
   const b = forms.rfc3339;
   const c = forms.continuations === true;
