@@ -151,7 +151,7 @@ describe('rca HTML page', () => {
 
   it('charts an undated counter-only finding over the data range, with a clear no-data frame for events', () => {
     const a = section(html, 'app02');
-    expect(facts(a)['Episode (UTC)']).toMatch(/^unknown/);
+    expect(facts(a)['When (UTC)']).toMatch(/^unknown/);
     expect(facts(a)['Counter delta']).toBe('51,877 (TcpExtTCPTimeWaitOverflow; one proc snapshot (stamped with the collection time) in sosreport-app02-2026-03-12-pxtrnoe.tar.xz/proc/net/netstat)');
     expect(points(chartTag(a, 'population'))).toBe(3);
     expect(points(chartTag(a, 'events'))).toBe(0);
