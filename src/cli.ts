@@ -5,7 +5,7 @@ import { realpathSync } from 'node:fs';
 import { BundlescopeError, EXIT } from './errors.js';
 import { termSafe } from './report/safe.js';
 import {
-  cmdCase, cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
+  cmdCase, cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports, cmdSchema,
 } from './commands.js';
 
 /** The command line: commander only; each action calls the library (src/commands.ts). */
@@ -91,6 +91,12 @@ export function buildCli(): Command {
     .option('--wide', 'table: cut no cell (by default cells stop at 60 characters; paths keep their file name)')
     .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it)")
     .action(async (sql: string, o) => { process.exitCode = await cmdQuery(sql, o); });
+
+  program.command('schema')
+    .description('every table, view and column of the database with its meaning and value conventions (units, UTC times, time quality, NULL, state names)')
+    .argument('[name]', 'only this table or view')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['md', 'json']).default('md'))
+    .action(async (name: string | undefined, o) => { process.exitCode = await cmdSchema(name, o); });
 
   program.command('demo')
     .description('the main job on the bundled samples: ingest samples/ into a temporary database and print the root-cause report')

@@ -383,3 +383,17 @@ export async function cmdDemo(o: { format: string; db?: string }): Promise<numbe
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/** `bundlescope schema [NAME]`: every table, view and column with its meaning (src/schema.ts), from a fresh in-memory database. */
+export async function cmdSchema(name: string | undefined, o: { format: string }): Promise<number> {
+  const { describeSchema, schemaJson, schemaMarkdown, SCHEMA_COLUMNS_SQL } = await import('./schema.js');
+  const cols = await withStore(':memory:', async (s) => (await runSql(s, SCHEMA_COLUMNS_SQL)).rows);
+  let objects = describeSchema(cols as never);
+  if (name != null) {
+    const one = objects.filter((x) => x.name === name);
+    if (!one.length) throw new InputError('unknown-name', `no table or view '${termSafe(name)}'; names: ${objects.map((x) => x.name).join(', ')}`);
+    objects = one;
+  }
+  writeOut(undefined, o.format === 'json' ? schemaJson(objects, name == null) : schemaMarkdown(objects, name == null));
+  return EXIT.ok;
+}
