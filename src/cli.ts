@@ -72,7 +72,7 @@ export function buildCli(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'csv', 'json', 'md', 'parquet', 'arrow']).default('table'))
     .option('--out <file>', 'write to a file instead of stdout (required for parquet)')
     .option('--wide', 'table: cut no cell (by default cells stop at 60 characters; paths keep their file name)')
-    .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it)")
+    .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it, and control characters show as \\xHH)")
     .action(async (name: string, o) => { process.exitCode = await cmdReport(name, o); });
 
   program.command('export')
@@ -89,7 +89,7 @@ export function buildCli(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
     .option('--write', 'allow statements that change the database')
     .option('--wide', 'table: cut no cell (by default cells stop at 60 characters; paths keep their file name)')
-    .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it)")
+    .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it, and control characters show as \\xHH)")
     .action(async (sql: string, o) => { process.exitCode = await cmdQuery(sql, o); });
 
   program.command('schema')

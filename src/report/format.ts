@@ -64,9 +64,13 @@ export interface CsvOptions {
   raw?: boolean;
 }
 
-/** CSV (RFC 4180); text cells a spreadsheet would run as a formula get a leading `'` unless raw. */
+/**
+ * CSV (RFC 4180). Unless raw: text cells a spreadsheet would run as a formula get a leading `'`,
+ * and controls but tab and newline (which quoting keeps inside a cell) are shown as `\xHH`, so the
+ * CSV is as safe on a terminal as a table.
+ */
 export function toCsv(columns: string[], rows: Row[], opts: CsvOptions = {}): string {
-  const text = (v: unknown, s: string) => (opts.raw || typeof v === 'number' || typeof v === 'bigint' ? s : csvNeutral(s));
+  const text = (v: unknown, s: string) => (opts.raw || typeof v === 'number' || typeof v === 'bigint' ? s : termSafe(csvNeutral(s), true));
   return [columns.map((c) => csvField(text(c, c))).join(','),
     ...rows.map((r) => columns.map((c) => csvField(text(r[c], cell(r[c])))).join(','))].join('\n') + '\n';
 }
