@@ -6,15 +6,14 @@
 import type { Issue, LogEventRow } from '../model.js';
 import type { Load } from '../store/load.js';
 import { OverflowClassifier, type OverflowEventRow } from './overflow.js';
-import { safeHostSql } from '../report/safe.js';
 
 /** A SQL string literal. */
 export const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** sosreport's shortHost: IPv4 and IPv6 addresses kept, else the first label (or all of it). */
-export const shortHostSql = (e: string) => safeHostSql(
+export const shortHostSql = (e: string) =>
   `CASE WHEN regexp_full_match(${e}, '[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+') OR contains(${e}, ':') THEN ${e} ` +
-  `WHEN split_part(${e}, '.', 1) = '' THEN ${e} ELSE split_part(${e}, '.', 1) END`);
+  `WHEN split_part(${e}, '.', 1) = '' THEN ${e} ELSE split_part(${e}, '.', 1) END`;
 
 export interface FastHost {
   /** The host every row gets (--host, or the host ctx.host resolves to), or null: per row from the data. */

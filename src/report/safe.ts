@@ -58,13 +58,10 @@ export function safeHostName(name: string): string {
 }
 
 /**
- * safeHostName in SQL, for the ingest paths that decide hosts inside DuckDB (syslog-fast,
- * journal-fast); `e` is a VARCHAR expression. The test holds both to the same answers.
+ * A SQL test (`e` a VARCHAR expression) for a host name safeHostName would change: controls,
+ * `/`, `\`, `%`, `.` or `..` alone, over 253 bytes. The SQL ingest paths (syslog-fast,
+ * journal-fast) leave such a line to the JavaScript parser, whose hosts go through safeHostName:
+ * one function decides every host, and the common case costs the SQL one regexp test.
  */
-export const safeHostSql = (e: string): string => {
-  const unsafe = `'[\\x00-\\x1f\\x7f-\\x9f/\\\\%]'`;
-  const enc = `array_to_string(list_transform(string_split(${e}, ''), c -> CASE WHEN regexp_matches(c, ${unsafe}) THEN '%' || upper(lpad(to_hex(unicode(c)), 2, '0')) ELSE c END), '')`;
-  const cut = (s: string) => `CASE WHEN strlen(${s}) <= ${MAX_HOST_BYTES} THEN ${s} ELSE left(${s}, list_max(list_filter(range(0, ${MAX_HOST_BYTES + 1}), k -> strlen(left(${s}, k::BIGINT)) <= ${MAX_HOST_BYTES}))::BIGINT) END`;
-  // (the common case, a plain short name, costs one regexp test)
-  return `CASE WHEN ${e} IS NULL THEN NULL WHEN ${e} IN ('.', '..') THEN replace(${e}, '.', '%2E') WHEN NOT regexp_matches(${e}, ${unsafe}) AND strlen(${e}) <= ${MAX_HOST_BYTES} THEN ${e} ELSE ${cut(enc)} END`;
-};
+export const hostNeedsCareSql = (e: string): string =>
+  `coalesce(regexp_matches(${e}, '[\\x00-\\x1f\\x7f-\\x9f/\\\\%]') OR strlen(${e}) > ${MAX_HOST_BYTES} OR ${e} IN ('.', '..'), false)`;

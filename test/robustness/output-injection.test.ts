@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { safeHostName, safeHostSql, termSafe } from '../../src/report/safe.js';
+import { hostNeedsCareSql, safeHostName, termSafe } from '../../src/report/safe.js';
+import { syslogFastStats } from '../../src/ingest/syslog-fast.js';
 import { runCli, tempDir } from '../helpers.js';
 
 /**
@@ -120,19 +121,50 @@ describe('no output carries an attack from the data', () => {
     expect(safeHostName('../x')).toBe('..%2Fx');
   });
 
-  it('safeHostSql (the SQL ingest paths) decides every host as safeHostName does', async () => {
-    const names = [HOST, 'plain', '..', '.', 'a/b\\c%d', 'x'.repeat(300), 'é'.repeat(200), '😀'.repeat(70), `tab\there`, '\x9b1m'];
+  it('the SQL ingest paths leave to the JavaScript parser exactly the host names safeHostName changes', async () => {
+    const names = [HOST, 'plain', 'web01.example.com', '2001:db8::1', '..', '.', 'a/b\\c%d', 'x'.repeat(253), 'x'.repeat(254), 'é'.repeat(126), 'é'.repeat(127), `tab\there`, '\x9b1m'];
     const inst = await DuckDBInstance.create(':memory:');
     const conn = await inst.connect();
     try {
       const got = [];
-      for (const n of names) got.push((await conn.runAndReadAll(`SELECT ${safeHostSql('$1::VARCHAR')}`, [n])).getRows()[0]![0]);
-      expect(got).toEqual(names.map(safeHostName));
-      expect(names.map(safeHostName).slice(0, 6)).toEqual([SAFE_HOST, 'plain', '%2E%2E', '%2E', 'a%2Fb%5Cc%25d', 'x'.repeat(253)]);
+      for (const n of names) got.push((await conn.runAndReadAll(`SELECT ${hostNeedsCareSql('$1::VARCHAR')}`, [n])).getRows()[0]![0]);
+      expect(got).toEqual(names.map((n) => safeHostName(n) !== n));
+      expect(got).toEqual([true, false, false, false, true, true, true, false, true, false, true, true, true]);
+      expect(names.map(safeHostName).slice(4, 9)).toEqual(['%2E%2E', '%2E', 'a%2Fb%5Cc%25d', 'x'.repeat(253), 'x'.repeat(253)]);
     } finally {
       conn.closeSync();
       inst.closeSync();
     }
+  });
+
+  it('a central syslog copy with one hostile host among plain ones: every host as safeHostName decides it', async () => {
+    const cdb = join(t.dir, 'central.duckdb');
+    const central = join(t.dir, 'central.log');
+    writeFileSync(central, [
+      'Mar 12 19:02:10 web02 app: plain one',
+      `Mar 12 19:02:11 ${HOST} app: hostile`,
+      'Mar 12 19:02:12 db01.example.com app: plain two',
+    ].join('\n') + '\n');
+    const fallbacks = syslogFastStats.fallbacks;
+    const r = await runCli(['ingest', '--db', cdb, central]);
+    expect(r.code).toBe(0);
+    // the SQL path leaves the file to the line parser (the one place hosts are made safe)
+    expect(syslogFastStats.fallbacks - fallbacks).toBe(1);
+    const rows = JSON.parse((await runCli(['query', '--db', cdb, 'SELECT host, message FROM log_events ORDER BY line_no', '--format', 'json'])).out);
+    expect(rows).toEqual([{ host: 'web02', message: 'plain one' }, { host: SAFE_HOST, message: 'hostile' }, { host: 'db01', message: 'plain two' }]);
+  });
+
+  it('a journal export whose _HOSTNAME holds a title sequence stores no control in any host', async () => {
+    const jdb = join(t.dir, 'journal.duckdb');
+    const journal = join(t.dir, 'journal.json');
+    const entry = (host: string, msg: string, us: number) => JSON.stringify({ __REALTIME_TIMESTAMP: String(us), _HOSTNAME: host, SYSLOG_IDENTIFIER: 'app', MESSAGE: msg, _TRANSPORT: 'syslog', PRIORITY: '6' });
+    writeFileSync(journal, [entry(HOST, 'one', 1773342131000000), entry(HOST, 'two', 1773342132000000)].join('\n') + '\n');
+    const r = await runCli(['ingest', '--db', jdb, journal]);
+    expect(r.code).toBe(0);
+    expect(r.err).not.toMatch(RAW_CONTROL);
+    const hosts = JSON.parse((await runCli(['query', '--db', jdb, 'SELECT DISTINCT host FROM log_events UNION SELECT host FROM hosts', '--format', 'json'])).out) as { host: string }[];
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const h of hosts) expect(h.host).not.toMatch(RAW_CONTROL);
   });
 
   it('termSafe: C0 and C1 controls as \\xHH, tab kept, newline kept only between lines', () => {
