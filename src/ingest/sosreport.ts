@@ -358,7 +358,8 @@ async function gunzipTolerant(buf: Buffer, cap: number): Promise<{ data: Buffer;
 
 /**
  * Host key: the short host name (syslog lines carry short names; FQDNs vary between files), made
- * safe for terminals and partition paths (safeHostName: every host is decided here or in shortHostSql).
+ * safe for terminals and partition paths (safeHostName; the SQL paths leave a host that needs it to the
+ * JavaScript parsers, which come here: hostNeedsCareSql).
  */
 export function shortHost(h: string): string {
   if (/^\d+\.\d+\.\d+\.\d+$/.test(h) || h.includes(':')) return safeHostName(h);
