@@ -4,8 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { BundlescopeError, EXIT } from './errors.js';
 import { parseSize, parseWhole } from './validate.js';
+import { termSafe } from './report/safe.js';
 import {
-  cmdCase, cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports,
+  cmdCase, cmdDemo, cmdExport, cmdIngest, cmdQuery, cmdRca, cmdReport, cmdReports, cmdSchema,
 } from './commands.js';
 
 /** The command line: commander only; each action calls the library (src/commands.ts). */
@@ -72,6 +73,8 @@ export function buildCli(): Command {
     .option('--param <k=v...>', 'other report parameters, e.g. --param kind=tcp_timewait_overflow (see: bundlescope reports)')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'csv', 'json', 'md', 'parquet', 'arrow']).default('table'))
     .option('--out <file>', 'write to a file instead of stdout (required for parquet)')
+    .option('--wide', 'table: cut no cell (by default cells stop at 60 characters; paths keep their file name)')
+    .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it, and control characters show as \\xHH)")
     .action(async (name: string, o) => { process.exitCode = await cmdReport(name, o); });
 
   program.command('export')
@@ -88,7 +91,15 @@ export function buildCli(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
     .option('--write', 'allow statements that change the database')
     .option('--allow-files', 'let the SQL read and write local files (read_text, read_csv, COPY … TO); off by default, as a database from elsewhere can carry views that read them')
+    .option('--wide', 'table: cut no cell (by default cells stop at 60 characters; paths keep their file name)')
+    .option('--raw-csv', "csv: write cells as they are (by default text starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it, and control characters show as \\xHH)")
     .action(async (sql: string, o) => { process.exitCode = await cmdQuery(sql, o); });
+
+  program.command('schema')
+    .description('every table, view and column of the database with its meaning and value conventions (units, UTC times, time quality, NULL, state names)')
+    .argument('[name]', 'only this table or view')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['md', 'json']).default('md'))
+    .action(async (name: string | undefined, o) => { process.exitCode = await cmdSchema(name, o); });
 
   program.command('demo')
     .description('the main job on the bundled samples: ingest samples/ into a temporary database and print the root-cause report')
@@ -112,7 +123,7 @@ export async function main(argv: string[], opts: { exitOverride?: boolean } = {}
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT.usage;
     if (e instanceof BundlescopeError) {
-      process.stderr.write(e.format() + '\n');
+      process.stderr.write(termSafe(e.format(), true) + '\n');
       return e.constructor.name === 'StoreError' ? EXIT.store : EXIT.usage;
     }
     process.stderr.write(((e as Error).stack ?? String(e)) + '\n');

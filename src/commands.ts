@@ -12,6 +12,7 @@ import { renderJson, renderMarkdown } from './rca/render.js';
 import { renderHtml } from './rca/html.js';
 import { loadCatalogue, findReport, bindValues, runSql } from './report/catalogue.js';
 import { toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
+import { termSafe } from './report/safe.js';
 import { checkHost, checkNetns, checkReportParams, checkWindow, parseTime, zoneFor } from './validate.js';
 import type { ExportFormat } from './report/export.js';
 
@@ -232,7 +233,7 @@ function ingestOptions(o: IngestCliOptions, out: NodeJS.WritableStream, progress
   if (o.maxZstdWindow) limits.maxZstdWindow = o.maxZstdWindow;
   return {
     host: o.host, netns: o.netns, tz: o.tz, as: o.as, limits, walked: o.walked,
-    progress: tty ? (t: string) => out.write(`\r\x1b[K${t.slice(0, 120)}`) : undefined,
+    progress: tty ? (t: string) => out.write(`\r\x1b[K${termSafe(t).slice(0, 120)}`) : undefined,
   };
 }
 
@@ -249,8 +250,9 @@ export async function cmdIngest(paths: string[], o: IngestCliOptions, out: NodeJ
 /** One line per input (and its issues with --verbose), the total line unless `total` is false; the exit code. */
 function reportSummaries(summaries: InputSummary[], o: IngestCliOptions, out: NodeJS.WritableStream, total = true): number {
   for (const s of summaries) {
-    out.write(describe(s) + '\n');
-    if (o.verbose) for (const i of s.issues) out.write(`  ${i.severity}[${i.code}] ${i.file}${i.line != null ? `:${i.line}` : ''}: ${i.text}${i.expected ? ` (expected ${i.expected})` : ''}\n`);
+    // (file names, host names and quoted lines come from the inputs: no terminal escape gets through)
+    out.write(termSafe(describe(s)) + '\n');
+    if (o.verbose) for (const i of s.issues) out.write(termSafe(`  ${i.severity}[${i.code}] ${i.file}${i.line != null ? `:${i.line}` : ''}: ${i.text}${i.expected ? ` (expected ${i.expected})` : ''}`) + '\n');
   }
   const ok = summaries.filter((s) => s.status !== 'failed' && s.status !== 'skipped');
   const skippedFiles = summaries.filter((s) => s.status === 'skipped').length;
@@ -272,7 +274,7 @@ async function checkedScope(s: Store, o: { host?: string; netns?: string; from?:
   const zone = await zoneFor(s, o.tz, o.host);
   const from = parseTime('from', o.from, zone);
   const to = parseTime('to', o.to, zone);
-  for (const n of [from.note, to.note]) if (n) process.stderr.write(`note: ${n}\n`);
+  for (const n of [from.note, to.note]) if (n) process.stderr.write(`note: ${termSafe(n)}\n`);
   checkWindow(from.iso, to.iso);
   return { from: from.iso, to: to.iso };
 }
@@ -314,7 +316,7 @@ export async function cmdReports(o: { format: string }): Promise<number> {
   return EXIT.ok;
 }
 
-export async function cmdReport(name: string, o: { db: string; host?: string; netns?: string; from?: string; to?: string; tz?: string; param?: string[]; format: string; out?: string }): Promise<number> {
+export async function cmdReport(name: string, o: { db: string; host?: string; netns?: string; from?: string; to?: string; tz?: string; param?: string[]; format: string; out?: string; wide?: boolean; rawCsv?: boolean }): Promise<number> {
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const def = findReport(name);
   if (o.netns != null && !def.params.some((p) => p.name === 'netns')) {
@@ -350,8 +352,8 @@ export async function cmdReport(name: string, o: { db: string; host?: string; ne
     return EXIT.ok;
   }
   const { columns, rows } = await withStore(o.db, (s) => runSql(s, def.sql, values), true);
-  const data = o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows)
-    : toTable(columns, rows);
+  const data = o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows, { raw: o.rawCsv }) : o.format === 'md' ? toMarkdown(columns, rows)
+    : toTable(columns, rows, { wide: o.wide });
   writeOut(o.out, data);
   return EXIT.ok;
 }
@@ -369,7 +371,7 @@ export async function cmdExport(dir: string, o: { db: string; format: string }, 
   return EXIT.ok;
 }
 
-export async function cmdQuery(sql: string, o: { db: string; format: string; write?: boolean; allowFiles?: boolean }): Promise<number> {
+export async function cmdQuery(sql: string, o: { db: string; format: string; write?: boolean; allowFiles?: boolean; wide?: boolean; rawCsv?: boolean }): Promise<number> {
   if (!existsSync(o.db) && !o.write) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const { columns, rows } = await withStore(o.db, async (s) => {
     try {
@@ -383,7 +385,8 @@ export async function cmdQuery(sql: string, o: { db: string; format: string; wri
       throw new InputError('sql', msg);
     }
   }, !o.write, o.allowFiles ? 'all' : 'none');
-  writeOut(undefined, o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows) : o.format === 'md' ? toMarkdown(columns, rows) : toTable(columns, rows));
+  writeOut(undefined, o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows, { raw: o.rawCsv }) : o.format === 'md' ? toMarkdown(columns, rows)
+    : toTable(columns, rows, { wide: o.wide }));
   return EXIT.ok;
 }
 
@@ -407,4 +410,18 @@ export async function cmdDemo(o: { format: string; db?: string }): Promise<numbe
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** `bundlescope schema [NAME]`: every table, view and column with its meaning (src/schema.ts), from a fresh in-memory database. */
+export async function cmdSchema(name: string | undefined, o: { format: string }): Promise<number> {
+  const { describeSchema, schemaJson, schemaMarkdown, SCHEMA_COLUMNS_SQL } = await import('./schema.js');
+  const cols = await withStore(':memory:', async (s) => (await runSql(s, SCHEMA_COLUMNS_SQL)).rows);
+  let objects = describeSchema(cols as never);
+  if (name != null) {
+    const one = objects.filter((x) => x.name === name);
+    if (!one.length) throw new InputError('unknown-name', `no table or view '${termSafe(name)}'; names: ${objects.map((x) => x.name).join(', ')}`);
+    objects = one;
+  }
+  writeOut(undefined, o.format === 'json' ? schemaJson(objects, name == null) : schemaMarkdown(objects, name == null));
+  return EXIT.ok;
 }

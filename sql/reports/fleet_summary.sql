@@ -2,7 +2,7 @@
 -- question: Per host, how many overflow incidents were there (logged episodes and counter-only overflows), which was the worst, and what are the limits?
 -- params: $host VARCHAR
 -- reads: hosts, overflow_episodes, counter_deltas, overflow_counters, population_samples, overflow_limits
--- returns: one row per host: kernel, incidents (= episodes + counter_only), episodes, counter_only (kinds whose overflow counter rose or is non-zero with no logged episode), kinds, worst episode (kind, start, estimated_total), peak population / limit ratio and its kind, tcp_max_tw_buckets, nf_conntrack_max; by incidents desc, host
+-- returns: one row per host: kernel, incidents (= episodes + counter_only), episodes, counter_only (kinds whose overflow counter rose or is non-zero with no logged episode), kinds, worst episode (kind, start, estimated_total), peak population / limit ratio, its kind and metric (the exact population when the inputs have it, as rca takes it) and a note when slab objects exceed the limit, tcp_max_tw_buckets, nf_conntrack_max; by incidents desc, host
 with h as (
   select host, kernel
   from hosts
@@ -30,12 +30,40 @@ with h as (
   from counted c
   where not exists (select 1 from overflow_episodes o where o.host = c.host and o.kind = c.kind)
   group by c.host
-), ratios as (
-  select p.host, max(p.value / l.limit_value) as peak_ratio, arg_max(p.kind, p.value / l.limit_value) as peak_ratio_kind
+), pop as (
+  -- as rca ranks them: the kernel's own gauges (sockstat tw, sar tcp-tw, conntrack count), then
+  -- socket lists, then slab objects (which count free slots too, and are the whole host's)
+  select p.host, p.kind, p.metric, p.value, l.limit_value,
+    CASE WHEN p.origin = 'sockets' THEN 2 WHEN p.origin = 'slabinfo' THEN 3 ELSE 1 END as pref
   from population_samples p
   join overflow_limits l using (host, netns, kind)
-  where l.limit_value > 0
-  group by p.host
+  where l.limit_value > 0 and not (p.origin = 'slabinfo' and p.netns <> '')
+), best as (
+  select *, min(pref) over (partition by host, kind) as best_pref from pop
+), per_kind as (
+  select host, kind,
+    max(value / limit_value) filter (where pref = best_pref) as ratio,
+    arg_max(metric, value / limit_value) filter (where pref = best_pref) as metric,
+    arg_max(value, value / limit_value) filter (where pref = best_pref) as peak,
+    max(value / limit_value) filter (where pref = 3) as slab_ratio,
+    arg_max(metric, value) filter (where pref = 3) as slab_metric,
+    max(limit_value) as limit_value
+  from best
+  group by host, kind
+), ratios as (
+  select host,
+    max(ratio) as peak_ratio,
+    arg_max(kind, ratio) as peak_ratio_kind,
+    arg_max(metric, ratio) as peak_ratio_metric,
+    nullif(arg_max(CASE
+      WHEN slab_ratio > 1 AND metric LIKE 'slab.%' THEN
+        'slab objects include free slots of per-CPU slabs and RCU-delayed frees, so they can exceed the limit; no exact count (sockstat tw, sar tcp-tw, ss) in the inputs'
+      WHEN slab_ratio > 1 THEN
+        printf('slab objects (%s) peak at %.3f× the limit: they include free slots; %s peaks at %d = %.0f%% of the limit %d',
+          slab_metric, slab_ratio, metric, peak::BIGINT, ratio * 100, limit_value::BIGINT)
+      ELSE '' END, ratio), '') as peak_ratio_note
+  from per_kind
+  group by host
 ), limits as (
   select host,
     max(CASE WHEN kind = 'tcp_timewait_overflow' THEN limit_value END)::BIGINT as tcp_max_tw_buckets,
@@ -56,6 +84,8 @@ select
   e.worst_estimated_total,
   round(r.peak_ratio, 4) as peak_ratio,
   r.peak_ratio_kind,
+  r.peak_ratio_metric,
+  r.peak_ratio_note,
   l.tcp_max_tw_buckets,
   l.nf_conntrack_max
 from h

@@ -25,6 +25,7 @@ import type { Issue, LogEventRow, ParseContext } from '../model.js';
 import type { Load } from '../store/load.js';
 import { MAX_LOG_LINE } from './dmesg.js';
 import { createJournalJsonParser, JOURNAL_FIELDS } from './journal-json.js';
+import { hostNeedsCareSql } from '../report/safe.js';
 import { classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
 
 export interface JournalScan {
@@ -120,6 +121,8 @@ export async function loadJournalJsonFast(
     ...fields.filter((f) => f !== 'MESSAGE').map(plain),
     `(${s('__REALTIME_TIMESTAMP')} IS NULL OR ${uint(s('__REALTIME_TIMESTAMP'))} IS NOT NULL)`,
     `NOT contains(${s('MESSAGE')}, chr(0))`,
+    // (a host name that would need escaping: the JavaScript parser's, through safeHostName)
+    ...(host.fixed == null ? [`NOT coalesce(${hostNeedsCareSql(s('_HOSTNAME'))}, false)`] : []),
   ].join(' AND ');
   const hostExpr = host.fixed != null ? q(host.fixed)
     : `coalesce(${shortHostSql(s('_HOSTNAME'))}, ${host.fallback != null ? q(host.fallback) : 'NULL'})`;

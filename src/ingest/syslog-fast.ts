@@ -45,6 +45,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Load } from '../store/load.js';
 import { localFields, offsetMinutesAt } from '../time.js';
 import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from './dmesg.js';
+import { hostNeedsCareSql } from '../report/safe.js';
 import { CANDIDATE_RE, classifyLoaded, q, REPEAT_PREFIX, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
 import { decompressor } from './decompress.js';
 
@@ -316,7 +317,8 @@ export function syslogSelectSql(
       CASE WHEN kernel THEN 'kernel' ELSE 'syslog' END AS transport,
       CASE WHEN kernel AND mono IS NOT NULL THEN substr(msg, length(pk.whole) + 1) ELSE msg END${c ? ` || coalesce(extra, '')` : ''} AS message,
       -- (with continuation lines: at most MAX_LOG_LINE bytes in all, which the line parser's limit in UTF-16 units never cuts)
-      CASE WHEN ok${c ? ` AND (extra_len IS NULL OR strlen(msg) + extra_len <= ${MAX_LOG_LINE})` : ''} THEN ${srcId} ELSE ${oddSrc} END AS source_id, n AS line_no
+      -- (a host name that would need escaping: the line parser's, through safeHostName)
+      CASE WHEN ok${c ? ` AND (extra_len IS NULL OR strlen(msg) + extra_len <= ${MAX_LOG_LINE})` : ''}${host.fixed == null ? ` AND NOT (host_tok AND ${hostNeedsCareSql('tok1')})` : ''} THEN ${srcId} ELSE ${oddSrc} END AS source_id, n AS line_no
     FROM (
       SELECT *, CASE WHEN pk.s <> '' THEN CAST(pk.s AS BIGINT) * 1000000 + ${micros('pk.f')} END AS mono
       FROM (

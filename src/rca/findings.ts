@@ -1,6 +1,7 @@
 import type { Store } from '../store/db.js';
 import { runSql } from '../report/catalogue.js';
 import { KINDS, type OverflowKind } from '../signatures.js';
+import { findingSentences, type FindingSentences } from './phrases.js';
 import { recommend, type Recommendation } from './recommend.js';
 import { reconcile, type CounterBurst, type CounterRemainder, type LoggedEpisode, type Reconciled, type UndatedLogged } from './reconcile.js';
 
@@ -40,6 +41,8 @@ export interface Finding {
   recommendations: Recommendation[];
   risks: { id: string; text: string }[];
   summary: string;
+  /** Every sentence the Markdown and HTML reports print for this finding, worded once (phrases.ts). */
+  sentences: FindingSentences | null;
 }
 
 export interface Listener {
@@ -116,7 +119,7 @@ function emptyFinding(host: string, kind: OverflowKind, netns: string | null, st
     events: { logged: 0, suppressed: 0, repeated: 0, estimated_total: 0, counter_delta: null, counter: null, counter_series: null },
     limit: { name: KINDS[kind].limitSysctls[0] ?? null, value: null, peak: null, peak_at: null, peak_metric: null, ratio: null, note: null },
     listener: null,
-    trigger: null, trigger_note: null, top_peers: [], evidence: [], recommendations: [], risks: [], summary: '',
+    trigger: null, trigger_note: null, top_peers: [], evidence: [], recommendations: [], risks: [], summary: '', sentences: null,
   };
 }
 
@@ -228,6 +231,7 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
   for (const f of findings) {
     shorten(f);
     f.summary = summarise(f);
+    f.sentences = findingSentences(f);
   }
   return { generated_by: 'bundlescope', hosts, findings };
 }

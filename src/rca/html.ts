@@ -4,6 +4,7 @@ import { runSql } from '../report/catalogue.js';
 import { KINDS, type OverflowKind } from '../signatures.js';
 import { CHART_CSS, esc, fmtNum, renderChart, utcDate, utcHm, utcHms, type BarSeries, type ChartSpec, type LineSeries, type Window } from './svg.js';
 import { rankedFindings, whenShort, whoShort } from './render.js';
+import { findingSentences, peersHeading } from './phrases.js';
 
 export interface HtmlOptions {
   /** Minutes shown before and after a dated episode (default 30). */
@@ -174,50 +175,35 @@ async function findingHtml(store: Store, f: Finding, i: number, marginMin: numbe
   o.push(`<h2><span class="num">${i}</span> ${esc(f.host)}${f.netns ? ` <span class="netns">netns ${esc(f.netns)}</span>` : ''} — ${esc(k.title)} <code class="kind">${esc(f.kind)}</code></h2>`);
   o.push(`<p class="summary">${esc(f.summary)}</p>`);
 
-  // facts
+  // facts: the sentences the Markdown and the JSON carry too (phrases.ts), escaped; numbers emphasised apart
+  const st = f.sentences ?? findingSentences(f);
   const rows: [string, string][] = [];
   const s = ms(f.start);
   const e = ms(f.end);
+  rows.push(['When (UTC)', f.start ? esc(st.when) : `<span class="muted">${esc(st.when)}</span>`]);
   if (f.start) {
     rows.push(['Episode start (UTC)', timeEl(f.start)]);
     rows.push(['Episode end (UTC)', timeEl(f.end)]);
-    if (s != null && e != null) rows.push(['Duration', esc(duration(s, e))]);
-    const by = f.dated_by === 'counter' ? 'counter snapshots' : f.dated_by === 'log+counter' ? 'log lines and counter snapshots' : 'log lines';
-    rows.push(['Dated by', `${esc(by)}${f.time_uncertainty_s != null && f.time_uncertainty_s > 5 ? ` <strong>(±${esc(duration(0, f.time_uncertainty_s * 1000))})</strong>` : ''}`]);
-  } else {
-    rows.push(['Episode (UTC)', f.events.logged > 0 ? '<span class="muted">unknown — the logged lines carry no usable time</span>' : '<span class="muted">unknown — counted since boot; the kernel logged nothing</span>']);
   }
+  if (s != null && e != null) rows.push(['Duration', esc(duration(s, e))]);
   if (f.netns) rows.push(['Network namespace', esc(f.netns)]);
   rows.push(['Logged lines', `<span class="big">${fmtNum(f.events.logged)}</span>${f.events.repeated ? ` <span class="muted">(${fmtNum(f.events.repeated)} of them from "last message repeated" summaries)</span>` : ''}`]);
   rows.push(['Suppressed by the kernel\'s ratelimit', `${fmtNum(f.events.suppressed)} <span class="muted">(upper bound)</span>`]);
   rows.push(['Estimated total', `<strong>${fmtNum(f.events.estimated_total)}</strong>`]);
-  rows.push(['Counter delta', f.events.counter_delta == null ? '—' : `${fmtNum(f.events.counter_delta)} <span class="muted">(${esc(f.events.counter)}${f.events.counter_series ? `; ${esc(f.events.counter_series)}` : ''})</span>`]);
-  if (f.listener) {
-    const l = f.listener;
-    rows.push(['Listener', `<code>${esc(l.address.includes(':') ? `[${l.address}]` : l.address)}:${l.port}</code>${l.process ? ` ${esc(l.process)}` : ''}<br><span class="muted">backlog ${fmtNum(l.backlog)}${l.backlog_set_by ? ` set by ${l.backlog_set_by === 'application' ? "the application's listen()" : 'net.core.somaxconn'}` : ''}${l.somaxconn != null ? `, somaxconn ${fmtNum(l.somaxconn)}` : ''}; queue full in ${l.full_snapshots} of ${l.snapshots} snapshots</span>`]);
-  }
-  rows.push(['Limit', (f.limit.value == null ? `${esc(f.limit.name ?? '—')} <span class="muted">(value not in the inputs)</span>` : `<code>${esc(f.limit.name)}</code> = ${fmtNum(f.limit.value)}`)
-    + (f.limit.note ? `<br><span class="muted">${esc(f.limit.note)}</span>` : '')]);
-  if (f.limit.peak != null) {
-    const pct = f.limit.ratio != null ? Math.round(f.limit.ratio * 100) : null;
-    const meter = pct != null ? `<span class="meter${pct >= 95 ? ' full' : ''}" title="${pct}% of the limit"><span style="width:${Math.min(100, Math.max(0, pct))}%"></span></span>` : '';
-    rows.push(['Peak population', `${fmtNum(f.limit.peak)}${pct != null ? ` <strong>(${pct}% of the limit)</strong>` : ''} ${meter}<br><span class="muted">${esc(f.limit.peak_metric)} at ${timeEl(f.limit.peak_at)}</span>`]);
-  } else {
-    rows.push(['Peak population', '<span class="muted">no population samples</span>']);
-  }
-  if (f.trigger) {
-    const t = f.trigger;
-    rows.push(['Trigger', `<code>${esc(t.metric)}</code>: ${fmtNum(t.baseline)} → <strong>${fmtNum(t.peak)}</strong>${t.start ? ` from ${timeEl(t.start)}` : ''}${t.lead_seconds != null ? ` <span class="muted">(${fmtNum(t.lead_seconds)} s before the first overflow)</span>` : ''}${t.note ? `<br><span class="muted">${esc(t.note)}</span>` : ''}`]);
-  } else {
-    rows.push(['Trigger', '<span class="muted">not identified (no connection-rate spike found in the inputs; sar -n TCP or nstat snapshots show one)</span>']);
-  }
+  rows.push(['Counter delta', esc(st.counter)]);
+  if (st.listener) rows.push(['Listener', esc(st.listener)]);
+  rows.push(['Limit', esc(st.limit)]);
+  const pct = f.limit.ratio != null ? Math.round(f.limit.ratio * 100) : null;
+  const meter = pct != null ? ` <span class="meter${pct >= 95 ? ' full' : ''}" title="${pct}% of the limit"><span style="width:${Math.min(100, Math.max(0, pct))}%"></span></span>` : '';
+  rows.push([f.kind === 'tcp_listen_overflow' ? 'Peak queue' : 'Peak population', `${esc(st.peak)}${meter}`]);
+  rows.push(['Trigger', f.trigger?.spiked ? `<strong>${esc(st.trigger)}</strong>` : `<span class="muted">${esc(st.trigger)}</span>`]);
   o.push('<div class="cols">');
   o.push(`<table class="facts"><tbody>${rows.map(([a, b]) => `<tr><th scope="row">${a}</th><td>${b}</td></tr>`).join('')}</tbody></table>`);
-  if (f.top_peers.length) {
-    o.push('<div class="peers"><h3>Top TIME-WAIT peers</h3><table class="grid"><thead><tr><th>peer</th><th>side</th><th>port</th><th class="r">sockets</th><th class="r">share</th></tr></thead><tbody>');
-    for (const p of f.top_peers) {
-      const pct = Math.round(p.share * 1000) / 10;
-      o.push(`<tr><td><code>${esc(p.peer)}</code></td><td>${esc(p.side)}</td><td>${p.local_port != null ? esc(p.local_port) : '—'}</td><td class="r">${fmtNum(p.sockets)}</td><td class="r share"><span class="bar" style="width:${Math.min(100, Math.max(0, pct))}%"></span><span class="v">${pct}%</span></td></tr>`);
+  if (st.peers.length) {
+    o.push(`<div class="peers"><h3>${esc(peersHeading(f))}</h3><table class="grid"><thead><tr><th>peer</th><th class="r">share</th></tr></thead><tbody>`);
+    for (const [k, p] of f.top_peers.entries()) {
+      const share = Math.round(p.share * 1000) / 10;
+      o.push(`<tr><td>${esc(st.peers[k])}</td><td class="r share"><span class="bar" style="width:${Math.min(100, Math.max(0, share))}%"></span><span class="v">${share}%</span></td></tr>`);
     }
     o.push('</tbody></table></div>');
   } else {
@@ -230,12 +216,12 @@ async function findingHtml(store: Store, f: Finding, i: number, marginMin: numbe
   for (const c of charts) o.push(`<figure><figcaption>${esc(CHART_HEADINGS[c.id] ?? c.id)}</figcaption>${renderChart(c)}</figure>`);
   o.push('</div>');
 
-  if (f.risks.length) {
-    o.push(`<div class="risks"><h3>Risks</h3><ul>${f.risks.map((r) => `<li><strong>⚠</strong> ${esc(r.text)} <code class="id">${esc(r.id)}</code></li>`).join('')}</ul></div>`);
+  if (st.risks.length) {
+    o.push(`<div class="risks"><h3>Risks</h3><ul>${f.risks.map((r, k) => `<li><strong>⚠</strong> ${esc(st.risks[k])} <code class="id">${esc(r.id)}</code></li>`).join('')}</ul></div>`);
   }
   o.push('<h3>What to change</h3>');
-  o.push(f.recommendations.length
-    ? `<ol class="recs">${f.recommendations.map((r) => `<li>${esc(r.text)} <code class="id">${esc(r.id)}</code></li>`).join('')}</ol>`
+  o.push(st.advice.length
+    ? `<ol class="recs">${f.recommendations.map((r, k) => `<li>${esc(st.advice[k])} <code class="id">${esc(r.id)}</code></li>`).join('')}</ol>`
     : '<p class="muted">No recommendation.</p>');
   o.push(`<details class="evidence" open><summary>Evidence (${f.evidence.length})</summary><table class="grid"><thead><tr><th>source</th><th>detail</th></tr></thead><tbody>`);
   for (const ev of f.evidence) o.push(`<tr><td><code>${esc(ev.source)}</code></td><td>${esc(ev.detail)}</td></tr>`);

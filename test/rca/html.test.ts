@@ -115,10 +115,12 @@ describe('rca HTML page', () => {
     expect(f['Estimated total']).toBe('6,892');
     expect(f['Counter delta']).toBe('—');
     expect(f['Limit']).toBe('net.ipv4.tcp_max_tw_buckets = 65,536');
-    expect(f['Peak population']).toMatch(/^41,234 \(63% of the limit\)/);
-    expect(f['Trigger']).toMatch(/^not identified/);
+    const web01 = report.findings.find((x) => x.host === 'web01')!;
+    expect(f['Peak population']).toMatch(/^41,234 \(\S+ at \S+, 63% of the limit\)$/);
+    expect(f['Trigger']).toBe(web01.trigger_note);
+    expect(f['Trigger']).toMatch(/^no connection-rate data for this host/);
     expect(w).toContain(`<time datetime="${tw.start}">${tw.start}</time>`);
-    expect(w).toContain('<code>192.0.2.17:5432</code>');
+    expect(w).toContain('<td>192.0.2.17:5432 (client): ');
     expect(w).toContain('88%');
     const rec = report.findings.find((x) => x.host === 'web01')!.recommendations;
     for (const r of rec) expect(w).toContain(`<code class="id">${r.id}</code>`);
@@ -149,7 +151,7 @@ describe('rca HTML page', () => {
 
   it('charts an undated counter-only finding over the data range, with a clear no-data frame for events', () => {
     const a = section(html, 'app02');
-    expect(facts(a)['Episode (UTC)']).toMatch(/^unknown/);
+    expect(facts(a)['When (UTC)']).toMatch(/^unknown/);
     expect(facts(a)['Counter delta']).toBe('51,877 (TcpExtTCPTimeWaitOverflow; one proc snapshot (stamped with the collection time) in sosreport-app02-2026-03-12-pxtrnoe.tar.xz/proc/net/netstat)');
     expect(points(chartTag(a, 'population'))).toBe(3);
     expect(points(chartTag(a, 'events'))).toBe(0);

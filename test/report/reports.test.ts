@@ -277,11 +277,11 @@ describe('canned reports on a few inline rows', () => {
     expect(rows).toEqual([
       { host: 'web01', kernel: '2.6.32-754.el6.x86_64', incidents: 3, episodes: 3, counter_only: 0, kinds: 'tcp_listen_overflow,tcp_timewait_overflow',
         worst_kind: 'tcp_timewait_overflow', worst_start: '2026-03-01T10:00:00.000Z', worst_estimated_total: 301, peak_ratio: 0.99, peak_ratio_kind: 'tcp_timewait_overflow',
-        tcp_max_tw_buckets: 1000, nf_conntrack_max: null },
+        peak_ratio_metric: 'sockstat.TCP.tw', peak_ratio_note: null, tcp_max_tw_buckets: 1000, nf_conntrack_max: null },
       { host: 'db01', kernel: '5.14.0-362.el9.x86_64', incidents: 2, episodes: 0, counter_only: 2, kinds: 'conntrack_table_full,tcp_timewait_overflow',
-        worst_kind: null, worst_start: null, worst_estimated_total: null, peak_ratio: null, peak_ratio_kind: null, tcp_max_tw_buckets: null, nf_conntrack_max: 262144 },
+        worst_kind: null, worst_start: null, worst_estimated_total: null, peak_ratio: null, peak_ratio_kind: null, peak_ratio_metric: null, peak_ratio_note: null, tcp_max_tw_buckets: null, nf_conntrack_max: 262144 },
       { host: 'idle', kernel: null, incidents: 0, episodes: 0, counter_only: 0, kinds: '', worst_kind: null, worst_start: null, worst_estimated_total: null,
-        peak_ratio: null, peak_ratio_kind: null, tcp_max_tw_buckets: null, nf_conntrack_max: null },
+        peak_ratio: null, peak_ratio_kind: null, peak_ratio_metric: null, peak_ratio_note: null, tcp_max_tw_buckets: null, nf_conntrack_max: null },
     ]);
   });
 
