@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { SQL_DIR } from './store/db.js';
 import { mdText, termSafe } from './report/safe.js';
 
+/** A table cell of our own prose: only what would break the row is escaped. */
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
 /**
  * The database's catalogue for people: every table, view and column with its meaning, and the
  * conventions values follow. Tables are described where they are made — the comment above each
@@ -262,14 +265,15 @@ export function schemaMarkdown(objects: SchemaObject[], withConventions = true):
   const out: string[] = [];
   if (withConventions) {
     out.push('# bundlescope database schema', '', '## Conventions', '');
-    for (const c of CONVENTIONS) out.push(`- ${mdText(c)}`);
+    // (our own prose: its `code` is Markdown, not data to escape)
+    for (const c of CONVENTIONS) out.push(`- ${c}`);
     out.push('');
   }
   for (const o of objects) {
     out.push(`## ${o.name} (${o.type})`, '');
-    if (o.description) out.push(mdText(o.description), '');
+    if (o.description) out.push(o.description, '');
     out.push('| column | type | meaning |', '|---|---|---|');
-    for (const c of o.columns) out.push(`| ${mdText(c.name)} | ${mdText(c.type)} | ${mdText(c.description || '(undocumented)')} |`);
+    for (const c of o.columns) out.push(`| ${mdText(c.name)} | ${mdText(c.type)} | ${cell(c.description || '(undocumented)')} |`);
     out.push('');
     if (o.notes) out.push('Notes:', '', ...o.notes.split('\n').map((l) => `    ${termSafe(l)}`), '');
   }
