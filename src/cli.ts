@@ -26,6 +26,9 @@ export function buildCli(): Command {
     .option('--tz <zone>', 'IANA time zone for local times (overrides the bundle)')
     .addOption(new Option('--format <fmt>', 'verdict format on stdout').choices(['md', 'json']).default('md'))
     .option('-j, --jobs <n>', 'spread bundles over N processes (fleets)', (v) => parseWhole('--jobs', v), 1)
+    .option('--max-total-bytes <size>', 'cap on uncompressed bytes read from one archive (as for ingest; default 16G)', (v) => parseSize('--max-total-bytes', v))
+    .option('--max-member-bytes <size>', 'cap on one archive member (default 1G)', (v) => parseSize('--max-member-bytes', v))
+    .option('--max-zstd-window <size>', 'largest window a zstd frame may ask for (default 128M)', (v) => parseSize('--max-zstd-window', v))
     .option('-v, --verbose', 'list every skipped line')
     .action(async (paths: string[], o) => { process.exitCode = await cmdCase(paths, o); });
 

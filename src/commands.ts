@@ -296,17 +296,30 @@ export async function cmdRca(o: { db: string; host?: string; netns?: string; fro
  * only host there is) into DIR/bundlescope.duckdb, writes DIR/report.html and prints the verdict.
  * Run again after adding a file: only the new file is read (the others are known by content).
  */
-export async function cmdCase(paths: string[], o: { db?: string; host?: string; netns?: string; tz?: string; format: string; verbose?: boolean; jobs?: number },
+export async function cmdCase(paths: string[], o: { db?: string; host?: string; netns?: string; tz?: string; format: string; verbose?: boolean; jobs?: number;
+  maxTotalBytes?: number; maxMemberBytes?: number; maxZstdWindow?: number; },
   out: NodeJS.WritableStream = process.stderr): Promise<number> {
   const dir = paths.length === 1 && isDirectory(paths[0]!) ? paths[0]! : null;
   const db = o.db ?? join(dir ?? '.', 'bundlescope.duckdb');
-  const code = await cmdIngest(paths, { db, host: o.host, netns: o.netns, tz: o.tz, verbose: o.verbose, jobs: o.jobs ?? 1 }, out);
+  const code = await cmdIngest(paths, {
+    db, host: o.host, netns: o.netns, tz: o.tz, verbose: o.verbose, jobs: o.jobs ?? 1,
+    maxTotalBytes: o.maxTotalBytes, maxMemberBytes: o.maxMemberBytes, maxZstdWindow: o.maxZstdWindow,
+  }, out);
   if (!existsSync(db)) return code;
   const report = await withStore(db, (s) => buildRca(s, {}), true);
+  if (report.hosts.length === 0) {
+    // Nothing was read: a verdict of "no overflow" would be a statement about no evidence at all.
+    out.write(`no report: no input of the case could be read (the errors above say why); nothing to analyse\n`);
+    return code;
+  }
   const htmlPath = join(dir ?? dirname(db), 'report.html');
   writeFileSync(htmlPath, await withStore(db, (s) => renderHtml(s, report), true));
   out.write(`report: ${htmlPath} (database ${db}; bundlescope rca / report / query --db ${db} for more)\n`);
-  writeOut(undefined, o.format === 'json' ? renderJson(report) : renderMarkdown(report));
+  // Some inputs failed: the verdict says so at its top, as most readers read only the verdict.
+  const caveat = code === EXIT.someInputsFailed && o.format !== 'json'
+    ? '> **Incomplete:** some inputs of the case could not be read (the `error[…]` lines of the ingest say which); this verdict rests on the others only.\n\n'
+    : '';
+  writeOut(undefined, o.format === 'json' ? renderJson(report) : caveat + renderMarkdown(report));
   return code;
 }
 

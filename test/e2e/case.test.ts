@@ -84,4 +84,30 @@ describe('bundlescope case', () => {
     expect(r.code).toBe(3);
     expect(r.err).toContain(`error[no-host] ${join(dir, 'nstat.log')}: a nstat file does not say which host it is from; pass --host (hosts in the database: db01, web01)`);
   });
+
+  it('says when the verdict rests on part of the case, and gives none when nothing could be read; the size options are ingest\'s', async () => {
+    const dir = join(t.dir, 'limits');
+    mkdirSync(dir);
+    copyFileSync(join(SAMPLES, 'sosreport-web01-2026-03-12-kqwzmab.tar.xz'), join(dir, 'sosreport-web01-2026-03-12-kqwzmab.tar.xz'));
+    // nothing read: no report.html, no verdict about no evidence
+    const none = await run(['case', dir, '--max-total-bytes', '10k']);
+    expect(none.code).toBe(2);
+    expect(none.out).toBe('');
+    expect(none.err).toContain(`error[too-large] ${join(dir, 'sosreport-web01-2026-03-12-kqwzmab.tar.xz')}: archive expands to more than 10240 bytes (limit --max-total-bytes)`);
+    expect(none.err).toContain('no report: no input of the case could be read (the errors above say why); nothing to analyse\n');
+    expect(existsSync(join(dir, 'report.html'))).toBe(false);
+    // one of two read: the verdict opens with the caveat
+    copyFileSync(join(SAMPLES, 'sosreport-db01-2026-03-12-hvcedsa.tar.gz'), join(dir, 'sosreport-db01-2026-03-12-hvcedsa.tar.gz'));
+    const part = await run(['case', dir, '--max-total-bytes', '100k']);
+    expect(part.code).toBe(3);
+    expect(part.out.split('\n').slice(0, 3)).toEqual([
+      '> **Incomplete:** some inputs of the case could not be read (the `error[…]` lines of the ingest say which); this verdict rests on the others only.',
+      '',
+      '# bundlescope root-cause report',
+    ]);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    const bad = await run(['case', dir, '--max-zstd-window', 'abc']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^error\[bad-size\] --max-zstd-window wants a size, got 'abc'; valid forms: /);
+  });
 });
