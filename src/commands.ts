@@ -312,14 +312,14 @@ export async function cmdCase(paths: string[], o: { db?: string; host?: string; 
     out.write(`no report: no input of the case could be read (the errors above say why); nothing to analyse\n`);
     return code;
   }
+  // Some inputs failed: the verdict and the page say so at their top, as most readers read only that.
+  const failed = code === EXIT.someInputsFailed;
   const htmlPath = join(dir ?? dirname(db), 'report.html');
-  writeFileSync(htmlPath, await withStore(db, (s) => renderHtml(s, report), true));
+  const caveat = 'some inputs of the case could not be read (the error lines of the ingest say which); this report rests on the others only.';
+  writeFileSync(htmlPath, await withStore(db, (s) => renderHtml(s, report, failed ? { caveat } : {}), true));
   out.write(`report: ${htmlPath} (database ${db}; bundlescope rca / report / query --db ${db} for more)\n`);
-  // Some inputs failed: the verdict says so at its top, as most readers read only the verdict.
-  const caveat = code === EXIT.someInputsFailed && o.format !== 'json'
-    ? '> **Incomplete:** some inputs of the case could not be read (the `error[…]` lines of the ingest say which); this verdict rests on the others only.\n\n'
-    : '';
-  writeOut(undefined, o.format === 'json' ? renderJson(report) : caveat + renderMarkdown(report));
+  writeOut(undefined, o.format === 'json' ? renderJson(report)
+    : (failed ? '> **Incomplete:** some inputs of the case could not be read (the `error[…]` lines of the ingest say which); this verdict rests on the others only.\n\n' : '') + renderMarkdown(report));
   return code;
 }
 

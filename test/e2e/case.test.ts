@@ -105,7 +105,7 @@ describe('bundlescope case', () => {
       '',
       '# bundlescope root-cause report',
     ]);
-    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<div class="risks" role="alert"><p><strong>⚠ Incomplete:</strong> some inputs of the case could not be read (the error lines of the ingest say which); this report rests on the others only.</p></div>');
     const bad = await run(['case', dir, '--max-zstd-window', 'abc']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^error\[bad-size\] --max-zstd-window wants a size, got 'abc'; valid forms: /);
