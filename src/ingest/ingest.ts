@@ -523,10 +523,14 @@ async function ingestPath(
         // A `sos collect` archive (no sosreport root of its own): read again, writing only its
         // inner sosreports to the process's temporary folder. An inner `sosreport-*.tar` of an
         // ordinary sosreport is never written anywhere (issue 17 point 5).
+        const others = collectOthers(tree, inner);
         return await withTempFolder(async (dir) => {
           let n = 0;
           const spilled = await readTree(path, st.size, opts, () => join(dir, `${n++}.archive`));
-          return await ingestCollected(store, path, spilled, inner, opts, batch);
+          const loaded = await ingestCollected(store, path, spilled, inner, opts, batch);
+          // Its other members are evidence bundlescope does not open here: said, never dropped quietly.
+          return [...loaded, ...others.map((m) => failed(`${path}/${m}`, 'unknown', new InputError('not-read',
+            'a member of a sos collect archive that is not a sosreport: only the sosreports inside an archive are opened; extract the archive and run bundlescope case on its folder to read this file too', `${path}/${m}`)))];
         });
       }
       return [await ingestBundle(store, inside?.display ?? path, tree, st.size, opts, batch)];
@@ -552,6 +556,21 @@ function wantedBundleMember(path: string): boolean {
 
 /** An archive member named like a sosreport archive (what `sos collect` puts in its archive). */
 const INNER_SOSREPORT = /(?:^|\/)sosreport-[^/]+\.(?:tar(?:\.(?:xz|gz|bz2|zst))?|tgz|txz|tbz2?)$/;
+
+/**
+ * The files of a `sos collect` archive other than its sosreports, sos's own logs, checksums and
+ * manifest: what a case tarball mistaken for a collect archive would otherwise drop without a word.
+ */
+function collectOthers(tree: Tree, inner: string[]): string[] {
+  const sos = new Set(inner);
+  const out: string[] = [];
+  for (const [p, e] of tree.entries) {
+    if (e.type !== 'file' || sos.has(p)) continue;
+    if (/(?:^|\/)sos_logs\//.test(p) || /\.(?:md5|sha1|sha256|sha512|asc|sig|gpg)$/i.test(p) || /(?:^|\/)manifest\.json$/.test(p)) continue;
+    out.push(p);
+  }
+  return out.sort();
+}
 
 /** Members of an archive that are sosreport archives themselves (sorted), when it has no sosreport root of its own. */
 function innerSosreports(tree: Tree): string[] {

@@ -116,6 +116,25 @@ describe('sos collect archives', () => {
     });
   });
 
+  it('a case tarball taken for a collect archive: its sosreports load, and every other member is an error naming it, never dropped quietly', async () => {
+    const file = join(t.dir, `${TOP}-case.tar.xz`);
+    writeFileSync(file, await collector([
+      sample(DB),
+      { name: `${DB}.md5`, data: Buffer.from('0123456789abcdef0123456789abcdef  x\n') },
+      { name: 'web01/journal.export', data: Buffer.from('__REALTIME_TIMESTAMP=1773309600000000\nMESSAGE=TCP: time wait bucket table overflow\n\n') },
+      { name: 'side-files.zip', data: Buffer.from('PK\x05\x06' + '\0'.repeat(18), 'binary') },
+    ]));
+    await withDb(async (s) => {
+      const sums = await ingestPaths(s, [file]);
+      expect(sums.map((x) => [x.status, x.path, x.error?.code ?? null])).toEqual([
+        ['loaded', `${file}/${TOP}/${DB}`, null],
+        ['failed', `${file}/${TOP}/side-files.zip`, 'not-read'],
+        ['failed', `${file}/${TOP}/web01/journal.export`, 'not-read'],
+      ]);
+      expect(sums[2]!.error?.message).toBe('a member of a sos collect archive that is not a sosreport: only the sosreports inside an archive are opened; extract the archive and run bundlescope case on its folder to read this file too');
+    });
+  });
+
   it('opens one level only, and an archive with neither a sosreport root nor sosreports inside is not a sosreport', async () => {
     const inner = await collector([sample(WEB)]);
     const nested = join(t.dir, 'sos-collector-outer-2026-03-12-aaaaaaa.tar.xz');
