@@ -6,33 +6,15 @@
  * mid-edit), the tests run against the dist/ that is there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, tempDir } from './helpers.js';
+import { REPO, tempDir, CLI, ensureDist } from './helpers.js';
 import { openStore } from '../../src/store/db.js';
 
-const CLI = join(REPO, 'dist', 'cli.js');
 const LINES = 120_000;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
-function ensureDist(): void {
-  const stale = !existsSync(CLI) || newestSource(join(REPO, 'src')) > statSync(CLI).mtimeMs;
-  if (!stale) return;
-  try {
-    execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
-  } catch (e) {
-    if (!existsSync(CLI)) throw e;
-  }
-}
 
 interface Done { code: number | null; signal: NodeJS.Signals | null; err: string; out: string }
 

@@ -3,6 +3,9 @@ import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions, type InputSummary } from '../../src/ingest/ingest.js';
 
 export { tempDir, REPO, SAMPLES, runCli } from '../helpers.js';
+import { REPO as REPO_DIR } from '../helpers.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
 /** Ingest into a database file and hand back the summaries; the store stays open for queries. */
 export async function ingestInto(db: string, paths: string[], opts: IngestOptions = {}): Promise<{ store: Store; sums: InputSummary[] }> {
@@ -23,3 +26,26 @@ export function issueKeys(s: InputSummary): [string, number | null, string][] {
 }
 
 export const at = (dir: string, name: string) => join(dir, name);
+
+/** The built command line the child-process tests run. */
+export const CLI = join(REPO_DIR, 'dist', 'cli.js');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing or older than src/ (a failed build is fatal only without a dist). */
+export function ensureDist(): void {
+  const stale = !existsSync(CLI) || newestSource(join(REPO_DIR, 'src')) > statSync(CLI).mtimeMs;
+  if (!stale) return;
+  try {
+    execFileSync('npm', ['run', 'build'], { cwd: REPO_DIR, stdio: 'pipe' });
+  } catch (e) {
+    if (!existsSync(CLI)) throw e;
+  }
+}

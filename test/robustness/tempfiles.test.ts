@@ -6,15 +6,14 @@
  * The CLI runs in child processes (`node dist/cli.js`, rebuilt first when src/ is newer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTarball } from '../../src/samples/tarball.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { web01 } from '../../src/samples/generate.js';
-import { ingestInto, REPO, tempDir } from './helpers.js';
+import { ingestInto, REPO, tempDir, CLI, ensureDist } from './helpers.js';
 
-const CLI = join(REPO, 'dist', 'cli.js');
 const t = tempDir('bundlescope-tempfiles-');
 const TMP = join(t.dir, 'tmp');
 const WEB = 'sosreport-web01-2026-03-12-kqwzmab';
@@ -24,23 +23,9 @@ const ordinary = join(t.dir, `${WEB}.tar.gz`);
 const collect = join(t.dir, `${TOP}.tar`);
 const side = join(t.dir, 'app.log');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 beforeAll(async () => {
-  if (!existsSync(CLI) || newestSource(join(REPO, 'src')) > statSync(CLI).mtimeMs) {
-    try {
-      execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
-    } catch (e) {
-      if (!existsSync(CLI)) throw e;
-    }
-  }
+  ensureDist();
   mkdirSync(TMP);
   // An ordinary sosreport that carries an old sosreport archive among its files (146 MB seen).
   writeFileSync(ordinary, await makeTarball([
