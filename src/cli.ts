@@ -2,7 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
-import { BundlescopeError, EXIT } from './errors.js';
+import { BundlescopeError, EXIT, StoreError } from './errors.js';
 import { parseSize, parseWhole } from './validate.js';
 import { termSafe } from './report/safe.js';
 import {
@@ -127,7 +127,7 @@ export async function main(argv: string[], opts: { exitOverride?: boolean } = {}
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT.usage;
     if (e instanceof BundlescopeError) {
       process.stderr.write(termSafe(e.format(), true) + '\n');
-      return e.constructor.name === 'StoreError' ? EXIT.store : EXIT.usage;
+      return e instanceof StoreError ? EXIT.store : EXIT.usage;
     }
     process.stderr.write(((e as Error).stack ?? String(e)) + '\n');
     return EXIT.unexpected;

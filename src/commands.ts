@@ -1,7 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, writeFileSync } from 'node:fs';
-import type { Compression } from './ingest/decompress.js';
-import { spawn } from 'node:child_process';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type FileAccess, type Store } from './store/db.js';
@@ -72,156 +70,11 @@ type IngestCliOptions = { db: string; host?: string; netns?: string; tz?: string
   /** Side files found by walking a folder (passed on by --jobs). */
   walked?: Set<string> };
 
-/** The built CLI (from src/ under tests and from dist/ alike). */
-const CLI_JS = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-/**
- * Below this many bytes of bundle contents, worker processes cost more than they save (their
- * start-up, reading the heads again, the merge: ~2–3 s together on 2 cores, against ~15 ms a small
- * bundle in one process), so `--jobs` uses one process. Compressed archives count for what they
- * hold, roughly (ARCHIVE_EXPANSION): eight 3.8 MB .tar.xz sosreports (28 MB of tar each) gained
- * 1.1× from --jobs 2 (15.5–15.9 → 13.5–14.8 s) but were 30.7 MB of archives, under the limit.
- * BUNDLESCOPE_JOBS_MIN_BYTES overrides it (the tests and the bench set 0 to measure the workers).
- */
-export const JOBS_MIN_BYTES = 32 * 1024 * 1024;
-
-/** What a compressed sosreport usually expands to, per byte of archive (logs and command output). */
-const ARCHIVE_EXPANSION: Record<Compression, number> = { none: 1, gzip: 4, xz: 6, bzip2: 6, zstd: 6 };
-
-/** Bytes a bundle archive holds, estimated from its size and compression (directories: infinite, not known cheaply). */
-export async function bundleBytes(p: string): Promise<number> {
-  if (isDirectory(p)) return Infinity;
-  const { fileCompression } = await import('./ingest/decompress.js');
-  let kind: Compression = 'none';
-  try {
-    kind = fileCompression(p);
-  } catch {
-    /* unreadable: counted by its size (it fails when ingested) */
-  }
-  return safeSize(p) * ARCHIVE_EXPANSION[kind];
-}
-
-/**
- * `--jobs N`: bundles are spread over N groups; this process loads the first into --db while N−1
- * worker processes load the others, each into a temporary database (DuckDB has one writer per
- * file), merged into --db afterwards one transaction each; side files follow in this process, so
- * they see the bundles' host facts.
- */
-async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.WritableStream): Promise<number | null> {
-  const jobs = Math.max(1, Math.floor(o.jobs ?? 1));
-  if (jobs < 2) return null;
-  const { partitionInputs, ingestPaths } = await ingestModule();
-  const { bundles, others, walked } = await partitionInputs(paths);
-  if (bundles.length < 2) return null;
-  let bytes = 0;
-  for (const b of bundles) bytes += await bundleBytes(b);
-  const env = Number(process.env.BUNDLESCOPE_JOBS_MIN_BYTES);
-  const minBytes = process.env.BUNDLESCOPE_JOBS_MIN_BYTES != null && Number.isFinite(env) ? env : JOBS_MIN_BYTES;
-  if (bytes < minBytes) {
-    const archives = bundles.reduce((a, b) => a + safeSize(b), 0);
-    out.write(`--jobs ${jobs}: ${bundles.length} bundles, ${(archives / 1048576).toFixed(1)} MiB of archives (~${(bytes / 1048576).toFixed(1)} MiB unpacked): one process (workers pay off from ${(minBytes / 1048576).toFixed(0)} MiB unpacked)\n`);
-    return null;
-  }
-  const groups: string[][] = Array.from({ length: Math.min(jobs, bundles.length) }, () => []);
-  const sized = bundles.map((b) => ({ b, size: safeSize(b) })).sort((x, y) => y.size - x.size);
-  const load = groups.map(() => 0);
-  for (const { b, size } of sized) {
-    const i = load.indexOf(Math.min(...load));
-    groups[i]!.push(b);
-    load[i]! += size;
-  }
-  // (worker databases in the process's temporary folder: removed on Ctrl-C too, swept after a kill -9)
-  const { acquireTempFolder, releaseTempFolder } = await import('./ingest/tempdir.js');
-  const tmp = acquireTempFolder();
-  try {
-    const pass = [
-      ...(o.host ? ['--host', o.host] : []), ...(o.netns ? ['--netns', o.netns] : []), ...(o.tz ? ['--tz', o.tz] : []), ...(o.as ? ['--as', o.as] : []),
-      ...(o.maxTotalBytes ? ['--max-total-bytes', String(o.maxTotalBytes)] : []), ...(o.maxMemberBytes ? ['--max-member-bytes', String(o.maxMemberBytes)] : []),
-      ...(o.maxZstdWindow ? ['--max-zstd-window', String(o.maxZstdWindow)] : []),
-      ...(o.verbose ? ['--verbose'] : []),
-    ];
-    const threads = String(Math.max(1, Math.floor(cpus().length / groups.length)));
-    // Workers for groups 1…N-1, each into a temporary database (DuckDB has one writer per file)…
-    const children = groups.slice(1).map((g, k) => new Promise<number>((resolve) => {
-      // One DuckDB thread per worker: N workers with DuckDB's default of one thread per core each
-      // fight over the cores (measured 1.5× slower at 200 bundles on 2 cores).
-      const child = spawn(process.execPath, [CLI_JS, 'ingest', '--db', join(tmp, `part-${k + 1}.duckdb`), ...pass, ...g],
-        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BUNDLESCOPE_DUCKDB_THREADS: threads } });
-      let buf = '';
-      child.stderr.on('data', (c: Buffer) => {
-        buf += c.toString();
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (!line.startsWith('total: ')) out.write(line + '\n');
-        }
-      });
-      child.on('error', () => resolve(EXIT.unexpected));
-      child.on('close', (code) => resolve(code ?? EXIT.unexpected));
-    }));
-    // …while this process loads group 0 into --db itself (no process to start, and one merge
-    // fewer: a merge copies every row again, 1.4 s per 1.2M log lines), then merges the others.
-    let merged = 0;
-    let dupes = 0;
-    const codes: number[] = [];
-    const workersDone = Promise.all(children);
-    // (Should this process fail, its workers still finish before their folder is removed.)
-    await withStore(o.db, async (store) => {
-      await store.conn.run(`SET threads = ${threads}`);
-      const own = await ingestPaths(store, groups[0]!, ingestOptions(o, out, false));
-      codes.push(reportSummaries(own, o, out, false));
-      codes.push(...await workersDone);
-      await store.conn.run('RESET threads');
-      // (each merge is a transaction of its own, like an input: no vacuum of its partial row groups)
-      const { mergeDatabase } = await import('./ingest/merge.js');
-      const { deferVacuum } = await ingestModule();
-      const restoreVacuum = await deferVacuum(store);
-      try {
-        for (let i = 1; i < groups.length; i++) {
-          const part = join(tmp, `part-${i}.duckdb`);
-          if (!existsSync(part)) continue;
-          const r = await mergeDatabase(store, part);
-          merged += r.sources;
-          dupes += r.skippedInputs;
-        }
-      } finally {
-        await restoreVacuum();
-      }
-      // Hosts whose data came from several workers are calibrated on the whole of it.
-      const { calibrateBootTimes } = await import('./store/timebasis.js');
-      await calibrateBootTimes(store.conn, 'all');
-      const { rebuildLogCopies } = await import('./store/timeline.js');
-      await rebuildLogCopies(store.conn, 'all');
-    }).catch(async (e) => {
-      await workersDone;
-      throw e;
-    });
-    let code: number = codes.every((c) => c === EXIT.ok) ? EXIT.ok : codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.someInputsFailed;
-    out.write(`bundles: ${bundles.length} in ${groups.length} processes; ${merged} sources merged from ${groups.length - 1} worker database${groups.length > 2 ? 's' : ''}${dupes ? `, ${dupes} already ingested` : ''}\n`);
-    if (others.length) {
-      const rest = await cmdIngest(others, { ...o, jobs: 1, walked }, out);
-      if (rest !== EXIT.ok) code = code === EXIT.ok && rest === EXIT.usage ? EXIT.someInputsFailed : Math.max(code, rest);
-    }
-    return code;
-  } finally {
-    releaseTempFolder(tmp);
-  }
-}
-
 function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function safeSize(p: string): number {
-  try {
-    return statSync(p).size;
-  } catch {
-    return 0;
   }
 }
 
@@ -245,6 +98,31 @@ export async function cmdIngest(paths: string[], o: IngestCliOptions, out: NodeJ
   const summaries = await withStore(o.db, (store) => ingestPaths(store, paths, opts));
   if (opts.progress) out.write('\r\x1b[K');
   return reportSummaries(summaries, o, out);
+}
+
+/** `--jobs N` (src/ingest/jobs.ts): the bundles in N processes, then the side files here; null when one process is better. */
+async function ingestParallel(paths: string[], o: IngestCliOptions, out: NodeJS.WritableStream): Promise<number | null> {
+  if (Math.floor(o.jobs ?? 1) < 2) return null;
+  const { ingestWithJobs, combineExitCodes } = await import('./ingest/jobs.js');
+  const workerArgs = [
+    ...(o.host ? ['--host', o.host] : []), ...(o.netns ? ['--netns', o.netns] : []), ...(o.tz ? ['--tz', o.tz] : []), ...(o.as ? ['--as', o.as] : []),
+    ...(o.maxTotalBytes ? ['--max-total-bytes', String(o.maxTotalBytes)] : []), ...(o.maxMemberBytes ? ['--max-member-bytes', String(o.maxMemberBytes)] : []),
+    ...(o.maxZstdWindow ? ['--max-zstd-window', String(o.maxZstdWindow)] : []),
+    ...(o.verbose ? ['--verbose'] : []),
+  ];
+  let own = EXIT.ok as number;
+  const r = await withStore(o.db, (store) => ingestWithJobs(store, paths, {
+    jobs: o.jobs ?? 1, opts: ingestOptions(o, out, false), workerArgs,
+    say: (line) => out.write(line + '\n'),
+    ownDone: (summaries) => {
+      own = reportSummaries(summaries, o, out, false);
+    },
+  }));
+  if (!r.parallel) return null;
+  out.write(`bundles: ${r.bundles} in ${r.groups} processes; ${r.merged} sources merged from ${r.groups - 1} worker database${r.groups > 2 ? 's' : ''}${r.duplicates ? `, ${r.duplicates} already ingested` : ''}\n`);
+  const codes = [own, ...r.workerCodes];
+  if (r.others.length) codes.push(await cmdIngest(r.others, { ...o, jobs: 1, walked: r.walked }, out));
+  return combineExitCodes(codes);
 }
 
 /** One line per input (and its issues with --verbose), the total line unless `total` is false; the exit code. */

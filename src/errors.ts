@@ -24,7 +24,11 @@ export class BundlescopeError extends Error {
 /** Bad command-line use or an input that cannot be opened / identified (exit 2). */
 export class InputError extends BundlescopeError {}
 
-/** A file that is not the format it was taken for at all (exit 3 when it is the only input). */
+/**
+ * A file that is not the format it was taken for at all, with the text found and what was expected
+ * (a journal file whose header is not one). Like every per-input error it fails that input only:
+ * exit 3 when other inputs loaded, 2 when none did.
+ */
 export class ParseError extends BundlescopeError {
   readonly text: string;
   readonly expected: string;
@@ -35,7 +39,7 @@ export class ParseError extends BundlescopeError {
   }
 }
 
-/** An archive member or size that breaks the safety rules (exit 3 for that input). */
+/** An archive member or size that breaks the safety rules (fails that input: exit 3 when other inputs loaded, 2 when none did). */
 export class SafetyError extends BundlescopeError {}
 
 /** The database cannot be opened / is locked by another process (exit 4). */
@@ -48,3 +52,5 @@ export const EXIT = {
   someInputsFailed: 3,
   store: 4,
 } as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
-import { bundleBytes } from '../../src/commands.js';
+import { bundleBytes, combineExitCodes, ingestWithJobs } from '../../src/ingest/jobs.js';
 import { openStore } from '../../src/store/db.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { buildRca } from '../../src/rca/findings.js';
@@ -65,5 +65,34 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('ingest --jobs', () =
     const dir = join(t.dir, 'extracted');
     mkdirSync(dir);
     expect(await bundleBytes(dir)).toBe(Infinity);
+  });
+
+  it('is a library function: one process when it pays (fewer than two bundles, or too little to read), saying why', async () => {
+    const db = join(t.dir, 'lib.duckdb');
+    const s = await openStore(db);
+    const said: string[] = [];
+    const own: number[] = [];
+    const req = { jobs: 2, opts: {}, workerArgs: [], say: (l: string) => said.push(l), ownDone: () => own.push(1) };
+    try {
+      const one = join(SAMPLES, 'sosreport-db01-2026-03-12-hvcedsa.tar.gz');
+      expect(await ingestWithJobs(s, [join(SAMPLES, 'incidents', 'case-4711')], { ...req, jobs: 1 })).toEqual({ parallel: false });
+      expect(await ingestWithJobs(s, [one], req)).toEqual({ parallel: false });
+      expect(said).toEqual([]);
+      expect(await ingestWithJobs(s, [join(SAMPLES, 'incidents', 'case-4711'), SAMPLES], req)).toEqual({ parallel: false });
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/^--jobs 2: 7 bundles, 0\.0 MiB of archives \(~0\.\d MiB unpacked\): one process/);
+      expect(own).toEqual([]); // nothing was loaded: the caller loads in one process
+      expect((await runSql(s, 'SELECT count(*) n FROM sources')).rows[0]).toEqual({ n: 0 });
+    } finally {
+      s.close();
+    }
+  });
+
+  it('combines the exit codes of this process, its workers and the side files: 2 only when every one loaded nothing', () => {
+    expect(combineExitCodes([0, 0, 0])).toBe(0);
+    expect(combineExitCodes([2, 2])).toBe(2);
+    expect(combineExitCodes([2, 0])).toBe(3); // the bundles here failed, a worker's loaded
+    expect(combineExitCodes([0, 3])).toBe(3);
+    expect(combineExitCodes([0, 1])).toBe(3); // a worker that crashed: its inputs count as failed
   });
 });
