@@ -3,6 +3,8 @@
  * Timestamps are epoch microseconds UTC as JS numbers (exact up to year 2255).
  */
 
+import type { OverflowKind } from './signatures.js';
+
 /** How a stored timestamp was derived. */
 export type TsQuality =
   | 'exact' // the source carried UTC or an explicit offset
@@ -188,4 +190,22 @@ export interface ChunkParser<R> {
   readonly issues: Issue[];
   linesRead: number;
   linesSkipped: number;
+}
+
+/** overflow_events: one kernel overflow message (or a summary of suppressed/repeated ones), classified. */
+export interface OverflowEventRow {
+  host: string | null;
+  ts: number | null;
+  ts_quality: TsQuality | null;
+  kind: OverflowKind | 'unattributed';
+  count: number;
+  suppressed: boolean;
+  variant: string | null;
+  detail: string | null;
+  mono_us: number | null;
+  boot_id: string | null;
+  message: string;
+  line_no: number;
+  /** A syslog daemon's repeat summary: `count` more copies of the line it repeats (not suppressed by the kernel). */
+  repeated: boolean;
 }

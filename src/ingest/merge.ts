@@ -1,7 +1,5 @@
 import type { Store } from '../store/db.js';
-import { forgetKnownInputs, HOST_UPSERT } from '../store/load.js';
-
-const TABLES = ['log_events', 'overflow_events', 'slab_samples', 'counter_samples', 'sysctls', 'sockets', 'ingest_issues'] as const;
+import { forgetKnownInputs, HOST_UPSERT, SOURCE_TABLES as TABLES } from '../store/load.js';
 
 export interface MergeResult {
   sources: number;

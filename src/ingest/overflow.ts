@@ -1,22 +1,8 @@
-import type { LogEventRow, TsQuality } from '../model.js';
+import type { LogEventRow, OverflowEventRow } from '../model.js';
 import { classifyMessage, ratelimitSummary, repeatSummary, type OverflowKind } from '../signatures.js';
 
-export interface OverflowEventRow {
-  host: string | null;
-  ts: number | null;
-  ts_quality: TsQuality | null;
-  kind: OverflowKind | 'unattributed';
-  count: number;
-  suppressed: boolean;
-  variant: string | null;
-  detail: string | null;
-  mono_us: number | null;
-  boot_id: string | null;
-  message: string;
-  line_no: number;
-  /** A syslog daemon's repeat summary: `count` more copies of the line it repeats (not suppressed by the kernel). */
-  repeated: boolean;
-}
+/** (the row type lives in model.ts with the other row types; re-exported for the classifier's users) */
+export type { OverflowEventRow };
 
 /** What the classifier is shown of a log row. */
 export type ClassifierEvent = Pick<LogEventRow, 'host' | 'ts' | 'ts_quality' | 'ident' | 'transport' | 'mono_us' | 'boot_id' | 'message' | 'line_no'> & {

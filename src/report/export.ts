@@ -8,11 +8,10 @@ import { dirname, join, sep } from 'node:path';
 import type { Store } from '../store/db.js';
 import { InputError } from '../errors.js';
 import { queryToArrow } from './arrow.js';
+import { SOURCE_TABLES } from '../store/load.js';
 
-export const EXPORT_TABLES = [
-  'sources', 'hosts', 'log_events', 'overflow_events', 'slab_samples', 'counter_samples',
-  'sysctls', 'sockets', 'ingest_issues', 'signatures',
-] as const;
+/** Every table: the inputs and hosts, the rows of each source (store/load.ts), and the reference tables filled at open. */
+export const EXPORT_TABLES = ['sources', 'hosts', ...SOURCE_TABLES, 'signatures'] as const;
 
 export const EXPORT_VIEWS = [
   'overflow_episodes', 'overflow_minutes', 'population_samples', 'counter_rates', 'timewait_peers', 'overflow_limits',

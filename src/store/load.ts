@@ -1,12 +1,12 @@
 import duckdb from '@duckdb/node-bindings';
 import {
   BIGINT, BOOLEAN, DOUBLE, DuckDBAppender, ENUM, DuckDBConnection, DuckDBDataChunk, DuckDBTimestampTZValue, INTEGER, TIMESTAMPTZ,
-  TINYINT, VARCHAR, type DuckDBType,
+  TINYINT, VARCHAR, DuckDBTypeId, type DuckDBType,
 } from '@duckdb/node-api';
+import { StoreError } from '../errors.js';
 import type {
-  CounterSampleRow, HostFacts, Issue, LogEventRow, SlabSampleRow, SocketRow, SysctlRow, TimeBasis,
+  CounterSampleRow, HostFacts, Issue, LogEventRow, OverflowEventRow, SlabSampleRow, SocketRow, SysctlRow, TimeBasis,
 } from '../model.js';
-import type { OverflowEventRow } from '../ingest/overflow.js';
 import { characterizeSources, sourceTimeBasis, type SourceTimes } from './timebasis.js';
 
 type Appendable = {
@@ -104,6 +104,25 @@ const COLUMNS: { [K in TableName]: readonly Col[] } = {
   ],
 };
 
+/**
+ * COLUMNS is written by hand in the table's column order: checked against the appender's own
+ * column types whenever a load opens a table's appender (microseconds), so a column added to sql/schema
+ * and not here (or the reverse) fails loudly instead of shifting every value one column over.
+ */
+function checkColumns(table: TableName, cols: readonly Col[], app: DuckDBAppender): void {
+  const types = Array.from({ length: app.columnCount }, (_, i) => app.columnType(i).typeId);
+  const want = cols.map(([k]) => TYPE_OF[k].typeId);
+  const bad = types.length !== want.length ? -1 : want.findIndex((t, i) => t !== types[i]);
+  if (types.length !== want.length || bad >= 0) {
+    throw new StoreError('schema-mismatch', `table ${table}: the loader writes ${want.length} columns, the database has ${types.length}` +
+      (bad >= 0 ? `; column ${bad + 1} is ${DuckDBTypeId[types[bad]!]} there, ${DuckDBTypeId[want[bad]!]} in the loader` : '') +
+      ' (src/store/load.ts COLUMNS and sql/schema disagree)');
+  }
+}
+
+/** The tables whose rows belong to a source (each has source_id): what a load writes, a merge copies and an export writes out. */
+export const SOURCE_TABLES = [...(Object.keys(COLUMNS) as TableName[]), 'ingest_issues'] as const;
+
 const CHUNK = 2048;
 /** Most distinct values of a string column in one chunk that are sent as an ENUM. */
 const MAX_DICT = 32;
@@ -130,6 +149,7 @@ class ChunkWriter {
 
   constructor(table: TableName, private readonly app: DuckDBAppender) {
     this.cols = COLUMNS[table];
+    checkColumns(table, this.cols, app);
     this.vals = this.cols.map(() => new Array<string | null | undefined>(CHUNK));
   }
 

@@ -104,3 +104,20 @@ describe('Load: rows of small batches wait to fill a chunk', () => {
     }
   });
 });
+
+describe('the loader\'s columns', () => {
+  it('are checked against the table: a column added to the schema but not to the loader fails loudly, naming both counts', async () => {
+    const store = await openStore(join(t.dir, 'mismatch.duckdb'));
+    try {
+      await store.conn.run('ALTER TABLE sysctls ADD COLUMN extra VARCHAR');
+      const load = new Load(store.conn);
+      await load.begin();
+      const src = await load.newSource({ parent_id: null, host: 'h', kind: 'sysctl', path: 'x', sha256: null, bytes: null });
+      await expect(load.add('sysctls', src, [{ host: 'h', name: 'net.a', value: '1', origin: 'sysctl-a', netns: null }]))
+        .rejects.toThrow('table sysctls: the loader writes 6 columns, the database has 7 (src/store/load.ts COLUMNS and sql/schema disagree)');
+      await load.rollback();
+    } finally {
+      store.close();
+    }
+  });
+});
