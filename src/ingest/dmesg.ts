@@ -14,10 +14,10 @@
  */
 import type { LineParser, LogEventRow, ParseContext, TsQuality } from '../model.js';
 import { LocalClock, monthNumber, parseIsoToMicros } from '../time.js';
-import { BaseLineParser, parseText } from './lines.js';
+import { BaseLineParser, MAX_LINE, parseText } from './lines.js';
 
-/** Longest line a log parser accepts; longer ones are skipped with an issue. */
-export const MAX_LOG_LINE = 1 << 20;
+/** The line cap (lines.ts MAX_LINE) under the name the log formats' SQL and byte readers import. */
+export const MAX_LOG_LINE = MAX_LINE;
 
 /** A leading syslog tag left on a pasted kernel line: optional `facility.level`, then `kernel:`. */
 const KERNEL_TAG = /^(?:([a-z]+\.[a-z]+)\s+)?kernel:\s+/;
@@ -107,10 +107,7 @@ class DmesgParser extends BaseLineParser<LogEventRow> {
 
   line(raw: string, lineNo: number): void {
     this.linesRead++;
-    if (raw.length > MAX_LOG_LINE) {
-      this.skip('line-too-long', lineNo, raw, `a line shorter than ${MAX_LOG_LINE} characters`);
-      return;
-    }
+    if (this.tooLong(raw, lineNo)) return;
     const text = raw.indexOf('\0') >= 0 ? raw.replace(/\0/g, '') : raw;
     if (text.trim() === '') return;
 

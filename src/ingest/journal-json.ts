@@ -159,10 +159,7 @@ class JournalJsonParser extends BaseLineParser<LogEventRow> {
       }
       return;
     }
-    if (raw.length > MAX_LOG_LINE) {
-      this.skip('line-too-long', lineNo, raw, `a line shorter than ${MAX_LOG_LINE} characters`);
-      return;
-    }
+    if (this.tooLong(raw, lineNo)) return;
     let text = raw;
     if (text.charCodeAt(0) === 0x1e) text = text.slice(1); // json-seq record separator
     text = text.trim();

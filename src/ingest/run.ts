@@ -1,59 +1,26 @@
 import type { Readable } from 'node:stream';
 import type { ChunkParser, LineParser } from '../model.js';
-
-/** Lines longer than this are cut off and reported by the parsers (bounded memory). */
-export const MAX_LINE_BYTES = 1 << 20;
+import { LineSplitter } from './lines.js';
 
 /**
- * Feeds text chunks to a line parser, splitting lines across chunk borders, and calls
- * `onBatch` whenever enough rows are waiting (the loader appends them as one batch).
- * A line longer than MAX_LINE_BYTES is passed truncated (the parser reports it).
+ * Feeds text chunks to a line parser through the LineSplitter (lines split across chunk borders,
+ * the one line cap), and hands the parser's rows to `onBatch` every 8 chunks and at the end (the
+ * loader appends them as one batch).
  */
 export class LineFeeder<R> {
-  private carry = '';
-  private lineNo = 0;
-  private oversized = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
-  constructor(private readonly parser: LineParser<R>, private readonly onBatch: (rows: R[]) => Promise<void>, private readonly batch = 20_000) {}
+  private readonly split: LineSplitter;
+  constructor(private readonly parser: LineParser<R>, private readonly onBatch: (rows: R[]) => Promise<void>) {
+    this.split = new LineSplitter((line, n) => parser.line(line, n));
+  }
 
   async bytes(chunk: Uint8Array): Promise<void> {
     await this.text(this.decoder.decode(chunk, { stream: true }));
   }
 
   async text(s: string): Promise<void> {
-    let start = 0;
-    for (;;) {
-      const nl = s.indexOf('\n', start);
-      if (nl < 0) break;
-      let piece = s.slice(start, nl);
-      start = nl + 1;
-      if (this.carry) {
-        piece = this.carry + piece;
-        this.carry = '';
-      }
-      this.emit(piece);
-    }
-    if (start < s.length) {
-      this.carry += s.slice(start);
-      if (this.carry.length > MAX_LINE_BYTES) {
-        // Keep the head of a monster line (the parser reports it) and drop the rest until newline.
-        if (!this.oversized) this.emit(this.carry.slice(0, MAX_LINE_BYTES + 1), true);
-        this.oversized = true;
-        this.carry = '';
-      }
-    }
+    this.split.text(s);
     await this.maybeFlush();
-  }
-
-  private emit(line: string, partial = false): void {
-    if (this.oversized && !partial) {
-      // rest of an oversized line: already reported
-      this.oversized = false;
-      return;
-    }
-    if (line.length && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-    if (line.indexOf('\0') >= 0) line = line.replace(/\0/g, '');
-    this.parser.line(line, ++this.lineNo);
   }
 
   private pending = 0;
@@ -67,11 +34,8 @@ export class LineFeeder<R> {
 
   async end(): Promise<void> {
     const tail = this.decoder.decode();
-    if (tail) this.carry += tail;
-    if (this.carry) {
-      this.emit(this.carry);
-      this.carry = '';
-    }
+    if (tail) this.split.text(tail);
+    this.split.end();
     this.parser.end();
     await this.maybeFlush(true);
   }

@@ -25,7 +25,6 @@ import {
   sarCounter, type SarParser,
 } from './sar.js';
 
-const MAX_LINE = 1 << 20;
 
 /** `sadf -j` groups read, with the sar activity and how their keys map to sar columns. */
 const JSON_GROUPS: Record<string, { activity: string; rate: boolean; device?: string }> = {
@@ -74,10 +73,7 @@ class SadfParser extends BaseLineParser<CounterSampleRow> implements SarParser {
 
   line(text: string, lineNo: number): void {
     this.linesRead++;
-    if (text.length > MAX_LINE) {
-      this.skip('line-too-long', lineNo, text, `a line shorter than ${MAX_LINE} characters`);
-      return;
-    }
+    if (this.tooLong(text, lineNo)) return;
     const trimmed = text.trim();
     if (trimmed === '') return;
     if (this.mode === 'xml') return;

@@ -17,7 +17,6 @@ import type { CounterSampleRow, CounterSemantics, LineParser, ParseContext, TsQu
 import { LocalClock, type LocalTime } from '../time.js';
 import { BaseLineParser } from './lines.js';
 
-const MAX_LINE = 1 << 20;
 const DAY = 86_400;
 
 /** Columns whose sysstat meaning has a canonical name shared with nstat / sockstat. */
@@ -291,10 +290,7 @@ class SarTextParser extends BaseLineParser<CounterSampleRow> implements SarParse
 
   line(text: string, lineNo: number): void {
     this.linesRead++;
-    if (text.length > MAX_LINE) {
-      this.skip('line-too-long', lineNo, text, `a line shorter than ${MAX_LINE} characters`);
-      return;
-    }
+    if (this.tooLong(text, lineNo)) return;
     const trimmed = text.trim();
     if (trimmed === '') return;
     if (trimmed.startsWith('Linux')) {

@@ -184,8 +184,6 @@ export interface Stamp {
   quality: TsQuality;
 }
 
-/** Lines longer than this are skipped: no /proc dump has them, and they would pin memory. */
-export const MAX_LINE = 1 << 20;
 
 /**
  * Base for parsers of snapshot logs: a file of repeated dumps, each preceded by a stamp line.
@@ -216,13 +214,6 @@ export abstract class SnapshotLineParser<R> extends BaseLineParser<R> {
 
   /** Called when a stamp line starts a new dump, before the stamp changes (close the previous dump here). */
   protected onStamp(): void {}
-
-  /** True (and the line skipped) when the line is too long to be data. */
-  protected tooLong(text: string, lineNo: number): boolean {
-    if (text.length <= MAX_LINE) return false;
-    this.skip('line-too-long', lineNo, text, `a line shorter than ${MAX_LINE} characters`);
-    return true;
-  }
 
   /**
    * The stamp for a data line, or null when there is none; then the line counts as skipped,

@@ -9,7 +9,7 @@
  */
 import type { LineParser, ParseContext, SysctlRow } from '../model.js';
 import { BaseLineParser } from './lines.js';
-import { MAX_LINE, parseStampLine } from './stamps.js';
+import { parseStampLine } from './stamps.js';
 
 const ASSIGN = /^(-?)\s*([^\s=#;]+)\s*=(.*)$/;
 
@@ -36,10 +36,7 @@ class SysctlParser extends BaseLineParser<SysctlRow> {
 
   line(text: string, lineNo: number): void {
     this.linesRead++;
-    if (text.length > MAX_LINE) {
-      this.skip('line-too-long', lineNo, text, `a line shorter than ${MAX_LINE} characters`);
-      return;
-    }
+    if (this.tooLong(text, lineNo)) return;
     const t = text.trim();
     if (t === '') return;
     if (this.origin === 'sysctl.conf' && (t.startsWith('#') || t.startsWith(';'))) return;
