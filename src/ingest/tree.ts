@@ -16,7 +16,7 @@ import type { Issue } from '../model.js';
  * filesystem outside the input is ever touched.
  */
 export type Entry =
-  | { type: 'file'; size: number; data?: Buffer; diskPath?: string }
+  | { type: 'file'; size: number; data?: Buffer; diskPath?: string; /** archive members: modification time, ms since the epoch */ mtimeMs?: number }
   | { type: 'link'; target: string }
   | { type: 'dir' };
 
@@ -354,7 +354,7 @@ export async function treeFromArchive(
           await new Promise<void>((resolve) => w.end(() => resolve()));
           if (failure) throw failure;
           writers.delete(w);
-          tree.add(path, { type: 'file', size, diskPath: dest });
+          tree.add(path, { type: 'file', size, diskPath: dest, mtimeMs: h.mtime * 1000 });
         },
       };
     }
