@@ -15,7 +15,7 @@
  *
  * Bundles are read before side files (their host facts date the side files), as for a folder.
  */
-import { rmSync, utimesSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/db.js';
 import type { Issue } from '../model.js';
@@ -53,32 +53,48 @@ export async function ingestArchiveLogs(
     const dest = () => join(dir, `${level}-${n++}.member`);
     let members: SpilledMember[];
     const out: InputSummary[] = [];
+    /** Members refused while reading: said after the members read (in archive order these come last). */
+    const late: InputSummary[] = [];
     try {
       if (kind === 'zip') {
         const z = await spillZip(disk, display, limits, dest);
         members = z.members;
-        for (const i of z.issues) out.push(refusal(hooks, i));
+        for (const i of z.issues) late.push(refusal(hooks, i));
       } else {
         const tree = await treeFromArchive(disk, () => true, limits, { spill: dest });
         members = [];
+        const refused: Issue[] = tree.issues.map((i) => ({ ...i, file: i.file === disk ? display : i.file.split(`${disk}:`).join(`${display}/`) }));
+        const named = new Set(refused.map((i) => i.file));
+        const cut = refused.find((i) => i.code === 'truncated-archive');
         for (const [p, e] of tree.entries) {
-          if (e.type === 'file' && e.diskPath) {
+          if (e.type === 'file' && e.data) {
+            // (a sparse member, expanded in memory: written out like the others)
+            const d = dest();
+            writeFileSync(d, e.data);
+            e.data = undefined;
+            members.push({ name: p, diskPath: d, mtimeMs: null });
+          } else if (e.type === 'file' && e.diskPath) {
             if (e.mtimeMs != null && Number.isFinite(e.mtimeMs)) utimesSync(e.diskPath, e.mtimeMs / 1000, e.mtimeMs / 1000);
             members.push({ name: p, diskPath: e.diskPath, mtimeMs: e.mtimeMs ?? null });
+          } else if (e.type === 'file' && cut && !named.has(`${display}/${p}`)) {
+            // listed, never written whole: the member the cut fell in
+            refused.push({ ...cut, file: `${display}/${p}`, text: `cut short inside ${display} (${cut.text})`, expected: '' });
+            cut.code = ''; // (said of the member instead)
           } else if (e.type === 'link') {
             out.push(hooks.skipped(`${display}/${p}`, `a link in the archive (-> ${e.target.slice(0, 200)}): not followed, its target is read where it is`));
           }
         }
-        for (const i of tree.issues) {
+        for (const i of refused) {
+          if (!i.code) continue;
           if (i.code === 'unsafe-link' && tree.entries.get(String(i.text).split(' -> ')[0]!)?.type === 'link') continue; // (its notice above)
-          out.push(refusal(hooks, { ...i, file: i.file === disk ? display : i.file.split(`${disk}:`).join(`${display}/`) }));
+          late.push(refusal(hooks, i));
         }
       }
     } catch (e) {
       if (e instanceof SafetyError && e.file === disk) (e as { file: string | null }).file = display;
-      return [...out, hooks.failed(display, kind === 'zip' ? 'zip' : 'archive', e as Error)];
+      return [...out, ...late, hooks.failed(display, kind === 'zip' ? 'zip' : 'archive', e as Error)];
     }
-    if (members.length === 0 && out.length === 0) return [hooks.skipped(display, 'an archive with no files')];
+    if (members.length === 0 && out.length === 0 && late.length === 0) return [hooks.skipped(display, 'an archive with no files')];
     // Archives first (sosreports: their host facts date the side files), then the rest; by name within each.
     const ranked: { m: SpilledMember; head: Buffer | null; rank: number; error?: Error }[] = [];
     for (const m of members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -107,13 +123,13 @@ export async function ingestArchiveLogs(
         rmSync(m.diskPath, { force: true }); // (done with: the disk holds what is left to read, no more)
       }
     }
-    return out;
+    return [...out, ...late];
   });
 }
 
 /** A member refused while reading the archive, as the one-line error the user sees. */
 function refusal(hooks: ArchiveHooks, i: Issue): InputSummary {
-  return hooks.failed(i.file, 'unknown', new SafetyError(i.code, `${i.expected || 'refused'} (found: ${i.text})`, i.file));
+  return hooks.failed(i.file, 'unknown', new SafetyError(i.code, i.expected ? `${i.expected} (found: ${i.text})` : String(i.text), i.file));
 }
 
 function renamed(e: Error, disk: string, shown: string): Error {
