@@ -299,6 +299,8 @@ export async function treeFromArchive(
         : issue('unsafe-path', file, null, shown(h.name), `a member name of at most ${TAR_LIMITS.maxNameBytes} bytes and ${TAR_LIMITS.maxComponents} components; found a ${h.unsafe}`, 'warning'));
       return null;
     }
+    // `tar cf x.tar -C dir .` stores the root itself as `./`: nothing to refuse
+    if (h.type === 'directory' && /^(?:\.\/?)+$/.test(h.name)) return null;
     const path = safeMemberPath(h.name);
     if (path == null) {
       tree.issues.push(issue('unsafe-path', file, null, h.name, 'a relative member path inside the bundle', 'warning'));

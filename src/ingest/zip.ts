@@ -197,20 +197,21 @@ export async function spillZip(file: string, shown: string, limits: Limits, dest
         refuse('zip-mismatch', name, `${(err as Error).message} (central directory offset ${e.relativeOffsetOfLocalHeader})`, 'a local header where the central directory points; not read');
         continue;
       }
-      const localName = yauzl.getFileNameLowLevel(h.generalPurposeBitFlag, h.fileName, [], false);
-      // Sizes in the local header are 0 with a data descriptor (bit 3) and 0xffffffff with zip64.
-      const sizesKnown = (h.generalPurposeBitFlag & 8) === 0;
-      const differ = (local: number, central: number) => sizesKnown && local !== 0xffffffff && local !== central;
-      if (localName !== raw || differ(h.compressedSize, e.compressedSize) || differ(h.uncompressedSize, e.uncompressedSize)) {
-        refuse('zip-mismatch', name,
-          `central directory: ${label}, ${e.compressedSize}→${e.uncompressedSize} bytes; local header: ${localName.slice(0, 200)}, ${h.compressedSize}→${h.uncompressedSize} bytes`,
-          'a central directory entry that agrees with its local header; not read');
-        continue;
-      }
       const range: [number, number] = [e.relativeOffsetOfLocalHeader, h.fileDataStart + e.compressedSize];
       if (overlaps(range[0], range[1])) {
         refuse('overlapping-member', name, `bytes ${range[0]}–${range[1]} of the archive, which another member holds already`,
           'members that do not share bytes (an overlap is how a zip bomb multiplies its data); not read');
+        continue;
+      }
+      // (the name's bytes: a Unicode path extra field may decode the central one differently)
+      const sameName = h.fileName.equals(e.fileName as unknown as Buffer);
+      // Sizes in the local header are 0 with a data descriptor (bit 3) and 0xffffffff with zip64.
+      const sizesKnown = (h.generalPurposeBitFlag & 8) === 0;
+      const differ = (local: number, central: number) => sizesKnown && local !== 0xffffffff && local !== central;
+      if (!sameName || differ(h.compressedSize, e.compressedSize) || differ(h.uncompressedSize, e.uncompressedSize)) {
+        refuse('zip-mismatch', name,
+          `central directory: ${label}, ${e.compressedSize}→${e.uncompressedSize} bytes; local header: ${h.fileName.toString('latin1').slice(0, 200)}, ${h.compressedSize}→${h.uncompressedSize} bytes`,
+          'a central directory entry that agrees with its local header; not read');
         continue;
       }
       let at = ranges.length;
