@@ -119,6 +119,9 @@ export async function ingestArchiveLogs(
             'an archive inside an archive inside the input: archives are opened one level down only; extract it and give its folder', shown)));
         } else if (rank < 2) out.push(...await hooks.nested(m.diskPath, shown));
         else out.push(await shownAs(store, hooks.side(m.diskPath, shown, head!), m.diskPath, shown));
+      } catch (e) {
+        // (a failure of one member is its own: the others are still read)
+        out.push(hooks.failed(shown, 'unknown', renamed(e instanceof Error ? e : new Error(String(e)), m.diskPath, shown)));
       } finally {
         rmSync(m.diskPath, { force: true }); // (done with: the disk holds what is left to read, no more)
       }

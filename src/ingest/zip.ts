@@ -57,21 +57,17 @@ const open = (file: string) => new Promise<ZipFile>((resolve, reject) => {
   yauzl.open(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: false, autoClose: false }, (err, zf) => (err ? reject(err) : resolve(zf!)));
 });
 
-/** Every central-directory entry, in order; a damaged directory ends the list with its error. */
-function centralDirectory(zf: ZipFile, maxMembers: number, file: string): Promise<{ entries: ZipEntry[]; error: Error | null }> {
-  return new Promise((resolve, reject) => {
-    const entries: ZipEntry[] = [];
-    zf.on('entry', (e: ZipEntry) => {
-      if (entries.length >= maxMembers) {
-        zf.close();
-        reject(new SafetyError('too-many-members', `archive has more than ${maxMembers} members`, file));
-        return;
-      }
-      entries.push(e);
-      zf.readEntry();
-    });
-    zf.on('end', () => resolve({ entries, error: null }));
-    zf.on('error', (err: Error) => resolve({ entries, error: err }));
+/**
+ * The central directory one entry at a time (null at its end): only the entry being read is
+ * held, whatever count the archive claims. A damaged directory rejects.
+ */
+function entryReader(zf: ZipFile): () => Promise<ZipEntry | null> {
+  let pending: { resolve: (e: ZipEntry | null) => void; reject: (err: Error) => void } | null = null;
+  zf.on('entry', (e: ZipEntry) => pending?.resolve(e));
+  zf.on('end', () => pending?.resolve(null));
+  zf.on('error', (err: Error) => pending?.reject(err));
+  return () => new Promise((resolve, reject) => {
+    pending = { resolve, reject };
     zf.readEntry();
   });
 }
@@ -138,12 +134,6 @@ export async function spillZip(file: string, shown: string, limits: Limits, dest
   const refuse = (code: string, name: string, text: string, expected: string) =>
     out.issues.push(issue(code, `${shown}/${name}`, null, text, expected, 'error'));
   try {
-    const { entries, error } = await centralDirectory(zf, limits.maxMembers, shown);
-    if (error) {
-      out.truncated = true;
-      out.issues.push(issue('zip-truncated', shown, null, error.message.slice(0, 200),
-        `a complete central directory of ${zf.entryCount} entries; kept the ${entries.length} entries read before the damage`, 'error'));
-    }
     const seen = new Set<string>();
     // Byte ranges [local header, end of data) of the members read, sorted by start: a new one
     // that meets any of them shares bytes with it.
@@ -161,7 +151,20 @@ export async function spillZip(file: string, shown: string, limits: Limits, dest
       return lo > 0 && ranges[lo - 1]![1] > a;
     };
     const budget = { left: limits.maxTotalBytes };
-    for (const e of entries) {
+    const next = entryReader(zf);
+    let count = 0;
+    for (;;) {
+      let e: ZipEntry | null;
+      try {
+        e = await next();
+      } catch (err) {
+        out.truncated = true;
+        out.issues.push(issue('zip-truncated', shown, null, (err as Error).message.slice(0, 200),
+          `a complete central directory of ${zf.entryCount} entries; kept the ${count} entries read before the damage`, 'error'));
+        break;
+      }
+      if (e == null) break;
+      if (++count > limits.maxMembers) throw new SafetyError('too-many-members', `archive has more than ${limits.maxMembers} members`, shown);
       const raw = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileName as unknown as Buffer, e.extraFields, false);
       const label = raw.slice(0, 200);
       if (raw.endsWith('/') || raw.endsWith('\\')) continue; // a folder

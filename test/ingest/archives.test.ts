@@ -247,7 +247,27 @@ describe('zip traps: the trap member refused with one error naming it, the rest 
     expect(offset.messages[1]).toMatch(/^a local header where the central directory points; not read \(found: invalid local file header signature: 0x[0-9a-f]+ \(central directory offset 7\)\)$/);
     const count = await run('count.zip', rawZip([GOOD], { cdCount: 40 }));
     expect(count.sums).toEqual([['loaded', 'good.log', null], ['failed', '', 'zip-truncated']]);
+    expect(count.messages[1]).toMatch(/^a complete central directory of 40 entries; kept the 1 entries read before the damage \(found: /);
     expect(count.logged).toBe(1);
+  });
+
+  it('a deflated member that inflates past the size its central directory declares stops there, refused; one over --max-member-bytes is refused unread', async () => {
+    const zipped = await makeZip([{ name: 'big.log', data: 'Mar 12 14:02:01 web01 kernel: x\n'.repeat(1000) }, { name: 'small.log', data: GOOD.data }]);
+    // big.log's uncompressed size, 32000, made 10 in its local header and its central entry alike
+    const cd = zipped.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zipped.writeUInt32LE(10, cd + 24);
+    zipped.writeUInt32LE(10, 22);
+    const r = await run('lie.zip', zipped);
+    expect(r.sums).toEqual([['loaded', 'small.log', null], ['failed', 'big.log', 'zip-mismatch']]);
+    expect(r.messages[1]).toBe('data that agrees with its central directory entry; not read (found: more data than the 10 bytes its central directory entry declares)');
+    const file = join(t.dir, 'cap.zip');
+    writeFileSync(file, await makeZip([{ name: 'big.log', data: 'x'.repeat(5000) }, { name: 'small.log', data: GOOD.data }]));
+    await withDb(async (s) => {
+      const sums = await ingestPaths(s, [file], { limits: { maxMemberBytes: 4096 } });
+      expect(sums.map((x) => [x.status, x.path.slice(file.length + 1), x.error?.message ?? null])).toEqual([
+        ['loaded', 'small.log', null], ['failed', 'big.log', 'at most 4096 bytes (limit --max-member-bytes); not read (found: 5000 bytes)'],
+      ]);
+    });
   });
 
   it('not a zip past its magic: one error for the archive', async () => {
