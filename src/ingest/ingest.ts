@@ -27,6 +27,8 @@ import { unifyNamespaceViews } from './netns.js';
 import { rebuildLogCopies } from '../store/timeline.js';
 import { sweepStaleTempFolders, withTempFolder } from './tempdir.js';
 import { noteOverlaps, placeOverlaps, resolveOverlaps, type OverlapNotice } from './overlap.js';
+import { ingestArchiveLogs, reviveSosRoot, type ArchiveHooks } from './archive-logs.js';
+import { isZip } from './zip.js';
 
 export interface IngestOptions {
   host?: string | null;
@@ -39,6 +41,8 @@ export interface IngestOptions {
   walked?: Set<string>;
   /** Called with a short progress text (the CLI shows it on a terminal). */
   progress?: (text: string) => void;
+  /** A member of an archive read from a temporary file (archive-logs.ts): the path it is shown as, whose folders can name its host. */
+  shownAs?: string;
 }
 
 export interface InputSummary {
@@ -466,14 +470,10 @@ function failed(path: string, kind: string, e: unknown): InputSummary {
   return s;
 }
 
-/**
- * An archive's tree of wanted members. With `spill`, only the members named like sosreport
- * archives (a `sos collect` archive's node bundles) are read, each written to the file it gives.
- */
-function readTree(path: string, size: number, opts: IngestOptions, spill?: (path: string) => string): Promise<Tree> {
+/** An archive's tree of wanted members (a sosreport's or a supportconfig's). */
+function readTree(path: string, size: number, opts: IngestOptions): Promise<Tree> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  if (!spill) return treeFromArchive(path, wantedBundleMember, limits, treeFlags(size));
-  return treeFromArchive(path, (p) => INNER_SOSREPORT.test(p), limits, { ...treeFlags(size), spill: (p) => (INNER_SOSREPORT.test(p) ? spill(p) : null) });
+  return treeFromArchive(path, wantedBundleMember, limits, treeFlags(size));
 }
 
 function treeFlags(size: number): { small: boolean; inlineXz: boolean } {
@@ -482,7 +482,7 @@ function treeFlags(size: number): { small: boolean; inlineXz: boolean } {
 
 async function ingestPath(
   store: Store, path: string, opts: IngestOptions, heads?: Map<string, Buffer>, batch?: BundleBatch,
-  /** A sosreport taken out of a `sos collect` archive into `path`: shown as `display`. */
+  /** A member of an archive (archive-logs.ts) written to `path`: shown as `display`, one level down. */
   inside?: { display: string },
 ): Promise<InputSummary[]> {
   let st;
@@ -499,6 +499,7 @@ async function ingestPath(
     } catch (e) {
       return [failed(path, 'directory', e)];
     }
+    reviveSosRoot(tree, path);
     if ((findSosRoot(tree) != null || findSupportconfigRoot(tree) != null) && (!opts.as || BUNDLE_KINDS.includes(opts.as))) {
       return [await ingestBundle(store, path, tree, null, opts)];
     }
@@ -518,20 +519,12 @@ async function ingestPath(
       const tree = await readTree(path, st.size, opts);
       // a collected sosreport's issues name its member in the collect archive, never the temporary file
       if (inside) for (const i of tree.issues) if (i.file === path) i.file = inside.display;
-      const inner = inside ? [] : innerSosreports(tree);
-      if (inner.length && findSosRoot(tree) == null) {
-        // A `sos collect` archive (no sosreport root of its own): read again, writing only its
-        // inner sosreports to the process's temporary folder. An inner `sosreport-*.tar` of an
-        // ordinary sosreport is never written anywhere (issue 17 point 5).
-        const others = collectOthers(tree, inner);
-        return await withTempFolder(async (dir) => {
-          let n = 0;
-          const spilled = await readTree(path, st.size, opts, () => join(dir, `${n++}.archive`));
-          const loaded = await ingestCollected(store, path, spilled, inner, opts, batch);
-          // Its other members are evidence bundlescope does not open here: said, never dropped quietly.
-          return [...loaded, ...others.map((m) => failed(`${path}/${m}`, 'unknown', new InputError('not-read',
-            'a member of a sos collect archive that is not a sosreport: only the sosreports inside an archive are opened; extract the archive and run bundlescope case on its folder to read this file too', `${path}/${m}`)))];
-        });
+      reviveSosRoot(tree, inside?.display ?? path);
+      if (findSosRoot(tree) == null && findSupportconfigRoot(tree) == null && !opts.as) {
+        // No bundle: an archive of logs, a case tarball, a `sos collect` archive (archive-logs.ts).
+        // Its side files take transactions of their own: a group of bundles is redone one by one.
+        if (batch) throw new BatchAbort(new Error('an archive of logs in a group of bundles'));
+        return await ingestArchiveLogs(store, path, inside?.display ?? path, 'tar', limits, inside ? 1 : 0, archiveHooks(store, opts));
       }
       return [await ingestBundle(store, inside?.display ?? path, tree, st.size, opts, batch)];
     } catch (e) {
@@ -540,6 +533,7 @@ async function ingestPath(
       return [failed(inside?.display ?? path, 'sosreport', e)];
     }
   }
+  if (!opts.as && isZip(head)) return ingestArchiveLogs(store, path, inside?.display ?? path, 'zip', limits, inside ? 1 : 0, archiveHooks(store, opts));
   if (inside) {
     return [failed(inside.display, 'sosreport', new InputError('not-a-sosreport', 'named like a sosreport archive but not a tar archive', inside.display))];
   }
@@ -554,54 +548,19 @@ function wantedBundleMember(path: string): boolean {
   return wantedMember(path) || wantedSupportconfigMember(path);
 }
 
-/** An archive member named like a sosreport archive (what `sos collect` puts in its archive). */
-const INNER_SOSREPORT = /(?:^|\/)sosreport-[^/]+\.(?:tar(?:\.(?:xz|gz|bz2|zst))?|tgz|txz|tbz2?)$/;
-
-/**
- * The files of a `sos collect` archive other than its sosreports, sos's own logs, checksums and
- * manifest: what a case tarball mistaken for a collect archive would otherwise drop without a word.
- */
-function collectOthers(tree: Tree, inner: string[]): string[] {
-  const sos = new Set(inner);
-  const out: string[] = [];
-  for (const [p, e] of tree.entries) {
-    if (e.type !== 'file' || sos.has(p)) continue;
-    if (/(?:^|\/)sos_logs\//.test(p) || /\.(?:md5|sha1|sha256|sha512|asc|sig|gpg)$/i.test(p) || /(?:^|\/)manifest\.json$/.test(p)) continue;
-    out.push(p);
-  }
-  return out.sort();
-}
-
-/** Members of an archive that are sosreport archives themselves (sorted), when it has no sosreport root of its own. */
-function innerSosreports(tree: Tree): string[] {
-  const out: string[] = [];
-  for (const [p, e] of tree.entries) if (e.type === 'file' && INNER_SOSREPORT.test(p)) out.push(p);
-  return out.sort();
-}
-
-/**
- * A `sos collect` archive (`sos-collector-<label>-<date>-<rand>.tar.xz`: one sosreport archive per
- * node, and sos's logs): each inner sosreport, which readTree wrote to a temporary file (never its
- * member path: the name is ours), is ingested as a bundle of its own, shown as
- * `<archive>/<member>`. Only one level: a collector inside a collector is not opened. A cut outer
- * archive loses the inner archive it cut (and says so); the ones before it load.
- */
-async function ingestCollected(
-  store: Store, path: string, tree: Tree, inner: string[], opts: IngestOptions, batch?: BundleBatch,
-): Promise<InputSummary[]> {
-  const out: InputSummary[] = [];
-  for (const p of inner) {
-    const display = `${path}/${p}`;
-    const e = tree.entries.get(p);
-    if (e?.type === 'file' && e.diskPath) {
-      out.push(...await ingestPath(store, e.diskPath, opts, undefined, batch, { display }));
-      rmSync(e.diskPath, { force: true }); // (done with: the disk holds one inner bundle at most for long)
-    } else {
-      const why = tree.issues.find((i) => i.code === 'truncated-archive')?.text ?? 'not read';
-      out.push(failed(display, 'sosreport', new SafetyError('truncated-archive', `cut short inside ${path} (${why})`, display)));
-    }
-  }
-  return out;
+/** What archive-logs.ts needs of this module to read an archive's members as inputs. */
+function archiveHooks(store: Store, opts: IngestOptions): ArchiveHooks {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  return {
+    head: (disk) => readHead(disk, limits.maxZstdWindow),
+    isTar,
+    nested: (disk, display) => ingestPath(store, disk, opts, undefined, undefined, { display }),
+    // (a member is a file found in a folder: text of no known format is a notice, not an error)
+    side: async (disk, display, head) => asNotice(await ingestSideFile(store, disk, head, { ...opts, shownAs: display })),
+    skipped,
+    failed,
+    notEvidence,
+  };
 }
 
 /** First bytes of a file after decompression. */
@@ -1132,7 +1091,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   }
   const sum = emptySummary(path, fmt.kind);
   const dataHost = hostFromHead(fmt, head);
-  let fallbackHost = opts.host ? shortHost(opts.host) : (await hostFromPath(store, path)) ?? (fmt.needsHost ? null : dataHost);
+  let fallbackHost = opts.host ? shortHost(opts.host) : (await hostFromPath(store, opts.shownAs ?? path)) ?? (fmt.needsHost ? null : dataHost);
   let onlyHost: string | null = null;
   if (fmt.needsHost && !fallbackHost) {
     // The only host of the database (a case of one machine: its sosreport, then its side files).

@@ -28,6 +28,8 @@ export interface TarEntry {
    * components, a metadata record over maxMetaBytes): the reason; its data is skipped.
    */
   unsafe: string | null;
+  /** Modification time, seconds since the epoch (pax `mtime` or the header's field; NaN when unreadable). */
+  mtime: number;
 }
 
 export interface TarLimits {
@@ -195,8 +197,10 @@ export async function readTar(
     let sparseMap: string | null = null;
     let sparseReal: number | null = null;
     let sparseName: string | null = null;
+    let mtime = num(b, 136, 12);
     for (const [k, v] of pax) {
       if (k === 'path') name = v;
+      else if (k === 'mtime' && /^-?\d+(?:\.\d+)?$/.test(v)) mtime = Number(v);
       else if (k === 'linkpath') linkname = v;
       else if (k === 'size' && /^\d+$/.test(v)) storedSize = Number(v);
       else if (k === 'GNU.sparse.major') sparseMajor = v;
@@ -213,7 +217,7 @@ export async function readTar(
     if (sparseName != null) name = sparseName;
     unsafe ??= nameProblem(name, limits) ?? (linkname ? nameProblem(linkname, limits, 'link target') : null);
     const type: TarType = flag === '0' || flag === '7' || flag === 'S' ? 'file' : flag === '5' ? 'directory' : flag === '2' ? 'symlink' : flag === '1' ? 'link' : 'other';
-    const entry: TarEntry = { name, type, flag, size: storedSize, linkname, sparse, unsafe };
+    const entry: TarEntry = { name, type, flag, size: storedSize, linkname, sparse, unsafe, mtime };
     if (sparseReal != null && Number.isFinite(sparseReal)) {
       if (sparseMajor === '1') {
         // Format 1.0: the map is text at the start of the data (counted in size), padded to a block.

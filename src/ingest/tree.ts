@@ -16,7 +16,7 @@ import type { Issue } from '../model.js';
  * filesystem outside the input is ever touched.
  */
 export type Entry =
-  | { type: 'file'; size: number; data?: Buffer; diskPath?: string }
+  | { type: 'file'; size: number; data?: Buffer; diskPath?: string; /** archive members: modification time, ms since the epoch */ mtimeMs?: number }
   | { type: 'link'; target: string }
   | { type: 'dir' };
 
@@ -299,6 +299,8 @@ export async function treeFromArchive(
         : issue('unsafe-path', file, null, shown(h.name), `a member name of at most ${TAR_LIMITS.maxNameBytes} bytes and ${TAR_LIMITS.maxComponents} components; found a ${h.unsafe}`, 'warning'));
       return null;
     }
+    // `tar cf x.tar -C dir .` stores the root itself as `./`: nothing to refuse
+    if (h.type === 'directory' && /^(?:\.\/?)+$/.test(h.name)) return null;
     const path = safeMemberPath(h.name);
     if (path == null) {
       tree.issues.push(issue('unsafe-path', file, null, h.name, 'a relative member path inside the bundle', 'warning'));
@@ -354,7 +356,7 @@ export async function treeFromArchive(
           await new Promise<void>((resolve) => w.end(() => resolve()));
           if (failure) throw failure;
           writers.delete(w);
-          tree.add(path, { type: 'file', size, diskPath: dest });
+          tree.add(path, { type: 'file', size, diskPath: dest, mtimeMs: h.mtime * 1000 });
         },
       };
     }

@@ -67,6 +67,8 @@ describe('sos collect archives', () => {
       expect(sums.map((x) => [x.status, x.host, x.path])).toEqual([
         ['loaded', 'app02', `${file}/${TOP}/${APP}`],
         ['loaded', 'web01', `${file}/${TOP}/${WEB}`],
+        // sos's own log: text of no known format, a notice as in a folder
+        ['skipped', null, `${file}/${TOP}/sos_logs/sos.log`],
         ['loaded', 'db01', join(SAMPLES, DB)],
       ]);
       expect(await content(s)).toEqual(alone);
@@ -107,7 +109,7 @@ describe('sos collect archives', () => {
     writeFileSync(file, await collector([{ name: `${R}.tar.xz`, data: node }]));
     await withDb(async (s) => {
       const sums = await ingestPaths(s, [file]);
-      expect(sums.map((x) => [x.status, x.host, x.path])).toEqual([['loaded', 'node9', `${file}/${TOP}/${R}.tar.xz`]]);
+      expect(sums.map((x) => [x.status, x.host, x.path])).toEqual([['loaded', 'node9', `${file}/${TOP}/${R}.tar.xz`], ['skipped', null, `${file}/${TOP}/sos_logs/sos.log`]]);
       expect(sums[0]!.issues.filter((i) => i.code.startsWith('unsafe')).map((i) => [i.code, i.file, i.text])).toEqual([
         ['unsafe-link', `${file}/${TOP}/${R}.tar.xz`, `${R}/var/log/secure -> ../../../../etc/shadow`],
       ]);
@@ -116,7 +118,7 @@ describe('sos collect archives', () => {
     });
   });
 
-  it('a case tarball taken for a collect archive: its sosreports load, and every other member is an error naming it, never dropped quietly', async () => {
+  it('a case tarball taken for a collect archive: its sosreports load, and every other member is read as a folder\'s file would be (issue 20)', async () => {
     const file = join(t.dir, `${TOP}-case.tar.xz`);
     writeFileSync(file, await collector([
       sample(DB),
@@ -126,16 +128,22 @@ describe('sos collect archives', () => {
     ]));
     await withDb(async (s) => {
       const sums = await ingestPaths(s, [file]);
-      expect(sums.map((x) => [x.status, x.path, x.error?.code ?? null])).toEqual([
-        ['loaded', `${file}/${TOP}/${DB}`, null],
-        ['failed', `${file}/${TOP}/side-files.zip`, 'not-read'],
-        ['failed', `${file}/${TOP}/web01/journal.export`, 'not-read'],
+      expect(sums.map((x) => [x.status, x.path, x.host, x.notice ?? null])).toEqual([
+        ['loaded', `${file}/${TOP}/${DB}`, 'db01', null],
+        ['skipped', `${file}/${TOP}/side-files.zip`, null, 'an archive with no files'],
+        ['skipped', `${file}/${TOP}/sos_logs/sos.log`, null, 'text of no format bundlescope reads (a note or a document?); --as KIND reads it as one'],
+        ['skipped', `${file}/${TOP}/${DB}.md5`, null, 'a checksum or signature file, not evidence'],
+        // (an export names no host, and needs none: as in a folder)
+        ['loaded', `${file}/${TOP}/web01/journal.export`, null, null],
       ]);
-      expect(sums[2]!.error?.message).toBe('a member of a sos collect archive that is not a sosreport: only the sosreports inside an archive are opened; extract the archive and run bundlescope case on its folder to read this file too');
+      expect(sums[4]!.rows).toEqual({ log_events: 1, overflow_events: 1 });
+      expect((await s.conn.runAndReadAll("SELECT kind, path FROM sources WHERE parent_id IS NULL ORDER BY source_id")).getRows()).toEqual([
+        ['sosreport', `${file}/${TOP}/${DB}`], ['journal-export', `${file}/${TOP}/web01/journal.export`],
+      ]);
     });
   });
 
-  it('opens one level only, and an archive with neither a sosreport root nor sosreports inside is not a sosreport', async () => {
+  it('opens one level only, and an archive with neither a sosreport root nor sosreports inside is read as an archive of logs', async () => {
     const inner = await collector([sample(WEB)]);
     const nested = join(t.dir, 'sos-collector-outer-2026-03-12-aaaaaaa.tar.xz');
     // A collector named like a sosreport, inside another collector: not opened.
@@ -144,11 +152,13 @@ describe('sos collect archives', () => {
     writeFileSync(none, await makeTarball([{ path: 'x/sos_logs/sos.log', content: 'nothing\n' }], 'xz'));
     await withDb(async (s) => {
       const sums = await ingestPaths(s, [nested, none]);
-      expect(sums.map((x) => [x.status, x.error instanceof Error ? (x.error as { code?: string }).code : null])).toEqual([
-        ['failed', 'not-a-sosreport'],
-        ['failed', 'not-a-sosreport'],
+      const inner = `${nested}/outer/sosreport-nested-2026-03-12-abcdefg.tar.xz`;
+      expect(sums.map((x) => [x.status, x.path, x.error instanceof Error ? (x.error as { code?: string }).code : null])).toEqual([
+        ['failed', `${inner}/${TOP}/${WEB}`, 'nested-too-deep'],
+        ['skipped', `${inner}/${TOP}/sos_logs/sos.log`, null],
+        ['skipped', `${none}/x/sos_logs/sos.log`, null],
       ]);
-      expect(sums[0]!.path).toBe(`${nested}/outer/sosreport-nested-2026-03-12-abcdefg.tar.xz`);
+      expect(sums[0]!.error?.message).toBe('an archive inside an archive inside the input: archives are opened one level down only; extract it and give its folder');
     });
   });
 });

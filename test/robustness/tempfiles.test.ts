@@ -1,6 +1,6 @@
 /**
- * Issue 17 point 5: nothing on disk but the database. Only the inner sosreports of a `sos collect`
- * archive are written, into one folder `$TMPDIR/bundlescope-<pid>-<random>` that is removed at the
+ * Issue 17 point 5: nothing on disk but the database. Only the members of an archive that is not
+ * a bundle (a `sos collect` archive, a case tarball, a tgz or zip of logs: archive-logs.ts) are written, into one folder `$TMPDIR/bundlescope-<pid>-<random>` that is removed at the
  * end, on SIGINT and SIGTERM, and swept by the next run when a kill -9 left it. An inner
  * `sosreport-*.tar` of an ordinary sosreport is never written anywhere.
  * The CLI runs in child processes (`node dist/cli.js`, rebuilt first when src/ is newer).
@@ -55,7 +55,8 @@ function spawnCli(args: string[], env: Record<string, string> = { TMPDIR: TMP })
 
 /** Folders of a process in TMP, and whether one holds a spilled inner bundle being written. */
 const foldersOf = (pid: number) => readdirSync(TMP).filter((n) => new RegExp(`^bundlescope-${pid}-[A-Za-z0-9]{6}$`).test(n));
-const spilling = (pid: number) => foldersOf(pid).some((f) => readdirSync(join(TMP, f)).some((u) => existsSync(join(TMP, f, u, '0.archive'))));
+// (archive-logs.ts names a top-level archive's members `0-<n>.member`: the inner bundle is the first)
+const spilling = (pid: number) => foldersOf(pid).some((f) => readdirSync(join(TMP, f)).some((u) => existsSync(join(TMP, f, u, '0-0.member'))));
 
 async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
