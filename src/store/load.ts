@@ -9,7 +9,7 @@ import type {
 import type { OverflowEventRow } from '../ingest/overflow.js';
 import { characterizeSources, sourceTimeBasis, type SourceTimes } from './timebasis.js';
 
-type Appendable = {
+export type Appendable = {
   log_events: LogEventRow;
   overflow_events: OverflowEventRow;
   slab_samples: SlabSampleRow;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FORMATS } from '../../src/ingest/formats.js';
+import { FORMATS } from '../../src/formats/registry.js';
 import { createJournalExportParser } from '../../src/ingest/journal-export.js';
 import { ParseError } from '../../src/errors.js';
 import type { ChunkParser, Issue, LineParser, ParseContext } from '../../src/model.js';
@@ -207,7 +207,8 @@ function runLines(create: (c: ParseContext) => LineParser<unknown>, lines: strin
 }
 
 const RUNS = 120;
-const LINE_FORMATS = FORMATS.filter((f) => !f.binary);
+const LINE_FORMATS = FORMATS.filter((f) => 'lines' in f.parser);
+const linesOf = (f: (typeof FORMATS)[number]) => (f.parser as { lines: (c: ParseContext) => LineParser<unknown> }).lines;
 
 describe('every line parser survives arbitrary and mutated input', () => {
   it('has seeds for every format', () => {
@@ -219,7 +220,7 @@ describe('every line parser survives arbitrary and mutated input', () => {
     it(f.kind, () => {
       fc.assert(fc.property(anyLines(SEEDS[f.kind]!), (lines) => {
         const started = performance.now();
-        const { p, rows } = runLines(f.create as (c: ParseContext) => LineParser<unknown>, lines);
+        const { p, rows } = runLines(linesOf(f), lines);
         expect(performance.now() - started).toBeLessThan(250);
         expect(p.linesRead).toBe(lines.length);
         expect(p.linesSkipped).toBeGreaterThanOrEqual(0);
@@ -234,7 +235,7 @@ describe('every line parser survives arbitrary and mutated input', () => {
     const huge = '9'.repeat(2 * 1024 * 1024);
     for (const f of LINE_FORMATS) {
       const seeds = SEEDS[f.kind]!;
-      const { p } = runLines(f.create as (c: ParseContext) => LineParser<unknown>, [seeds[0]!, huge, seeds[0]!]);
+      const { p } = runLines(linesOf(f), [seeds[0]!, huge, seeds[0]!]);
       expect(p.issues.filter((i) => i.code === 'line-too-long').map((i) => i.line), f.kind).toEqual([2]);
     }
   });
