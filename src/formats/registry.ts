@@ -21,6 +21,8 @@ import { createNetstatSParser, looksLikeNetstatS } from '../ingest/netstat-s.js'
 import { createSsParser, createNetstatSocketsParser, createProcTcpParser, looksLikeSs, looksLikeNetstatSockets, looksLikeProcTcp } from '../ingest/ss.js';
 import { createSarParser, looksLikeSar, parseSarHeader, type SarParser } from '../ingest/sar.js';
 import { createSadfParser, looksLikeSadf } from '../ingest/sadf.js';
+import { sadfXml } from './sadf-xml/index.js';
+import { SAMPLES } from './samples.js';
 
 export type { Format } from './format.js';
 
@@ -65,24 +67,25 @@ function sarNotes(parser: unknown, ctx: ParseContext): Issue[] {
 export const FORMATS: Format[] = [
   def({ kind: 'journal-binary', table: 'log_events', needsHost: false, parser: { bytes: createJournalBinaryParser }, detect: looksLikeJournalFile, example: 'cp /var/log/journal/*/system.journal* . (binary journal files, as sos report --all-logs copies them)', hostFromHead: journalHost, samples: [] }),
   def({ kind: 'journal-export', table: 'log_events', needsHost: false, parser: { bytes: createJournalExportParser }, detect: looksLikeJournalExport, example: 'journalctl -o export > journal.export', hostFromHead: journalHost, samples: [] }),
-  def({ kind: 'journal-json', table: 'log_events', needsHost: false, parser: { lines: createJournalJsonParser }, detect: looksLikeJournalJson, example: 'journalctl -o json > journal.json', hostFromHead: journalHost, sqlLoader: journalJsonSqlLoader, samples: [] }),
+  def({ kind: 'journal-json', table: 'log_events', needsHost: false, parser: { lines: createJournalJsonParser }, detect: looksLikeJournalJson, example: 'journalctl -o json > journal.json', hostFromHead: journalHost, sqlLoader: journalJsonSqlLoader, samples: SAMPLES['journal-json']! }),
   def({ kind: 'sadf', table: 'counter_samples', needsHost: false, parser: { lines: createSadfParser }, detect: looksLikeSadf, example: 'sadf -d /var/log/sa/sa09 -- -n TCP,ETCP,SOCK > sa09.csv', hostFromHead: sadfHost, notes: sarNotes, samples: [] }),
+  def(sadfXml),
   def({ kind: 'sar', table: 'counter_samples', needsHost: false, parser: { lines: createSarParser }, detect: looksLikeSar, example: 'sar -n TCP,ETCP,SOCK -f /var/log/sa/sa09 > sar09.txt', hostFromHead: sarHost, notes: sarNotes, samples: [] }),
-  def({ kind: 'slabinfo', table: 'slab_samples', needsHost: true, parser: { lines: createSlabinfoParser }, detect: looksLikeSlabinfo, example: 'while sleep 10; do date; cat /proc/slabinfo; done > slab.log', samples: [] }),
-  def({ kind: 'proc-netstat', table: 'counter_samples', needsHost: true, parser: { lines: createProcNetstatParser }, detect: looksLikeProcNetstat, example: 'while sleep 10; do date -u; cat /proc/net/netstat /proc/net/snmp; done > netstat.log', samples: [] }),
-  def({ kind: 'nstat', table: 'counter_samples', needsHost: true, parser: { lines: createNstatParser }, detect: looksLikeNstat, example: 'while sleep 10; do date -u; nstat -az; done > nstat.log', samples: [] }),
-  def({ kind: 'netstat-s', table: 'counter_samples', needsHost: true, parser: { lines: createNetstatSParser }, detect: looksLikeNetstatS, example: 'while sleep 10; do date -u; netstat -s; done > netstat-s.log', samples: [] }),
+  def({ kind: 'slabinfo', table: 'slab_samples', needsHost: true, parser: { lines: createSlabinfoParser }, detect: looksLikeSlabinfo, example: 'while sleep 10; do date; cat /proc/slabinfo; done > slab.log', samples: SAMPLES['slabinfo']! }),
+  def({ kind: 'proc-netstat', table: 'counter_samples', needsHost: true, parser: { lines: createProcNetstatParser }, detect: looksLikeProcNetstat, example: 'while sleep 10; do date -u; cat /proc/net/netstat /proc/net/snmp; done > netstat.log', samples: SAMPLES['proc-netstat']! }),
+  def({ kind: 'nstat', table: 'counter_samples', needsHost: true, parser: { lines: createNstatParser }, detect: looksLikeNstat, example: 'while sleep 10; do date -u; nstat -az; done > nstat.log', samples: SAMPLES['nstat']! }),
+  def({ kind: 'netstat-s', table: 'counter_samples', needsHost: true, parser: { lines: createNetstatSParser }, detect: looksLikeNetstatS, example: 'while sleep 10; do date -u; netstat -s; done > netstat-s.log', samples: SAMPLES['netstat-s']! }),
   def({ kind: 'ss-summary', table: 'counter_samples', needsHost: true, parser: { lines: createSsSummaryParser }, detect: looksLikeSsSummary, example: 'while sleep 10; do date -u; ss -s; done > ss-s.log', samples: [] }),
-  def({ kind: 'sockstat', table: 'counter_samples', needsHost: true, parser: { lines: createSockstatParser }, detect: looksLikeSockstat, example: 'while sleep 10; do date -u; cat /proc/net/sockstat; done > sockstat.log', samples: [] }),
-  def({ kind: 'ss', table: 'sockets', needsHost: true, parser: { lines: (ctx) => createSsParser(ctx, ssOptionsFor(ctx.file)) }, detect: looksLikeSs, example: 'while sleep 30; do date -u; ss -tan; done > ss.log', samples: [] }),
+  def({ kind: 'sockstat', table: 'counter_samples', needsHost: true, parser: { lines: createSockstatParser }, detect: looksLikeSockstat, example: 'while sleep 10; do date -u; cat /proc/net/sockstat; done > sockstat.log', samples: SAMPLES['sockstat']! }),
+  def({ kind: 'ss', table: 'sockets', needsHost: true, parser: { lines: (ctx) => createSsParser(ctx, ssOptionsFor(ctx.file)) }, detect: looksLikeSs, example: 'while sleep 30; do date -u; ss -tan; done > ss.log', samples: SAMPLES['ss']! }),
   def({ kind: 'netstat-sockets', table: 'sockets', needsHost: true, parser: { lines: createNetstatSocketsParser }, detect: looksLikeNetstatSockets, example: 'netstat -W -neopa > netstat-sockets.txt', samples: [] }),
-  def({ kind: 'dmesg', table: 'log_events', needsHost: true, parser: { lines: createDmesgParser }, detect: looksLikeDmesg, example: 'dmesg > dmesg.txt (or dmesg -T, dmesg --time-format iso)', samples: [] }),
-  def({ kind: 'syslog', table: 'log_events', needsHost: false, parser: { lines: createSyslogParser }, detect: looksLikeSyslog, example: 'cp /var/log/messages* . (also journalctl -o short-iso > journal.txt, central rsyslog files)', sqlLoader: syslogSqlLoader, samples: [] }),
-  def({ kind: 'sysctl', table: 'sysctls', needsHost: true, parser: { lines: (ctx) => createSysctlParser(ctx, 'sysctl-a') }, detect: looksLikeSysctl, example: 'sysctl -a > sysctl.txt', samples: [] }),
+  def({ kind: 'dmesg', table: 'log_events', needsHost: true, parser: { lines: createDmesgParser }, detect: looksLikeDmesg, example: 'dmesg > dmesg.txt (or dmesg -T, dmesg --time-format iso)', samples: SAMPLES['dmesg']! }),
+  def({ kind: 'syslog', table: 'log_events', needsHost: false, parser: { lines: createSyslogParser }, detect: looksLikeSyslog, example: 'cp /var/log/messages* . (also journalctl -o short-iso > journal.txt, central rsyslog files)', sqlLoader: syslogSqlLoader, samples: SAMPLES['syslog']! }),
+  def({ kind: 'sysctl', table: 'sysctls', needsHost: true, parser: { lines: (ctx) => createSysctlParser(ctx, 'sysctl-a') }, detect: looksLikeSysctl, example: 'sysctl -a > sysctl.txt', samples: SAMPLES['sysctl']! }),
   // Formats only taken from known places in a bundle (or with --as):
   def({ kind: 'sysctl-conf', table: 'sysctls', needsHost: true, parser: { lines: (ctx) => createSysctlParser(ctx, 'sysctl.conf') }, example: 'cat /etc/sysctl.conf /etc/sysctl.d/*.conf > sysctl.conf', samples: [] }),
   def({ kind: 'proc-tcp', table: 'sockets', needsHost: true, parser: { lines: createProcTcpParser }, detect: looksLikeProcTcp, example: 'cat /proc/net/tcp /proc/net/tcp6 > proc-tcp.txt', samples: [] }),
-  def({ kind: 'nf_conntrack-stat', table: 'counter_samples', needsHost: true, parser: { lines: (ctx) => createProcNetStatParser(ctx, 'nf_conntrack') }, detect: (h) => looksLikeProcNetStat(h) && !/table_fulls/.test(h), example: 'cat /proc/net/stat/nf_conntrack', samples: [] }),
+  def({ kind: 'nf_conntrack-stat', table: 'counter_samples', needsHost: true, parser: { lines: (ctx) => createProcNetStatParser(ctx, 'nf_conntrack') }, detect: (h) => looksLikeProcNetStat(h) && !/table_fulls/.test(h), example: 'cat /proc/net/stat/nf_conntrack', samples: SAMPLES['nf_conntrack-stat']! }),
   def({ kind: 'arp_cache-stat', table: 'counter_samples', needsHost: true, parser: { lines: (ctx) => createProcNetStatParser(ctx, 'arp_cache') }, detect: (h) => looksLikeProcNetStat(h) && /table_fulls/.test(h), example: 'cat /proc/net/stat/arp_cache', samples: [] }),
   def({ kind: 'ndisc_cache-stat', table: 'counter_samples', needsHost: true, parser: { lines: (ctx) => createProcNetStatParser(ctx, 'ndisc_cache') }, example: 'cat /proc/net/stat/ndisc_cache', samples: [] }),
   def({ kind: 'conntrack-s', table: 'counter_samples', needsHost: true, parser: { lines: createConntrackStatsParser }, detect: looksLikeConntrackStats, example: 'conntrack -S > conntrack-S.txt', samples: [] }),

@@ -31,6 +31,15 @@ const SEEDS: Record<string, string[]> = {
     '# hostname;interval;timestamp;active/s;passive/s;iseg/s;oseg/s',
     'web01;600;2026-03-09 01:30:01 UTC;465.20;12.03;40211.55;39870.02',
   ],
+  'sadf-xml': [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<sysstat>',
+    '\t<host nodename="web01">',
+    '\t\t\t<timestamp date="2026-12-03" time="04:15:36" utc="1" interval="1">',
+    '\t\t\t\t\t<net-sock totsck="36" tcpsck="1" udpsck="0" rawsck="0" ip-frag="0" tcp-tw="160"/>',
+    '\t\t\t\t\t<net-tcp active="160.00" passive="160.00" iseg="974.00" oseg="974.00"/>',
+    '\t\t\t<boot date="2026-12-03" time="05:00:02" tz="UTC" cpu_count="2"/>',
+  ],
   sar: [
     'Linux 4.18.0-513.el8.x86_64 (web01) \t03/09/2026 \t_x86_64_\t(16 CPU)',
     '12:00:01 AM    totsck    tcpsck    udpsck    rawsck   ip-frag    tcp-tw',
