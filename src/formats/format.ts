@@ -19,10 +19,37 @@ export type FormatParser<T extends TableName> =
   | { lines: (ctx: ParseContext) => LineParser<RowOf<T>> }
   | { bytes: (ctx: ParseContext) => ChunkParser<RowOf<T>> };
 
-/** Where sos puts a format's data in a sosreport (used by the member plan, sosreport.ts). */
+/**
+ * Where sos puts a format's data in a sosreport, as data (insights-core keeps such a table of
+ * specs): the member plan (sosreport.ts planBundle) takes every entry in `step` order, and the
+ * archive member filter (wantedMember) keeps every member an entry could take.
+ */
 export interface SosEntry {
-  /** A path inside the bundle root, as sos writes it (the README and the registry test use it). */
+  /** A path inside the bundle root, as sos writes it (the registry test checks it is kept). */
   example: string;
+  /** Place in the member plan: entries are taken in this order (it decides the order of the sources). */
+  step?: number;
+  /** One member at this path. */
+  path?: string;
+  /** The members of this folder whose name matches (in the folder's order), or the first name of a list that exists. */
+  dir?: string;
+  name?: RegExp | string[];
+  /** `dir` holds folders (var/log/journal/<machine-id>/): the names are matched inside each. */
+  nested?: boolean;
+  /** Only the first member found (nstat -zas or nstat -az, whichever sos ran). */
+  first?: boolean;
+  /**
+   * Entries of one choice are alternatives: the first (in step order) that has a member is taken
+   * and the others are not (ss over netstat over /proc/net/tcp; the whole journal over --boot).
+   */
+  choice?: string;
+  /** A name an earlier entry of this format took from another folder is not taken again (sar09). */
+  newNamesOnly?: boolean;
+  /**
+   * The command of `ip_netns_exec_<ns>_<command>` outputs (sos_commands/networking/ and its
+   * namespaces/<ns>/ folders) this format reads, for the namespace's own counters and settings.
+   */
+  netns?: RegExp;
 }
 
 export interface Format<T extends TableName = TableName> {

@@ -16,8 +16,9 @@
  * A line read_json cannot parse becomes a NULL row (ignore_errors), hence odd, hence the JavaScript
  * parser's (a `bad-json` issue, as without the fast path); lines DuckDB is more lenient with than
  * JSON.parse are found by the scan and sent there too (JournalScan.suspects). What breaks the
- * one-row-per-line rule (a blank line, CR, NUL bytes, json-seq/json-pretty) or any error from DuckDB
- * makes the caller fall back to the JavaScript parser for the whole file.
+ * one-row-per-line rule (a blank line, CR, NUL bytes, json-seq/json-pretty) is a decline
+ * (journalJsonSqlLoader, format.ts SqlLoader): the JavaScript parser reads the whole file and its
+ * source gets a fast-path-declined note. An error from DuckDB itself fails the input.
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -103,8 +104,9 @@ const col = (f: string) => `"${f}"`;
 const uint = (e: string, max = Number.MAX_SAFE_INTEGER) =>
   `CASE WHEN length(${e}) BETWEEN 1 AND 17 AND ltrim(${e}, '0123456789') = '' AND ${e}::BIGINT <= ${max} THEN ${e}::BIGINT END`;
 /**
- * Loads the journal into log_events (and overflow_events) inside `load`'s transaction. Throws
- * when DuckDB cannot read the file; the caller rolls back and uses the JavaScript parser.
+ * Loads the journal into log_events (and overflow_events) inside `load`'s transaction. Declines
+ * when read_json does not give one row per line (the caller rolls back and uses the JavaScript
+ * parser); a DuckDB error is thrown (the input fails).
  */
 async function loadJournalJsonFast(
   load: Load, srcId: number, path: string, ctx: ParseContext, host: FastHost, fixHost: (rows: LogEventRow[]) => void,

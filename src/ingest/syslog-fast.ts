@@ -33,7 +33,8 @@
  *   reads those in file order —, a line longer than MAX_LOG_LINE, a line starting with '-' that is
  *   no separator, indented text that does not start and end with printable ASCII, a wrapped line
  *   before the first row) are inserted with a placeholder source id; when there is any, or the
- *   row count differs from the count of lines that give rows, the caller rolls back (a member's
+ *   row count differs from the count of lines that give rows, the loader declines (syslogSqlLoader:
+ *   the source gets a fast-path-declined note), the caller rolls back (a member's
  *   rows are deleted) and the JavaScript parser reads the file.
  */
 import { createReadStream } from 'node:fs';

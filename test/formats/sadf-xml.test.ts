@@ -10,6 +10,9 @@ import { parseText } from '../../src/ingest/lines.js';
 import { detectFormat, FORMAT_BY_KIND } from '../../src/formats/registry.js';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeRealworld, itRealworld, REALWORLD } from '../helpers.js';
 
 const ctx = (over: Partial<ParseContext> = {}): ParseContext => ({ file: 'sa03.xml', host: null, tz: 'Europe/Berlin', ...over });
 /** [UTC time, name, value, semantics, device, host, origin, ts_quality] */
@@ -83,6 +86,22 @@ describe('sadf -x XML', () => {
     ]);
     // (the TCP activity was there, if before any timestamp: no no-tcp-activity warning)
     expect(FORMAT_BY_KIND.get('sadf-xml')!.notes!(p, ctx()).map((i) => i.code)).toEqual([]);
+  });
+});
+
+describeRealworld('sadf -x XML of the sysstat project (realworld)', () => {
+  // sysstat's tests/data-12.7.6.xml: sysdata-version 3.17 (tz="UTC" stamps), `sadf -x -- -A` of
+  // every activity; the network ones give rows, the others (CPU, memory, …) are left alone.
+  itRealworld('data-12.7.6.xml: 181 rows of 9 network activities, no issue, host brooks.home', () => {
+    const text = readFileSync(join(REALWORLD, 'sysstat/text/data-12.7.6.xml'), 'utf8');
+    expect(detectFormat(text)?.kind).toBe('sadf-xml');
+    const p = createSadfXmlParser(ctx({ file: 'data-12.7.6.xml' }));
+    const r = parseText(p, text);
+    expect(r.issues).toEqual([]);
+    expect(r.rows.length).toBe(181);
+    expect([...p.activities].sort()).toEqual(['DEV', 'EDEV', 'EIP', 'ETCP', 'IP', 'SOCK', 'SOCK6', 'TCP', 'UDP']);
+    expect(new Set(r.rows.map((x) => [x.host, x.origin, x.ts_quality].join()))).toEqual(new Set(['brooks.home,sadf,exact']));
+    expect(r.rows.filter((x) => x.name === 'sar.restart').map((x) => isoUtc(x.ts))).toEqual(['2024-01-20T16:00:17Z']);
   });
 });
 
