@@ -1207,7 +1207,6 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
     noteOverlaps(sum, await resolveOverlaps(load, { id: srcId, kind: fmt.kind, path, bundle: null }, fmt.table, { host: sum.host, netns: opts.netns || null }),
       (a) => a.id === srcId);
     const issues = [...r.issues];
-    if (declined) issues.push(declinedIssue(path, declined));
     if (hosts.noHost) issues.push(issue('no-host', path, null, `${hosts.noHost} entries`, 'a host name in each line, or --host', 'warning'));
     if (damage.error) {
       // Cut short or corrupt: keep what came before the damage, and say so.
@@ -1215,6 +1214,8 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
         `complete ${compression} data; kept the ${r.bytes} bytes decompressed before the damage`, 'error'));
       await load.markPartial(srcId);
     }
+    // (last: the issues above are about the data, this one about how it was read)
+    if (declined) issues.push(declinedIssue(path, declined));
     load.addIssues(srcId, issues, r.skipped);
     sum.issues.push(...issues);
     sum.skipped += r.skipped;

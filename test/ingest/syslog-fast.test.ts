@@ -49,7 +49,7 @@ async function expectCutKept(cut: string, db: string, check: (s: Store) => Promi
   const s = await openStore(join(t.dir, db));
   try {
     const [sum] = await ingestPaths(s, [cut]);
-    expect([sum!.status, sum!.issues.map((i) => i.code).filter((c) => c !== 'no-host')]).toEqual(['loaded', ['fast-path-declined', 'truncated-input']]);
+    expect([sum!.status, sum!.issues.map((i) => i.code).filter((c) => c !== 'no-host')]).toEqual(['loaded', ['truncated-input', 'fast-path-declined']]);
     expect([sqlPaths([sum!]).loaded, sqlPaths([sum!]).declined]).toEqual([0, 1]);
     await check(s);
   } finally {
