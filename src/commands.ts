@@ -58,7 +58,8 @@ function describeInput(s: InputSummary): string {
   if (s.status === 'skipped') return `skipped   ${''.padEnd(14)} ${s.path}: ${s.notice ?? 'not evidence'}`;
   const total = Object.values(s.rows).reduce((a, b) => a + (b ?? 0), 0);
   const per = Object.entries(s.rows).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ');
-  const codes = [...new Set(s.issues.filter((i) => i.code !== 'note').map((i) => i.code))];
+  // (notes say how an input was read, e.g. fast-path-declined: no line was skipped for them)
+  const codes = [...new Set(s.issues.filter((i) => i.code !== 'note' && i.severity !== 'note').map((i) => i.code))];
   const errors = [...new Set(s.issues.filter((i) => i.severity === 'error').map((i) => i.code))];
   return `loaded    ${s.kind.padEnd(14)} ${s.path}${s.host ? ` host ${s.host}` : ''}: ${total} rows (${per || 'none'})` +
     (s.skipped ? `, ${s.skipped} lines skipped [${codes.join(', ')}]` : '') +

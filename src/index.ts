@@ -7,7 +7,7 @@ export { renderHtml } from './rca/html.js';
 export { loadCatalogue, runReport, runSql } from './report/catalogue.js';
 export { exportStore } from './report/export.js';
 export { SIGNATURES, KINDS, classifyMessage } from './signatures.js';
-export { FORMATS, detectFormat } from './ingest/formats.js';
+export { FORMATS, detectFormat } from './formats/registry.js';
 export * from './errors.js';
 export type * from './model.js';
 export { openNotebook, table, markdown, Display, Notebook, DEMO_DB, type NotebookSettings } from './notebook.js';

@@ -29,7 +29,8 @@ export interface Issue {
   line: number | null;
   text: string;
   expected: string;
-  severity: 'warning' | 'error';
+  /** warning: a line skipped; error: data lost (input rejected or cut short); note: how it was read, nothing lost. */
+  severity: 'warning' | 'error' | 'note';
 }
 
 /** Everything a parser may know besides the text itself. No clock, no files, no database. */

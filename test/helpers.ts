@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli.js';
 import type { Store } from '../src/store/db.js';
+import type { InputSummary } from '../src/ingest/ingest.js';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 export const SAMPLES = join(REPO, 'samples');
@@ -21,6 +22,21 @@ export function describeRealworld(title: string, fn: () => void): void {
 /** One test that reads ../shared/realworld: skips, saying why, when the corpus is absent. */
 export function itRealworld(title: string, fn: () => unknown, timeout?: number): void {
   it.skipIf(!hasRealworld)(hasRealworld ? title : `${title} — ${REALWORLD_ABSENT}`, fn, timeout);
+}
+
+/**
+ * Which load path these inputs took: sources loaded by their format's SQL loader, and sources
+ * whose SQL loader declined (each has a fast-path-declined note: `reasons`).
+ */
+export function sqlPaths(sums: InputSummary[]): { loaded: number; declined: number; reasons: string[] } {
+  const reasons = sums.flatMap((s) => s.issues.filter((i) => i.code === 'fast-path-declined').map((i) => i.text));
+  return { loaded: sums.reduce((a, s) => a + (s.sqlLoaded ?? 0), 0), declined: reasons.length, reasons };
+}
+
+/** A summary without what says which load path it took (to compare the SQL and the line-parser paths). */
+export function withoutLoadPath(s: InputSummary): InputSummary {
+  const { sqlLoaded: _, ...rest } = s;
+  return { ...rest, issues: s.issues.filter((i) => i.code !== 'fast-path-declined') };
 }
 
 /** A fresh temporary directory, removed by the returned cleanup. */
@@ -53,7 +69,9 @@ export async function storedTables(store: Store, withHosts = false): Promise<Rec
   const tables: Record<string, string> = {
     log_events: 'SELECT * EXCLUDE (source_id) FROM log_events ORDER BY line_no, source_id',
     overflow_events: 'SELECT * EXCLUDE (source_id) FROM overflow_events ORDER BY line_no, source_id',
-    ingest_issues: 'SELECT * EXCLUDE (source_id, file, logged_at) FROM ingest_issues ORDER BY line, code',
+    // (a fast-path-declined note says how a source was read, not what it holds: left out, so that
+    // the SQL and the line-parser paths compare equal)
+    ingest_issues: "SELECT * EXCLUDE (source_id, file, logged_at) FROM ingest_issues WHERE code <> 'fast-path-declined' ORDER BY line, code",
     sources: 'SELECT host, kind, partial, rows, skipped, first_ts, last_ts FROM sources ORDER BY source_id',
     ...(withHosts ? { hosts: 'SELECT host FROM hosts ORDER BY host' } : {}),
   };

@@ -10,19 +10,14 @@ import { calibrateBootTimes, maxSourceId, type SourceTimes } from '../store/time
 import { autoDecompress, fileCompression, sniffCompression, type Compression } from './decompress.js';
 import { DEFAULT_LIMITS, treeFromArchive, treeFromDirectory, type Limits, type Tree } from './tree.js';
 import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wantedMember, type PlanItem } from './sosreport.js';
-import { detectFormat, FORMAT_BY_KIND, type Format } from './formats.js';
+import { detectFormat, FORMAT_BY_KIND, type Format } from '../formats/registry.js';
 import { findSupportconfigRoot, isSupportconfigDir, planSupportconfig, wantedSupportconfigMember, type SectionItem } from './supportconfig.js';
-import { loadJournalJsonFast, scanJournalJson, type JournalScan } from './journal-fast.js';
-import {
-  dropSyslogLines, loadSyslogFast, loadSyslogMember, prepareSyslogMember, readSyslogLines, scanSyslog, syslogFastStats, type LineStats,
-  type SyslogScan,
-} from './syslog-fast.js';
+import { declinedIssue, isDeclined, type Declined, type Prepared, type SqlLoader } from '../formats/format.js';
 import type { FastResult } from './fast-common.js';
 import { parseInto } from './parse-rows.js';
 import { issue } from './lines.js';
 import { isValidZone } from '../time.js';
 import { shown } from '../validate.js';
-import { parseSarHeader } from './sar.js';
 import { unifyNamespaceViews } from './netns.js';
 import { rebuildLogCopies } from '../store/timeline.js';
 import { sweepStaleTempFolders, withTempFolder } from './tempdir.js';
@@ -43,6 +38,11 @@ export interface IngestOptions {
   progress?: (text: string) => void;
   /** A member of an archive read from a temporary file (archive-logs.ts): the path it is shown as, whose folders can name its host. */
   shownAs?: string;
+  /**
+   * Bundle members at least this large try their format's SQL loader (default: the loader's own
+   * memberMinBytes); tests set 0 or Infinity to compare both paths on one bundle.
+   */
+  sqlMemberMinBytes?: number;
 }
 
 export interface InputSummary {
@@ -65,6 +65,8 @@ export interface InputSummary {
   overlaps?: string[];
   /** Overlaps found while loading this input (moved to the summary of the input they are about when it is of this run). */
   overlapNotices?: OverlapNotice[];
+  /** Sources of this input loaded by their format's SQL loader (absent: none); a declined one has a fast-path-declined note. */
+  sqlLoaded?: number;
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -690,22 +692,25 @@ async function ingestBundle(
     return sum;
   }
   const load = batch?.load ?? new Load(store.conn);
-  // Large syslog members go through the SQL of the syslog fast path: their lines are put into
-  // temporary tables now, before the transaction (a bundle in a group has one open already and
-  // takes the line parser; grouped bundles are small).
-  const sqlMembers = new Map<PlanItem, { table: string; scan: LineStats }>();
+  // Large members whose format has a SQL loader (syslog) are prepared for it now, before the
+  // transaction (format.ts SqlLoader; a bundle in a group has one open already and takes the line
+  // parser: grouped bundles are small). A member the loader turns down keeps the reason for its note.
+  const sqlMembers = new Map<PlanItem, { loader: SqlLoader; prepared: Prepared }>();
+  const declinedMembers = new Map<PlanItem, Declined>();
   try {
     if (!batch) {
       for (const it of plan.items) {
-        if (it.kind !== 'syslog' || it.diskPath || it.data.length < memberSql.minBytes || lineShift(it) !== 0) continue;
-        const table = `bundle_syslog_${sqlMembers.size}`;
-        const scan = await prepareSyslogMember(store.conn, table, it.data, itemContext(plan, it, `${name}/${it.path}`));
-        if (scan) sqlMembers.set(it, { table, scan });
+        const loader = FORMAT_BY_KIND.get(it.kind)!.sqlLoader;
+        const min = opts.sqlMemberMinBytes ?? loader?.memberMinBytes;
+        if (!loader || min == null || it.diskPath || it.data.length < min || lineShift(it) !== 0) continue;
+        const prepared = await loader.prepare(store.conn, { data: it.data, name: it.path }, itemContext(plan, it, `${name}/${it.path}`));
+        if (isDeclined(prepared)) declinedMembers.set(it, prepared);
+        else sqlMembers.set(it, { loader, prepared });
       }
       await load.begin();
     }
   } catch (e) {
-    await dropTables(store, sqlMembers);
+    await disposeMembers(store, sqlMembers);
     return failed(path, bundleKind, e);
   }
   try {
@@ -732,12 +737,13 @@ async function ingestBundle(
       });
       sum.sources++;
       const ctx = itemContext(plan, it, display);
-      const prepared = sqlMembers.get(it);
-      const fast = prepared
-        ? await loadSyslogMember(load, srcId, ctx, { fixed: plan.facts.host, fallback: plan.facts.host }, prepared.table, prepared.scan)
-        : null;
-      if (fast) {
+      const member = sqlMembers.get(it);
+      const fast = member
+        ? await member.loader.load(load, srcId, member.prepared, ctx, { forced: true, fallback: plan.facts.host }, (rows) => forceHost(rows, plan.facts.host))
+        : declinedMembers.get(it) ?? null;
+      if (fast && !isDeclined(fast)) {
         countFastRows(sum, fast);
+        sum.sqlLoaded = (sum.sqlLoaded ?? 0) + 1;
         continue;
       }
       const shift = lineShift(it);
@@ -746,6 +752,7 @@ async function ingestBundle(
         if (shift) for (const row of rows) if (row.line_no != null) row.line_no += shift;
       });
       if (shift) for (const i of r.issues) if (i.line != null) i.line += shift;
+      if (fast) r.issues.push(declinedIssue(display, fast));
       load.addIssues(srcId, r.issues, r.skipped);
       sum.issues.push(...r.issues);
       sum.skipped += r.skipped;
@@ -793,7 +800,7 @@ async function ingestBundle(
     await load.rollback();
     return failed(path, bundleKind, e);
   } finally {
-    await dropTables(store, sqlMembers);
+    await disposeMembers(store, sqlMembers);
   }
   return sum;
 }
@@ -835,14 +842,8 @@ async function streamItem(
   sum.skipped += r.skipped;
 }
 
-/**
- * Syslog members of at least `minBytes` go through SQL (below it the line parser is as quick);
- * tests change it to compare both paths on the same bundle.
- */
-export const memberSql = { minBytes: 2 * 1024 * 1024 };
-
-async function dropTables(store: Store, prepared: Map<PlanItem, { table: string }>): Promise<void> {
-  for (const { table } of prepared.values()) await store.conn.run(`DROP TABLE IF EXISTS temp.${table}`);
+async function disposeMembers(store: Store, prepared: Map<PlanItem, { loader: SqlLoader; prepared: Prepared }>): Promise<void> {
+  for (const { loader, prepared: p } of prepared.values()) await loader.dispose(store.conn, p);
 }
 
 /** Rows' host as a side file sets it: --host wins, else the row's own (short), else the file's. */
@@ -871,16 +872,16 @@ function hostFixer(opts: IngestOptions, fallbackHost: string | null): { fix: (ro
 }
 
 /**
- * An uncompressed `journalctl -o json` file through DuckDB's read_json (journal-fast.ts), or a
- * plain syslog file through read_csv (syslog-fast.ts), hashed and checked in the same time by one
- * JavaScript read. 'unchanged' when the sha256 was already loaded; `done: false` (with the sha256)
- * when the file does not fit and the caller must use the JavaScript parser; nothing of a failed
- * attempt is left behind (rolled back).
+ * A side file through its format's SQL loader (format.ts SqlLoader: prepare outside the
+ * transaction, load inside it, dispose after), hashed and checked by the loader's own read.
+ * 'unchanged' when the sha256 was already loaded; `declined` (with the sha256 when the loader read
+ * it) when the loader turned the file down and the caller must use the line parser — nothing of the
+ * attempt is left behind (rolled back). A real fault (DuckDB failing) is thrown: the input fails.
  */
 async function ingestFast(
-  store: Store, kind: 'journal-json' | 'syslog', path: string, bytes: number, ctx: ParseContext, sum: InputSummary,
+  store: Store, fmt: Format, loader: SqlLoader, path: string, bytes: number, ctx: ParseContext, sum: InputSummary,
   opts: IngestOptions, fallbackHost: string | null, knownSha: string | null, compression: 'none' | 'gzip' | 'zstd', times: SourceTimes,
-): Promise<'unchanged' | { done: boolean; sha: string }> {
+): Promise<'unchanged' | { done: true; sha: string } | { done: false; declined: Declined; sha: string }> {
   let shown = 0;
   const onBytes = opts.progress
     ? (seen: number) => {
@@ -889,42 +890,23 @@ async function ingestFast(
       opts.progress!(`${basename(path)}: ${(seen / 1e6).toFixed(0)} MB of ${(bytes / 1e6).toFixed(0)} MB read`);
     }
     : undefined;
-  // A gzip or zstd file is hashed before (knownSha, of its compressed bytes); the scan then checks its lines,
-  // under the same limit as the line parser puts on decompressed side files.
+  // A gzip or zstd file is hashed before (knownSha, of its compressed bytes); the loader's scan then
+  // checks its lines, under the same limit as the line parser puts on decompressed side files.
   const maxBytes = { ...DEFAULT_LIMITS, ...opts.limits }.maxTotalBytes;
-  const scan: Promise<{ sha256: string }> = kind === 'journal-json' ? scanJournalJson(path) : scanSyslog(path, onBytes, compression !== 'none' ? { compression, maxBytes } : {});
-  scan.catch(() => {}); // a damaged file can fail the scan before anything awaits it (handled below)
+  const declined = async (d: Declined) => ({ done: false as const, declined: d, sha: knownSha ?? d.sha256 ?? await sha256File(path) });
+  const prepared = await loader.prepare(store.conn, { path, bytes, compression, maxBytes, onBytes }, ctx);
+  if (isDeclined(prepared)) return declined(prepared);
   const hosts = hostFixer(opts, fallbackHost);
   const load = new Load(store.conn);
-  let result;
-  let srcId = -1;
-  let linesRead = false;
   try {
-    if (kind === 'syslog') linesRead = await readSyslogLines(store.conn, path, scan as Promise<SyslogScan>, compression);
     await load.begin();
-    srcId = await load.newSource({ parent_id: null, host: sum.host, kind, path, sha256: knownSha, bytes, times });
-    if (kind === 'journal-json') {
-      // What journalEntryToRow and then fixHost make of the host, when it is the same for every row.
-      const fixed = opts.host ? fallbackHost : ctx.host != null ? shortHost(ctx.host) : null;
-      result = await loadJournalJsonFast(load, srcId, path, ctx, { fixed, fallback: fallbackHost }, hosts.fix,
-        scan as Promise<JournalScan>);
-    } else {
-      result = await loadSyslogFast(load, srcId, ctx, { fixed: opts.host ? fallbackHost : null, fallback: fallbackHost },
-        scan as Promise<SyslogScan>, linesRead);
+    const srcId = await load.newSource({ parent_id: null, host: sum.host, kind: fmt.kind, path, sha256: knownSha, bytes, times });
+    const result = await loader.load(load, srcId, prepared, ctx, { forced: opts.host != null && opts.host !== '', fallback: fallbackHost }, hosts.fix);
+    if (isDeclined(result)) {
+      await load.rollback();
+      return declined({ ...result, sha256: prepared.sha256 });
     }
-  } catch (e) {
-    await load.rollback();
-    if (kind === 'syslog') {
-      await dropSyslogLines(store.conn);
-      syslogFastStats.fallbacks++;
-      syslogFastStats.lastReason = (e as Error).message;
-    }
-    const s = await scan.catch(() => null);
-    return { done: false, sha: knownSha ?? s?.sha256 ?? await sha256File(path) };
-  }
-  if (kind === 'syslog') await dropSyslogLines(store.conn);
-  const { sha256: sha } = await scan;
-  try {
+    const sha = knownSha ?? prepared.sha256!;
     if (knownSha == null) {
       if (await alreadyIngested(store, sha)) {
         await load.rollback();
@@ -936,19 +918,22 @@ async function ingestFast(
     const noHost = result.noHost + hosts.noHost;
     if (noHost) issues.push(issue('no-host', path, null, `${noHost} entries`, 'a host name in each line, or --host', 'warning'));
     load.addIssues(srcId, issues, result.skipped);
-    const overlaps = await resolveOverlaps(load, { id: srcId, kind, path, bundle: null }, 'log_events', { host: sum.host, netns: null });
-    await addBareHosts(load, 'log_events', srcId);
+    const overlaps = await resolveOverlaps(load, { id: srcId, kind: fmt.kind, path, bundle: null }, fmt.table, { host: sum.host, netns: null });
+    await addBareHosts(load, fmt.table, srcId);
     await load.commit();
     sum.sources++;
+    sum.sqlLoaded = (sum.sqlLoaded ?? 0) + 1;
     countFastRows(sum, result);
     noteOverlaps(sum, overlaps, (a) => a.id === srcId);
     sum.issues.push(...issues);
     sum.skipped += result.skipped;
+    return { done: true, sha };
   } catch (e) {
     await load.rollback();
     throw e;
+  } finally {
+    await loader.dispose(store.conn, prepared);
   }
-  return { done: true, sha: knownSha ?? sha };
 }
 
 /** Which known host a side file belongs to: --host, else a known host named in its path. */
@@ -986,25 +971,6 @@ async function hostInfo(store: Store, host: string | null): Promise<HostInfo> {
 /** The basis of stamps dated from a boot time (null when there is none). */
 function bootBasis(boot: number | null, basis: string | null, uncertainty: number | null): TimeBasis | null {
   return boot == null ? null : { basis: basis ?? 'not recorded', uncertainty_s: uncertainty };
-}
-
-/** A host named inside the data itself (sar header, first syslog lines, journal _HOSTNAME). */
-function hostFromHead(fmt: Format, head: string): string | null {
-  if (fmt.kind === 'sar') {
-    for (const l of head.split('\n', 5)) {
-      const h = parseSarHeader(l);
-      if (h?.host) return shortHost(h.host);
-    }
-  }
-  if (fmt.kind === 'sadf') {
-    const m = /^(?!#)([A-Za-z0-9][\w.-]*)[;\t]-?\d+[;\t]/m.exec(head);
-    if (m) return shortHost(m[1]!);
-  }
-  if (fmt.kind === 'journal-json' || fmt.kind === 'journal-export' || fmt.kind === 'journal-binary') {
-    const m = /"?_HOSTNAME"?\s*[=:]\s*"?([\w.-]+)/.exec(head);
-    if (m) return shortHost(m[1]!);
-  }
-  return null;
 }
 
 /**
@@ -1090,7 +1056,7 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
         : 'not a format bundlescope knows (--as KIND forces one; README lists the kinds)', path));
   }
   const sum = emptySummary(path, fmt.kind);
-  const dataHost = hostFromHead(fmt, head);
+  const dataHost = fmt.hostFromHead?.(head) ?? null; // (a sar header, a journal's _HOSTNAME)
   let fallbackHost = opts.host ? shortHost(opts.host) : (await hostFromPath(store, opts.shownAs ?? path)) ?? (fmt.needsHost ? null : dataHost);
   let onlyHost: string | null = null;
   if (fmt.needsHost && !fallbackHost) {
@@ -1141,13 +1107,21 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
   // (A snapshot dated with the host's collection time has no known distance from it.)
   const times: SourceTimes = { boot: info.bootBasis };
   // DuckDB's readers take a path as a glob pattern: a name with glob characters is read line by line.
-  // (A gzip'd or zstd'd syslog file too: DuckDB reads both itself; xz and bzip2 take the line parser.)
-  const sqlComp = comp === 'gzip' || comp === 'zstd' ? comp : null;
-  if ((comp === 'none' ? fmt.kind === 'journal-json' || fmt.kind === 'syslog' : sqlComp != null && fmt.kind === 'syslog') && !/[*?[\]{}]/.test(path)) {
-    const fast = await ingestFast(store, fmt.kind as 'syslog' | 'journal-json', path, st.size, ctx, sum, opts, fallbackHost, sha, sqlComp ?? 'none', times);
+  // (A gzip'd or zstd'd file too when the loader says so: DuckDB reads both itself; xz and bzip2 take the line parser.)
+  const loader = fmt.sqlLoader;
+  const sqlComp = comp === 'none' || comp === 'gzip' || comp === 'zstd' ? comp : null;
+  let declined: Declined | null = null;
+  if (loader && sqlComp != null && loader.takesFile(sqlComp) && !/[*?[\]{}]/.test(path)) {
+    let fast;
+    try {
+      fast = await ingestFast(store, fmt, loader, path, st.size, ctx, sum, opts, fallbackHost, sha, sqlComp, times);
+    } catch (e) {
+      return failed(path, fmt.kind, e instanceof BundlescopeError ? e : new InputError('read-failed', (e as Error).message, path));
+    }
     if (fast === 'unchanged') return unchanged();
     if (fast.done) return sum;
-    // DuckDB could not take it as it is: the JavaScript parser, with the sha256 already known.
+    // The loader turned it down: the line parser, with the sha256 already known, and a note saying so.
+    declined = fast.declined;
     sha = fast.sha;
     if (await alreadyIngested(store, sha)) return unchanged();
     hashInRead = false;
@@ -1199,6 +1173,8 @@ async function ingestSideFile(store: Store, path: string, headBuf: Buffer, opts:
         `complete ${compression} data; kept the ${r.bytes} bytes decompressed before the damage`, 'error'));
       await load.markPartial(srcId);
     }
+    // (last: the issues above are about the data, this one about how it was read)
+    if (declined) issues.push(declinedIssue(path, declined));
     load.addIssues(srcId, issues, r.skipped);
     sum.issues.push(...issues);
     sum.skipped += r.skipped;

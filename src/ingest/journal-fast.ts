@@ -16,17 +16,20 @@
  * A line read_json cannot parse becomes a NULL row (ignore_errors), hence odd, hence the JavaScript
  * parser's (a `bad-json` issue, as without the fast path); lines DuckDB is more lenient with than
  * JSON.parse are found by the scan and sent there too (JournalScan.suspects). What breaks the
- * one-row-per-line rule (a blank line, CR, NUL bytes, json-seq/json-pretty) or any error from DuckDB
- * makes the caller fall back to the JavaScript parser for the whole file.
+ * one-row-per-line rule (a blank line, CR, NUL bytes, json-seq/json-pretty) is a decline
+ * (journalJsonSqlLoader, format.ts SqlLoader): the JavaScript parser reads the whole file and its
+ * source gets a fast-path-declined note. An error from DuckDB itself fails the input.
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { Issue, LogEventRow, ParseContext } from '../model.js';
+import type { LogEventRow, ParseContext } from '../model.js';
 import type { Load } from '../store/load.js';
 import { MAX_LOG_LINE } from './dmesg.js';
 import { createJournalJsonParser, JOURNAL_FIELDS } from './journal-json.js';
 import { hostNeedsCareSql } from '../report/safe.js';
 import { classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
+import type { Declined, Prepared, SqlLoader } from '../formats/format.js';
+import { shortHost } from './sosreport.js';
 
 export interface JournalScan {
   sha256: string;
@@ -100,17 +103,15 @@ const col = (f: string) => `"${f}"`;
 /** journal-json's `uint`: 1–17 ASCII digits and ≤ max, else NULL. */
 const uint = (e: string, max = Number.MAX_SAFE_INTEGER) =>
   `CASE WHEN length(${e}) BETWEEN 1 AND 17 AND ltrim(${e}, '0123456789') = '' AND ${e}::BIGINT <= ${max} THEN ${e}::BIGINT END`;
-/** Files loaded through the fast path in this process (tests check which path a file took). */
-export const fastPathStats = { files: 0 };
-
 /**
- * Loads the journal into log_events (and overflow_events) inside `load`'s transaction. Throws
- * when DuckDB cannot read the file; the caller rolls back and uses the JavaScript parser.
+ * Loads the journal into log_events (and overflow_events) inside `load`'s transaction. Declines
+ * when read_json does not give one row per line (the caller rolls back and uses the JavaScript
+ * parser); a DuckDB error is thrown (the input fails).
  */
-export async function loadJournalJsonFast(
+async function loadJournalJsonFast(
   load: Load, srcId: number, path: string, ctx: ParseContext, host: FastHost, fixHost: (rows: LogEventRow[]) => void,
-  scan: Promise<JournalScan>,
-): Promise<FastResult> {
+  scanned: { value: JournalScan },
+): Promise<FastResult | Declined> {
   const conn = load.conn;
   const fields = [...JOURNAL_FIELDS];
   const columns = '{' + fields.map((f) => `${q(f)}: 'JSON'`).join(', ') + '}';
@@ -151,10 +152,6 @@ export async function loadJournalJsonFast(
       ${ordered ? 'NULL' : 'ordinality'}
     FROM read_json(${q(path)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LOG_LINE * 4}, ignore_errors = true)
       ${ordered ? '' : 'WITH ORDINALITY'}`;
-  // The scan first: run alongside the INSERT it competes with DuckDB's threads for the two cores
-  // and both get slower (measured 6–8 s against 5–5.5 s one after the other on the bench file).
-  const scanned = { value: await scan };
-  if (!scanned.value.fits) throw new Error('not one journal object per line');
   await conn.run(sql);
   if (ordered) {
     // Rows went in in file order, one per line, with consecutive row ids: number them.
@@ -162,7 +159,7 @@ export async function loadJournalJsonFast(
       `SELECT min(rowid), max(rowid), count(*) FROM log_events WHERE source_id IN (${srcId}, ${oddSrc})`);
     const [lo, hi, cnt] = ids.getRows()[0]!.map((v) => (v == null ? null : BigInt(v as bigint)));
     if (lo == null || hi == null || cnt !== BigInt(scanned.value.lines) || hi - lo + 1n !== cnt) {
-      throw new Error('read_json did not give one row per line');
+      return { declined: `read_json gave ${cnt} rows for ${scanned.value.lines} lines` };
     }
     await conn.run(`UPDATE log_events SET line_no = rowid - ${lo} + 1 WHERE source_id IN (${srcId}, ${oddSrc})`);
   }
@@ -225,7 +222,6 @@ export async function loadJournalJsonFast(
 
   const overflow = await classifyLoaded(load, srcId, jsRows);
 
-  fastPathStats.files++;
   return {
     logEvents: sqlRows + jsRows.length,
     overflowEvents: overflow,
@@ -234,3 +230,32 @@ export async function loadJournalJsonFast(
     noHost: Number(nullHosts),
   };
 }
+
+interface JournalPrepared extends Prepared {
+  path: string;
+  scanned: JournalScan;
+}
+
+/**
+ * The journal-json SQL loader (format.ts SqlLoader): an uncompressed side file, read by read_json.
+ * prepare hashes and checks it (scanJournalJson) before the INSERT: run alongside the INSERT the
+ * scan competes with DuckDB's threads for the two cores and both get slower (measured 6–8 s
+ * against 5–5.5 s one after the other on the bench file). Bundle members take the line parser.
+ */
+export const journalJsonSqlLoader: SqlLoader<JournalPrepared> = {
+  takesFile: (compression) => compression === 'none',
+  async prepare(_conn, input) {
+    if (!('path' in input)) return { declined: 'a bundle member (only side files are read by read_json)' };
+    const scanned = await scanJournalJson(input.path).catch((e: Error) => e);
+    if (scanned instanceof Error) return { declined: `the scan failed: ${scanned.message}` };
+    if (!scanned.fits) return { declined: 'not one journal object per line', sha256: scanned.sha256 };
+    return { path: input.path, scanned, sha256: scanned.sha256 };
+  },
+  load(load, srcId, p, ctx, host, fixHost) {
+    // What journalEntryToRow and then fixHost make of the host, when it is the same for every row
+    // (journal entries take the context's host over their own _HOSTNAME).
+    const fixed = host.forced ? host.fallback : ctx.host != null ? shortHost(ctx.host) : null;
+    return loadJournalJsonFast(load, srcId, p.path, ctx, { fixed, fallback: host.fallback }, fixHost, { value: p.scanned });
+  },
+  async dispose() {},
+};

@@ -3,10 +3,9 @@
  * bundle members and side files).
  */
 import type { Readable } from 'node:stream';
-import type { ChunkParser, Issue, LineParser, LogEventRow, ParseContext } from '../model.js';
+import type { Issue, LogEventRow, ParseContext } from '../model.js';
 import type { Load, TableName } from '../store/load.js';
-import type { Format } from './formats.js';
-import { issue } from './lines.js';
+import type { Format, RowOf } from '../formats/format.js';
 import { OverflowClassifier } from './overflow.js';
 import { feedBuffer, feedChunks, feedStream } from './run.js';
 
@@ -24,35 +23,34 @@ export async function parseInto(
   load: Load, count: (table: TableName, n: number) => void, fmt: Format, ctx: ParseContext, srcId: number,
   data: Uint8Array | Readable, fixHost: (rows: LogEventRow[]) => void, onChunk?: (chunk: Buffer) => void,
 ): Promise<Parsed> {
-  const parser = fmt.create(ctx);
   const classifier = new OverflowClassifier();
-  const onBatch = async (rows: unknown[]) => {
+  const onBatch = async (rows: RowOf<TableName>[]) => {
     if (fmt.table === 'log_events') {
+      // (a format's table says what its rows are: log_events rows are LogEventRows)
       const events = rows as LogEventRow[];
       fixHost(events);
       const ov = classifier.classify(events);
-      await load.add('overflow_events', srcId, ov as never[]);
+      await load.add('overflow_events', srcId, ov);
       count('overflow_events', ov.length);
     }
-    await load.add(fmt.table, srcId, rows as never[]);
+    await load.add(fmt.table, srcId, rows);
     count(fmt.table, rows.length);
   };
   let bytes = 0;
-  if (fmt.binary) {
+  let parser;
+  if ('bytes' in fmt.parser) {
+    parser = fmt.parser.bytes(ctx);
     const chunks = data instanceof Uint8Array ? [data] : (data as AsyncIterable<Uint8Array>);
-    bytes = await feedChunks(parser as ChunkParser<unknown>, chunks, onBatch);
-  } else if (data instanceof Uint8Array) {
-    await feedBuffer(parser as LineParser<unknown>, data, onBatch);
-    bytes = data.length;
+    bytes = await feedChunks(parser, chunks, onBatch);
   } else {
-    bytes = await feedStream(parser as LineParser<unknown>, data, onBatch, onChunk);
+    parser = fmt.parser.lines(ctx);
+    if (data instanceof Uint8Array) {
+      await feedBuffer(parser, data, onBatch);
+      bytes = data.length;
+    } else {
+      bytes = await feedStream(parser, data, onBatch, onChunk);
+    }
   }
-  const issues = [...parser.issues];
-  // sar files: record which activities were there, so "no TCP data" is not read as zero.
-  const activities = (parser as { activities?: Set<string> }).activities;
-  if (activities && activities.size > 0 && !activities.has('TCP')) {
-    issues.push(issue('no-tcp-activity', ctx.file, null, `activities: ${[...activities].sort().join(', ')}`,
-      'TCP/ETCP activity (sadc runs without -S SNMP by default): no connection rates from this file', 'warning'));
-  }
+  const issues = [...parser.issues, ...fmt.notes?.(parser, ctx) ?? []];
   return { issues, skipped: parser.linesSkipped, bytes };
 }

@@ -5,6 +5,8 @@ import type { HostFacts, LogEventRow, ParseContext, TimeBasis } from '../model.j
 import { isValidZone, localToUtcMicros, monthNumber } from '../time.js';
 import { InputError } from '../errors.js';
 import { folderStream, Tree } from './tree.js';
+import { FORMATS } from '../formats/registry.js';
+import type { SosEntry } from '../formats/format.js';
 
 export { folderStream };
 import { parseDateOutput } from './stamps.js';
@@ -13,12 +15,17 @@ import { sysctlFromProcPath } from './sysctl.js';
 import { bootFromDmesgT } from './dmesg.js';
 
 /**
- * Which files of a sosreport feed which parser: the one table of "path → format" (as
- * insights-core keeps its specs), applied to the bundle's logical paths (links resolved).
- * Paths are relative to the sosreport root. See domain.md §4.
+ * Which files of a sosreport feed which parser: the formats' `sos` entries (formats/registry.ts,
+ * formats/format.ts SosEntry) are the one table of "path → format" (as insights-core keeps its
+ * specs), applied here to the bundle's logical paths (links resolved) in their `step` order, with
+ * the preferences as choices among entries (ss over netstat over /proc/net/tcp, the whole journal
+ * over --boot, dmesg over dmesg -T). Paths are relative to the sosreport root. See domain.md §4.
  */
 
-/** Members worth reading from an archive (relative to the sosreport root). */
+/**
+ * Members worth reading from an archive (relative to the sosreport root) besides those the formats'
+ * sos entries name (sosEntryMatchers): host facts, and folders read as a whole.
+ */
 const INTERESTING = [
   /^sos_commands\/(?:kernel|host|general|date|systemd|logs|networking|conntrack|sar|process)\//,
   /^insights_commands\//,
@@ -36,6 +43,67 @@ const INTERESTING = [
   /^version\.txt$/,
 ];
 
+/** Where the outputs sos took in other network namespaces come in the member plan (between the sockets and conntrack -S). */
+const NETNS_STEP = 150;
+
+let planEntries: { kind: string; entry: SosEntry }[] | null = null;
+/** The formats' sos entries that name members, in plan order (a stable sort: equal steps keep registry order). */
+function sosPlanEntries(): { kind: string; entry: SosEntry }[] {
+  // (built on first use: the registry imports this module too)
+  planEntries ??= FORMATS.flatMap((f) => (f.sos ?? []).filter((e) => e.step != null && (e.path != null || e.dir != null)).map((entry) => ({ kind: f.kind, entry })))
+    .sort((x, y) => x.entry.step! - y.entry.step!);
+  return planEntries;
+}
+
+let netnsEntries: { kind: string; netns: RegExp }[] | null = null;
+function sosNetnsEntries(): { kind: string; netns: RegExp }[] {
+  netnsEntries ??= FORMATS.flatMap((f) => (f.sos ?? []).filter((e) => e.netns != null).map((e) => ({ kind: f.kind, netns: e.netns! })));
+  return netnsEntries;
+}
+
+let netnsRe: RegExp | null = null;
+/** `ip_netns_exec_<ns>_<command>` for the commands some format reads (the longest namespace name that leaves one). */
+function netnsCommand(): RegExp {
+  netnsRe ??= new RegExp(`^ip_netns_exec_(.+)_((?:${sosNetnsEntries().map((e) => e.netns.source.replace(/^\^|\$$/g, '')).join('|')}))$`);
+  return netnsRe;
+}
+
+/** The members a sos entry names in this tree (paths relative to the root), in the folder's order. */
+function sosEntryPaths(tree: Tree, base: string, e: SosEntry, exists: (p: string) => boolean): string[] {
+  // (a path of no choice is handed to the plan as it is: the plan sees whether it is there, on disk or in memory)
+  if (e.path != null) return e.choice == null || exists(e.path) ? [e.path] : [];
+  const name = e.name!;
+  const dirs = e.nested ? tree.list(e.dir!, base).map((d) => `${e.dir}/${d}`) : [e.dir!];
+  const out: string[] = [];
+  for (const dir of dirs) {
+    const names = tree.list(dir, base);
+    const found = Array.isArray(name) ? name.filter((n) => names.includes(n)) : names.filter((n) => name.test(n));
+    for (const n of e.first ? found.slice(0, 1) : found) out.push(`${dir}/${n}`);
+  }
+  return out;
+}
+
+let entryMatchers: ((rel: string) => boolean)[] | null = null;
+/** Members the formats' sos entries can take (ip_netns_exec_* outputs included), as tests of a root-relative path. */
+function sosEntryMatchers(): ((rel: string) => boolean)[] {
+  entryMatchers ??= [
+    ...sosPlanEntries().map(({ entry: e }): ((rel: string) => boolean) => {
+      if (e.path != null) return (rel) => rel === e.path;
+      const name = e.name!;
+      return (rel) => {
+        const i = rel.lastIndexOf('/');
+        if (i < 0) return false;
+        const dir = rel.slice(0, i);
+        const n = rel.slice(i + 1);
+        const inDir = e.nested ? dir.startsWith(e.dir + '/') && !dir.slice(e.dir!.length + 1).includes('/') : dir === e.dir;
+        return inDir && (Array.isArray(name) ? name.includes(n) : name.test(n));
+      };
+    }),
+    (rel) => /^sos_commands\/networking\/(?:namespaces\/[^/]+\/)?ip_netns_exec_[^/]+$/.test(rel),
+  ];
+  return entryMatchers;
+}
+
 /** Archive member filter: members of interest under any top directory. */
 export function wantedMember(path: string): boolean {
   // the sosreport's folder may be the archive's top (sosreport-x/…) or one folder down (case/sosreport-x/…)
@@ -43,7 +111,9 @@ export function wantedMember(path: string): boolean {
   const rel = i < 0 ? path : path.slice(i + 1);
   const j = rel.indexOf('/');
   const rel2 = j < 0 ? null : rel.slice(j + 1);
-  return INTERESTING.some((re) => re.test(path) || re.test(rel) || (rel2 != null && re.test(rel2)));
+  // (the host facts' files, and every member a format's sos entry can take)
+  const wanted = (re: RegExp) => re.test(path) || re.test(rel) || (rel2 != null && re.test(rel2));
+  return INTERESTING.some(wanted) || sosEntryMatchers().some((m) => m(path) || m(rel) || (rel2 != null && m(rel2)));
 }
 
 /** The sosreport root inside a tree: the shallowest directory holding sos_commands/ (or insights_commands/). */
@@ -109,7 +179,6 @@ function text(buf: Buffer | undefined | null): string {
   return buf ? buf.toString('utf8') : '';
 }
 
-const NETNS_CMD = /^ip_netns_exec_(.+)_((?:netstat_-s|nstat_-[a-z]+|sysctl_-a|ss_-\S+|netstat_-W_-\S+|netstat_-\S+))$/;
 
 /** Build the plan: host facts first (time zone, collection and boot time), then every file to parse. */
 export async function planBundle(
@@ -280,66 +349,52 @@ export async function planBundle(
       partial: /\.tailed$/.test(g.real), forceHost: true, ...extra,
     });
   };
-  const has = (p: string) => read(p) != null;
 
-  add('sos_commands/kernel/sysctl_-a', 'sysctl');
-  add('etc/sysctl.conf', 'sysctl-conf');
-  for (const n of tree.list('etc/sysctl.d', base)) if (n.endsWith('.conf')) add(`etc/sysctl.d/${n}`, 'sysctl-conf');
-
-  for (const n of tree.list('var/log', base)) {
-    if (/^(?:messages|syslog|kern\.log)(?:[.-][\w.-]*)?$/.test(n) && !/\.(?:xz|bz2|zst)$/.test(n)) add(`var/log/${n}`, 'syslog');
-  }
-  if (has('sos_commands/kernel/dmesg')) add('sos_commands/kernel/dmesg', 'dmesg');
-  else add('sos_commands/kernel/dmesg_-T', 'dmesg');
-  add('var/log/dmesg', 'dmesg');
-  const journals = tree.list('sos_commands/logs', base).filter(
-    (n) => n.startsWith('journalctl_') && !/disk-usage|list-boots|verbose|--output|_-o_/.test(n),
-  );
-  const whole = journals.filter((n) => !/--boot|--this-boot/.test(n));
-  for (const n of whole.length ? whole : journals) add(`sos_commands/logs/${n}`, 'syslog');
-  // sos report --all-logs: the binary journal files of /var/log/journal/<machine-id>/.
-  for (const d of tree.list('var/log/journal', base)) {
-    for (const n of tree.list(`var/log/journal/${d}`, base)) if (/\.journal~?$/.test(n)) add(`var/log/journal/${d}/${n}`, 'journal-binary');
-  }
-
-  add('proc/slabinfo', 'slabinfo');
-  for (const f of ['sockstat', 'sockstat6']) add(`proc/net/${f}`, 'sockstat');
-  for (const f of ['netstat', 'snmp', 'snmp6']) add(`proc/net/${f}`, 'proc-netstat');
-  for (const t of ['nf_conntrack', 'arp_cache', 'ndisc_cache']) add(`proc/net/stat/${t}`, `${t}-stat`);
-
+  // The members, in the order of the formats' sos entries (formats/format.ts SosEntry); the
+  // outputs sos took in other network namespaces at NETNS_STEP.
   const net = 'sos_commands/networking';
   const netNames = tree.list(net, base);
-  add(`${net}/netstat_-s`, 'netstat-s');
-  for (const n of netNames) if (/^nstat_-\w+$/.test(n)) { add(`${net}/${n}`, 'nstat'); break; }
-  add(`${net}/ss_-s`, 'ss-summary');
-  const ssList = netNames.find((n) => /^ss_-\w+$/.test(n) && n !== 'ss_-s');
-  const netstatList = ['netstat_-W_-neopa', 'netstat_-neopa', 'netstat_-T_-neopa', 'netstat_-W_-agn', 'netstat_-agn'].find((n) => netNames.includes(n));
-  if (ssList) add(`${net}/${ssList}`, 'ss');
-  else if (netstatList) add(`${net}/${netstatList}`, 'netstat-sockets');
-  else { add('proc/net/tcp', 'proc-tcp'); add('proc/net/tcp6', 'proc-tcp'); }
-  // Other network namespaces: their own limits and counters (tcp_max_tw_buckets is per netns).
-  const nsFiles: string[] = netNames.filter((n) => n.startsWith('ip_netns_exec_')).map((n) => `${net}/${n}`);
-  for (const ns of tree.list(`${net}/namespaces`, base)) {
-    for (const n of tree.list(`${net}/namespaces/${ns}`, base)) if (n.startsWith('ip_netns_exec_')) nsFiles.push(`${net}/namespaces/${ns}/${n}`);
+  const taken = new Map<string, Set<string>>(); // kind → names taken (SosEntry.newNamesOnly)
+  const chosen = new Map<string, number>(); // choice → the step of the alternative taken
+  let netnsDone = false;
+  const takeNetns = () => {
+    netnsDone = true;
+    // Other network namespaces: their own limits and counters (tcp_max_tw_buckets is per netns).
+    const nsFiles: string[] = netNames.filter((n) => n.startsWith('ip_netns_exec_')).map((n) => `${net}/${n}`);
+    for (const ns of tree.list(`${net}/namespaces`, base)) {
+      for (const n of tree.list(`${net}/namespaces/${ns}`, base)) if (n.startsWith('ip_netns_exec_')) nsFiles.push(`${net}/namespaces/${ns}/${n}`);
+    }
+    const nsSeen = new Set<string>();
+    for (const p of nsFiles) {
+      const m = netnsCommand().exec(p.slice(p.lastIndexOf('/') + 1));
+      if (!m) continue;
+      const [, ns, cmd] = m as unknown as [string, string, string];
+      const kind = sosNetnsEntries().find((e) => e.netns.test(cmd))?.kind;
+      if (!kind || nsSeen.has(ns + kind)) continue;
+      nsSeen.add(ns + kind);
+      add(p, kind, { netns: ns });
+    }
+  };
+  for (const { kind, entry: e } of sosPlanEntries()) {
+    if (!netnsDone && e.step! > NETNS_STEP) takeNetns();
+    if (e.choice != null) {
+      const step = chosen.get(e.choice);
+      if (step != null && step !== e.step) continue; // an earlier alternative had its member
+    }
+    const paths = sosEntryPaths(tree, base, e, (p) => read(p) != null);
+    if (e.newNamesOnly) {
+      const seen = taken.get(kind);
+      for (let i = paths.length - 1; i >= 0; i--) if (seen?.has(paths[i]!.slice(paths[i]!.lastIndexOf('/') + 1))) paths.splice(i, 1);
+    }
+    if (e.choice != null && paths.length > 0) chosen.set(e.choice, e.step!);
+    for (const p of paths) {
+      add(p, kind);
+      let names = taken.get(kind);
+      if (!names) taken.set(kind, (names = new Set()));
+      names.add(p.slice(p.lastIndexOf('/') + 1));
+    }
   }
-  const nsSeen = new Set<string>();
-  for (const p of nsFiles) {
-    const m = NETNS_CMD.exec(p.slice(p.lastIndexOf('/') + 1));
-    if (!m) continue;
-    const [, ns, cmd] = m as unknown as [string, string, string];
-    const kind = cmd === 'netstat_-s' ? 'netstat-s' : cmd.startsWith('nstat') ? 'nstat' : cmd === 'sysctl_-a' ? 'sysctl'
-      : cmd === 'ss_-s' ? 'ss-summary' : cmd.startsWith('ss_') ? 'ss' : cmd.startsWith('netstat_') ? 'netstat-sockets' : null;
-    if (!kind || nsSeen.has(ns + kind)) continue;
-    nsSeen.add(ns + kind);
-    add(p, kind, { netns: ns });
-  }
-  add('sos_commands/conntrack/conntrack_-S', 'conntrack-s');
-
-  const sarDays = new Set<string>();
-  for (const dir of ['var/log/sa', 'var/log/sysstat']) {
-    for (const n of tree.list(dir, base)) if (/^sar\d+$/.test(n)) { add(`${dir}/${n}`, 'sar'); sarDays.add(n); }
-  }
-  for (const n of tree.list('sos_commands/sar', base)) if (/^sar\d+$/.test(n) && !sarDays.has(n)) add(`sos_commands/sar/${n}`, 'sar');
+  if (!netnsDone) takeNetns();
 
   // proc/sys: the running values, one file per setting.
   const procSysctls: BundlePlan['procSysctls'] = [];

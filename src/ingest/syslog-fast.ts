@@ -33,7 +33,8 @@
  *   reads those in file order —, a line longer than MAX_LOG_LINE, a line starting with '-' that is
  *   no separator, indented text that does not start and end with printable ASCII, a wrapped line
  *   before the first row) are inserted with a placeholder source id; when there is any, or the
- *   row count differs from the count of lines that give rows, the caller rolls back (a member's
+ *   row count differs from the count of lines that give rows, the loader declines (syslogSqlLoader:
+ *   the source gets a fast-path-declined note), the caller rolls back (a member's
  *   rows are deleted) and the JavaScript parser reads the file.
  */
 import { createReadStream } from 'node:fs';
@@ -47,6 +48,7 @@ import { localFields, offsetMinutesAt } from '../time.js';
 import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from './dmesg.js';
 import { hostNeedsCareSql } from '../report/safe.js';
 import { CANDIDATE_RE, classifyLoaded, q, REPEAT_PREFIX, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
+import { isDeclined, type Declined, type Prepared, type SqlLoader } from '../formats/format.js';
 import { decompressor } from './decompress.js';
 
 /** What the line checks found (LineCheck). */
@@ -525,27 +527,6 @@ async function insertRows(
   return { logEvents: n, overflowEvents: overflow, issues: [], skipped: 0, noHost: nullHosts ?? 0 };
 }
 
-/**
- * Loads the lines `readSyslogLines` read into log_events (and overflow_events) inside `load`'s
- * transaction. Throws when they do not fit the fast path; the caller rolls back and uses the
- * JavaScript parser.
- */
-export async function loadSyslogFast(
-  load: Load, srcId: number, ctx: ParseContext, host: FastHost, scan: Promise<SyslogScan>, read: boolean,
-): Promise<FastResult> {
-  const conn = load.conn;
-  const scanned = await scan;
-  if (!scanned.fits || !read) throw new Error('not a plain RFC 3164 / RFC 3339 file');
-  const ids = await conn.runAndReadAll(`SELECT min(rowid), max(rowid), count(*) FROM ${LINES_TABLE}`);
-  const [lo, hi, cnt] = ids.getRows()[0]!.map((v) => (v == null ? null : Number(v)));
-  if (lo == null || hi == null || cnt !== scanned.lines || hi - lo + 1 !== cnt) {
-    throw new Error(`read_csv gave ${cnt} rows for ${scanned.lines} lines`);
-  }
-  const r = await insertLines(load, srcId, ctx, host, LINES_TABLE, `rowid - ${lo} + 1`, scanned);
-  syslogFastStats.files++;
-  return r;
-}
-
 /** Bytes of a bundle member handed to DuckDB at a time (one JavaScript string each). */
 const PIECE_BYTES = 16 << 20;
 
@@ -559,10 +540,11 @@ const PIECE_BYTES = 16 << 20;
  */
 export async function prepareSyslogMember(
   conn: DuckDBConnection, table: string, data: Buffer, ctx: ParseContext, pieceBytes = PIECE_BYTES,
-): Promise<LineStats | null> {
-  if (ctx.referenceTimeMs == null || !Number.isFinite(ctx.referenceTimeMs)) return null;
+): Promise<LineStats | Declined> {
+  if (ctx.referenceTimeMs == null || !Number.isFinite(ctx.referenceTimeMs)) return { declined: NO_REFERENCE };
   const scanned = scanSyslogBuffer(data);
-  if (!scanned.fits) return null;
+  if (!scanned.fits) return { declined: NOT_PLAIN };
+  let reason: string;
   try {
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (line VARCHAR, n BIGINT)`);
     let base = 0;
@@ -579,36 +561,75 @@ export async function prepareSyslogMember(
       a = b;
     }
     if (base === scanned.lines) return scanned;
-  } catch {
-    // (any failure here only means the line parser reads the member)
+    reason = `DuckDB split it into ${base} lines, the scan counted ${scanned.lines}`;
+  } catch (e) {
+    // (a failure here only means the line parser reads the member)
+    reason = `DuckDB could not take its lines: ${(e as Error).message}`;
   }
   await conn.run(`DROP TABLE IF EXISTS temp.${table}`);
-  return null;
+  return { declined: reason };
 }
 
-/**
- * Parses a member `prepareSyslogMember` put into `table`, inside `load`'s transaction. Returns null
- * when a line turns out not to fit: its rows are deleted again and the caller uses the JavaScript
- * parser for the member (the rest of the bundle's transaction stays).
- */
-export async function loadSyslogMember(
-  load: Load, srcId: number, ctx: ParseContext, host: FastHost, table: string, scanned: LineStats,
-): Promise<FastResult | null> {
-  try {
-    const r = await insertLines(load, srcId, ctx, host, `temp.${table}`, 'n', scanned);
-    syslogFastStats.members++;
-    return r;
-  } catch (e) {
-    if (!(e instanceof NotFast)) throw e;
-    await load.conn.run(`DELETE FROM log_events WHERE source_id IN (${srcId}, ${-1 - srcId})`);
-    syslogFastStats.memberFallbacks++;
-    syslogFastStats.lastReason = e.message;
-    return null;
-  }
+const NO_REFERENCE = 'no reference time for the RFC 3164 year';
+const NOT_PLAIN = 'not only plain RFC 3164 / RFC 3339 lines (a PRI prefix, NUL, CR, \\x1f or invalid UTF-8)';
+
+/** What the syslog loader prepared: the lines in a temporary table, numbered, and what the scan found. */
+interface SyslogPrepared extends Prepared {
+  table: string;
+  /** SQL numbering the table's rows from 1 in file order. */
+  n: string;
+  scanned: LineStats;
+  /** A bundle member: on a decline its rows are deleted again (the bundle's transaction goes on). */
+  member: boolean;
 }
 
+/** Temporary tables of members prepared at once (one bundle's) get distinct names. */
+let memberTables = 0;
+
 /**
- * Files (and bundle members) loaded through the fast path in this process, those that fell back
- * to the JavaScript parser and why the last one did (tests check which path a file took).
+ * The syslog SQL loader (format.ts SqlLoader): a side file is read by read_csv while scanSyslog
+ * hashes and checks it; a large bundle member is split by DuckDB from memory
+ * (prepareSyslogMember). Lines the SQL does not read, or a row count that differs, decline.
  */
-export const syslogFastStats = { files: 0, fallbacks: 0, members: 0, memberFallbacks: 0, lastReason: '' };
+export const syslogSqlLoader: SqlLoader<SyslogPrepared> = {
+  takesFile: (compression) => compression === 'none' || compression === 'gzip' || compression === 'zstd',
+  memberMinBytes: 2 * 1024 * 1024,
+  async prepare(conn, input, ctx) {
+    if ('data' in input) {
+      const table = `syslog_member_${memberTables++}`;
+      const r = await prepareSyslogMember(conn, table, input.data, ctx);
+      return isDeclined(r) ? r : { table: `temp.${table}`, n: 'n', scanned: r, member: true };
+    }
+    if (ctx.referenceTimeMs == null || !Number.isFinite(ctx.referenceTimeMs)) return { declined: NO_REFERENCE };
+    const { path, compression, maxBytes, onBytes } = input;
+    const scan = scanSyslog(path, onBytes, compression !== 'none' ? { compression: compression, maxBytes } : {});
+    scan.catch(() => {}); // a damaged file can fail the scan before anything awaits it (below)
+    const read = await readSyslogLines(conn, path, scan, compression);
+    const scanned = await scan.catch((e: Error) => e);
+    if (scanned instanceof Error) return { declined: `the scan failed: ${scanned.message}` };
+    if (!scanned.fits) return { declined: NOT_PLAIN, sha256: scanned.sha256 };
+    if (!read) return { declined: 'read_csv could not read it', sha256: scanned.sha256 };
+    const ids = await conn.runAndReadAll(`SELECT min(rowid), max(rowid), count(*) FROM ${LINES_TABLE}`);
+    const [lo, hi, cnt] = ids.getRows()[0]!.map((v) => (v == null ? null : Number(v)));
+    if (lo == null || hi == null || cnt !== scanned.lines || hi - lo + 1 !== cnt) {
+      await dropSyslogLines(conn);
+      return { declined: `read_csv gave ${cnt} rows for ${scanned.lines} lines`, sha256: scanned.sha256 };
+    }
+    return { table: LINES_TABLE, n: `rowid - ${lo} + 1`, scanned, member: false, sha256: scanned.sha256 };
+  },
+  async load(load, srcId, p, ctx, host) {
+    // Every row gets the forced host (--host, the bundle's); else its own, else the fallback.
+    const fast: FastHost = { fixed: host.forced ? host.fallback : null, fallback: host.fallback };
+    try {
+      return await insertLines(load, srcId, ctx, fast, p.table, p.n, p.scanned);
+    } catch (e) {
+      if (!(e instanceof NotFast)) throw e;
+      // A side file's transaction is rolled back; a member's rows go, its bundle's transaction stays.
+      if (p.member) await load.conn.run(`DELETE FROM log_events WHERE source_id IN (${srcId}, ${-1 - srcId})`);
+      return { declined: e.message };
+    }
+  },
+  async dispose(conn, p) {
+    await conn.run(`DROP TABLE IF EXISTS ${p.table}`);
+  },
+};

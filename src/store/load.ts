@@ -9,7 +9,7 @@ import type {
 } from '../model.js';
 import { characterizeSources, sourceTimeBasis, type SourceTimes } from './timebasis.js';
 
-type Appendable = {
+export type Appendable = {
   log_events: LogEventRow;
   overflow_events: OverflowEventRow;
   slab_samples: SlabSampleRow;

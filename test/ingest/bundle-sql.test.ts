@@ -4,25 +4,21 @@
  * gives, and a member with a line the SQL does not read falls back to the line parser inside the
  * same bundle transaction with nothing of the attempt left.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
-import { ingestPaths, memberSql } from '../../src/ingest/ingest.js';
-import { prepareSyslogMember, syslogFastStats } from '../../src/ingest/syslog-fast.js';
+import { ingestPaths } from '../../src/ingest/ingest.js';
+import { prepareSyslogMember } from '../../src/ingest/syslog-fast.js';
 import { app02, db01, web01 } from '../../src/samples/generate.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { makeTarball } from '../../src/samples/tarball.js';
-import { storedTables, tempDir } from '../helpers.js';
+import { sqlPaths, storedTables, tempDir, withoutLoadPath } from '../helpers.js';
 import { ODD_3164, syslogLine } from './syslog-shapes.js';
 
 const t = tempDir('bundlescope-bsql-');
 afterAll(() => t.cleanup());
-const MIN = memberSql.minBytes;
-afterEach(() => {
-  memberSql.minBytes = MIN;
-});
 let n = 0;
 
 async function bundle(make: typeof web01, extra: string[]): Promise<string> {
@@ -42,15 +38,11 @@ async function both(file: string) {
   const a = await openStore(join(t.dir, `sql${n}.duckdb`));
   const b = await openStore(join(t.dir, `js${n}.duckdb`));
   try {
-    const m0 = syslogFastStats.members;
-    const f0 = syslogFastStats.memberFallbacks;
-    memberSql.minBytes = 0;
-    const sa = await ingestPaths(a, [file]);
-    const took = [syslogFastStats.members - m0, syslogFastStats.memberFallbacks - f0];
-    memberSql.minBytes = Infinity;
-    const sb = await ingestPaths(b, [file]);
-    expect([syslogFastStats.members - m0, syslogFastStats.memberFallbacks - f0]).toEqual(took);
-    expect(sa).toEqual(sb);
+    const sa = await ingestPaths(a, [file], { sqlMemberMinBytes: 0 });
+    const took = [sqlPaths(sa).loaded, sqlPaths(sa).declined];
+    const sb = await ingestPaths(b, [file], { sqlMemberMinBytes: Infinity });
+    expect(sqlPaths(sb)).toEqual({ loaded: 0, declined: 0, reasons: [] });
+    expect(sa.map(withoutLoadPath)).toEqual(sb);
     const [ta, tb] = [await storedTables(a, true), await storedTables(b, true)];
     expect(ta).toEqual(tb);
     // No temporary table is left behind.
@@ -114,14 +106,15 @@ describe('large syslog members of a bundle through SQL', () => {
     const files = [await bundle(web01, shapes), await bundle(app02, shapes)];
     const s = await openStore(join(t.dir, 'group.duckdb'));
     try {
-      const m0 = syslogFastStats.members;
       // Default threshold (2 MiB): the sample members are far smaller.
-      expect((await ingestPaths(s, [files[0]!])).map((x) => x.status)).toEqual(['loaded']);
-      memberSql.minBytes = 0;
+      const first = await ingestPaths(s, [files[0]!]);
+      expect(first.map((x) => x.status)).toEqual(['loaded']);
+      expect(sqlPaths(first)).toEqual({ loaded: 0, declined: 0, reasons: [] });
       // Two small archives share one transaction: no SQL member (its table would be read on one core).
       const again = [await bundle(db01, shapes), await bundle(web01, [])];
-      expect((await ingestPaths(s, again)).map((x) => x.status)).toEqual(['loaded', 'loaded']);
-      expect(syslogFastStats.members - m0).toBe(0);
+      const grouped = await ingestPaths(s, again, { sqlMemberMinBytes: 0 });
+      expect(grouped.map((x) => x.status)).toEqual(['loaded', 'loaded']);
+      expect(sqlPaths(grouped)).toEqual({ loaded: 0, declined: 0, reasons: [] });
     } finally {
       s.close();
     }
@@ -139,9 +132,11 @@ describe('large syslog members of a bundle through SQL', () => {
         const got = (await s.conn.runAndReadAll('SELECT n, line FROM temp.pieces_test ORDER BY n')).getRows();
         expect(got).toEqual(want.map((l, i) => [BigInt(i + 1), l]));
       }
-      // Bytes that do not fit prepare nothing.
-      expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n<4>a PRI\n'), ctx)).toBeNull();
-      expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n'), { ...ctx, referenceTimeMs: null })).toBeNull();
+      // Bytes that do not fit prepare nothing, and say why.
+      expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n<4>a PRI\n'), ctx))
+        .toEqual({ declined: 'not only plain RFC 3164 / RFC 3339 lines (a PRI prefix, NUL, CR, \\x1f or invalid UTF-8)' });
+      expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n'), { ...ctx, referenceTimeMs: null }))
+        .toEqual({ declined: 'no reference time for the RFC 3164 year' });
     } finally {
       s.close();
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, FORMAT_BY_KIND, looksLikeKernelFragment } from '../../src/ingest/formats.js';
+import { detectFormat, FORMAT_BY_KIND, looksLikeKernelFragment } from '../../src/formats/registry.js';
 import { parseText } from '../../src/ingest/lines.js';
-import type { LineParser, SocketRow } from '../../src/model.js';
+import type { LineParser, ParseContext, SocketRow } from '../../src/model.js';
 
 const ctx = (file: string) => ({ file, host: 'h1', tz: 'UTC', snapshotTs: 1_770_000_000_000_000 });
 
@@ -56,9 +56,9 @@ describe('format detection', () => {
   it('an ss log named for time-wait (ss -tan state time-wait prints no State column) holds TIME_WAIT sockets', () => {
     const text = 'Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n0 0 10.0.0.1:40000 192.0.2.5:443\n';
     const fmt = FORMAT_BY_KIND.get('ss')!;
-    const tw = parseText(fmt.create(ctx('case/web01/ss-timewait.log')) as LineParser<SocketRow>, text);
+    const tw = parseText((fmt.parser as { lines: (c: ParseContext) => LineParser<SocketRow> }).lines(ctx('case/web01/ss-timewait.log')), text);
     expect(tw.rows.map((r) => [r.state, r.peer_addr, r.peer_port])).toEqual([['TIME_WAIT', '192.0.2.5', 443]]);
-    const plain = parseText(fmt.create(ctx('case/web01/ss.log')) as LineParser<SocketRow>, text);
+    const plain = parseText((fmt.parser as { lines: (c: ParseContext) => LineParser<SocketRow> }).lines(ctx('case/web01/ss.log')), text);
     expect(plain.rows.map((r) => r.state)).toEqual(['UNKNOWN']);
   });
 });

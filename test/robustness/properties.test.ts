@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FORMATS } from '../../src/ingest/formats.js';
+import { FORMATS } from '../../src/formats/registry.js';
 import { createJournalExportParser } from '../../src/ingest/journal-export.js';
 import { ParseError } from '../../src/errors.js';
 import type { ChunkParser, Issue, LineParser, ParseContext } from '../../src/model.js';
@@ -30,6 +30,15 @@ const SEEDS: Record<string, string[]> = {
     'web01;-1;2026-03-09 01:11:37 UTC;LINUX-RESTART\t(16 CPU)',
     '# hostname;interval;timestamp;active/s;passive/s;iseg/s;oseg/s',
     'web01;600;2026-03-09 01:30:01 UTC;465.20;12.03;40211.55;39870.02',
+  ],
+  'sadf-xml': [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<sysstat>',
+    '\t<host nodename="web01">',
+    '\t\t\t<timestamp date="2026-12-03" time="04:15:36" utc="1" interval="1">',
+    '\t\t\t\t\t<net-sock totsck="36" tcpsck="1" udpsck="0" rawsck="0" ip-frag="0" tcp-tw="160"/>',
+    '\t\t\t\t\t<net-tcp active="160.00" passive="160.00" iseg="974.00" oseg="974.00"/>',
+    '\t\t\t<boot date="2026-12-03" time="05:00:02" tz="UTC" cpu_count="2"/>',
   ],
   sar: [
     'Linux 4.18.0-513.el8.x86_64 (web01) \t03/09/2026 \t_x86_64_\t(16 CPU)',
@@ -207,7 +216,8 @@ function runLines(create: (c: ParseContext) => LineParser<unknown>, lines: strin
 }
 
 const RUNS = 120;
-const LINE_FORMATS = FORMATS.filter((f) => !f.binary);
+const LINE_FORMATS = FORMATS.filter((f) => 'lines' in f.parser);
+const linesOf = (f: (typeof FORMATS)[number]) => (f.parser as { lines: (c: ParseContext) => LineParser<unknown> }).lines;
 
 describe('every line parser survives arbitrary and mutated input', () => {
   it('has seeds for every format', () => {
@@ -219,7 +229,7 @@ describe('every line parser survives arbitrary and mutated input', () => {
     it(f.kind, () => {
       fc.assert(fc.property(anyLines(SEEDS[f.kind]!), (lines) => {
         const started = performance.now();
-        const { p, rows } = runLines(f.create as (c: ParseContext) => LineParser<unknown>, lines);
+        const { p, rows } = runLines(linesOf(f), lines);
         expect(performance.now() - started).toBeLessThan(250);
         expect(p.linesRead).toBe(lines.length);
         expect(p.linesSkipped).toBeGreaterThanOrEqual(0);
@@ -234,7 +244,7 @@ describe('every line parser survives arbitrary and mutated input', () => {
     const huge = '9'.repeat(2 * 1024 * 1024);
     for (const f of LINE_FORMATS) {
       const seeds = SEEDS[f.kind]!;
-      const { p } = runLines(f.create as (c: ParseContext) => LineParser<unknown>, [seeds[0]!, huge, seeds[0]!]);
+      const { p } = runLines(linesOf(f), [seeds[0]!, huge, seeds[0]!]);
       expect(p.issues.filter((i) => i.code === 'line-too-long').map((i) => i.line), f.kind).toEqual([2]);
     }
   });
