@@ -10,7 +10,8 @@ import { EXIT, InputError, BundlescopeError } from './errors.js';
 import { buildRca } from './rca/findings.js';
 import { renderJson, renderMarkdown } from './rca/render.js';
 import { renderHtml } from './rca/html.js';
-import { loadCatalogue, findReport, bindValues, runSql } from './report/catalogue.js';
+import { loadCatalogue, findReport, bindValues } from './report/catalogue.js';
+import { quoted, runSql } from './store/sql.js';
 import { toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
 import { termSafe } from './report/safe.js';
 import { checkHost, checkNetns, checkReportParams, checkWindow, parseTime, zoneFor } from './validate.js';
@@ -352,7 +353,7 @@ export async function cmdReport(name: string, o: { db: string; host?: string; ne
     await withStore(o.db, async (s) => {
       // COPY takes no bound parameters: materialise the bound query first, then copy the table.
       await s.conn.run(`CREATE TEMP TABLE report_out AS ${def.sql}`, values as never);
-      await s.conn.run(`COPY report_out TO '${o.out!.replace(/'/g, "''")}' (FORMAT parquet)`);
+      await s.conn.run(`COPY report_out TO ${quoted(o.out!)} (FORMAT parquet)`);
     }, true, { paths: [resolve(o.out)] });
     return EXIT.ok;
   }

@@ -7,8 +7,8 @@ import type { Issue, LogEventRow } from '../model.js';
 import type { Load } from '../store/load.js';
 import { OverflowClassifier, type OverflowEventRow } from './overflow.js';
 
-/** A SQL string literal. */
-export const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** A SQL string literal (store/sql.ts quoted; `q` kept for the fast loaders that import it). */
+export { quoted as q } from '../store/sql.js';
 
 /** sosreport's shortHost: IPv4 and IPv6 addresses kept, else the first label (or all of it). */
 export const shortHostSql = (e: string) =>

@@ -5,6 +5,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
 import { rebuildLogCopies } from './timeline.js';
 import { EVIDENCE_STREAMS, KINDS, SIGNATURES } from '../signatures.js';
+import { quotedList } from './sql.js';
 
 /** The sql/ folder of the package (works from src/ under vitest and from dist/). */
 export const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
@@ -46,7 +47,6 @@ export interface OpenOptions {
   files?: FileAccess;
 }
 
-const sqlList = (xs: string[]) => `[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
 
 /**
  * Open (or create) the database file, apply the schema and (re)create the views.
@@ -77,8 +77,8 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
   if (Number.isInteger(threads) && threads > 0) await conn.run(`SET threads = ${threads}`);
   if (files !== 'all') {
     // (allowed_* can only be set while external access is on; DuckDB adds the database's own files)
-    if (files !== 'none' && files.directories?.length) await conn.run(`SET allowed_directories = ${sqlList(files.directories)}`);
-    if (files !== 'none' && files.paths?.length) await conn.run(`SET allowed_paths = ${sqlList(files.paths)}`);
+    if (files !== 'none' && files.directories?.length) await conn.run(`SET allowed_directories = ${quotedList(files.directories)}`);
+    if (files !== 'none' && files.paths?.length) await conn.run(`SET allowed_paths = ${quotedList(files.paths)}`);
     await conn.run('SET enable_external_access = false');
   }
   const store: Store = {
