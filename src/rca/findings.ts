@@ -435,7 +435,7 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
       [`SELECT host, netns, name, value FROM sysctl_values
         WHERE name IN ('net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_tw_recycle', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_fin_timeout', 'net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_syncookies')`],
       [`SELECT host, kernel FROM hosts`],
-      [`SELECT host, max(objsize) AS s FROM slab_samples WHERE cache IN ('tw_sock_TCP', 'tcp_tw_bucket') GROUP BY host`],
+      [`SELECT host, max(objsize) AS s FROM slab_samples WHERE cache IN (SELECT unnest(slab_caches) FROM overflow_kinds WHERE kind = 'tcp_timewait_overflow') GROUP BY host`],
       [`SELECT host, netns, name, count(*) AS n, min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last FROM rate_series
         WHERE name IN ('TcpActiveOpens', 'TcpPassiveOpens') GROUP BY ALL ORDER BY name`],
       // The connection-rate spike that led the finding: a spike of active or passive opens that
@@ -582,7 +582,7 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
       }
       f.evidence = [...lines, ...d.head, ...base, ...d.tail];
       const rec = recommend({
-        kind: f.kind, kernel: kernelOf.get(f.host) ?? null, settings: hostSettings, limit: f.limit.value, peak: f.limit.peak,
+        kind: f.kind, settings: hostSettings, limit: f.limit.value, peak: f.limit.peak,
         topPeers: f.top_peers, twObjectSize: twSizeOf.get(f.host) ?? null, listener: f.listener,
       });
       f.recommendations = rec.recommendations;

@@ -18,16 +18,6 @@ export interface HtmlOptions {
 const MIN = 60_000;
 const RATE_NAMES = ['TcpActiveOpens', 'TcpPassiveOpens'];
 
-/** What the population of each kind counts, for the chart's y axis. */
-const POPULATION_UNIT: Record<OverflowKind, string> = {
-  tcp_timewait_overflow: 'TIME_WAIT sockets',
-  conntrack_table_full: 'conntrack entries',
-  tcp_orphan_overflow: 'orphaned sockets',
-  tcp_listen_overflow: 'queued connections',
-  tcp_socket_memory: 'pages of TCP memory',
-  neighbour_table_overflow: 'neighbour entries',
-};
-
 const ms = (iso: string | null | undefined): number | null => {
   if (!iso) return null;
   const t = Date.parse(iso);
@@ -95,7 +85,7 @@ export async function findingCharts(store: Store, f: Finding, window: Window | n
     pop.get(label)!.points.push([Number(r.t), Number(r.v)]);
   }
   const peakAt = ms(f.limit.peak_at);
-  const popNoData = `No ${POPULATION_UNIT[f.kind]} samples ${where}`
+  const popNoData = `No ${KINDS[f.kind].unit} samples ${where}`
     + (peakAt != null && window && (peakAt < window.t0 || peakAt > window.t1) ? ` (the peak ${fmtNum(f.limit.peak)} was seen at ${f.limit.peak_at})` : ' (add slabinfo, sockstat, sar or ss snapshots)');
 
   // 2. connection rates per second, each counter from its best-covered origin
@@ -153,7 +143,7 @@ export async function findingCharts(store: Store, f: Finding, window: Window | n
   const limitLabel = f.limit.value != null ? `limit ${f.limit.name ?? ''} = ${fmtNum(f.limit.value)}` : '';
   const kindTitle = KINDS[f.kind].title;
   return [
-    { id: 'population', title: `${kindTitle} on ${f.host}: ${POPULATION_UNIT[f.kind]} vs the limit`, yUnit: POPULATION_UNIT[f.kind], window,
+    { id: 'population', title: `${kindTitle} on ${f.host}: ${KINDS[f.kind].unit} vs the limit`, yUnit: KINDS[f.kind].unit, window,
       lines: [...pop.values()], hlines: f.limit.value != null ? [{ y: f.limit.value, label: limitLabel }] : [], bands, vlines, noData: popNoData },
     { id: 'rates', title: `Connection rates on ${f.host} (TcpActiveOpens / TcpPassiveOpens per second)`, yUnit: 'connections per second', window,
       lines: [...rates.values()], bands, vlines, noData: `No TcpActiveOpens / TcpPassiveOpens rates ${where} (add sar -n TCP,ETCP or nstat snapshots)` },
