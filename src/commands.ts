@@ -284,9 +284,10 @@ export async function cmdRca(o: { db: string; host?: string; netns?: string; fro
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const report = await withStore(o.db, async (s) => {
     const { from, to } = await checkedScope(s, o);
-    return buildRca(s, { host: o.host, netns: o.netns, from, to });
+    // one open: the chart series too when the page will draw them
+    return buildRca(s, { host: o.host, netns: o.netns, from, to, charts: o.format === 'html' });
   }, true);
-  const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? await withStore(o.db, (s) => renderHtml(s, report), true) : renderMarkdown(report);
+  const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? renderHtml(report) : renderMarkdown(report);
   writeOut(o.out, text);
   return EXIT.ok;
 }
@@ -307,7 +308,7 @@ export async function cmdCase(paths: string[], o: { db?: string; host?: string; 
     maxTotalBytes: o.maxTotalBytes, maxMemberBytes: o.maxMemberBytes, maxZstdWindow: o.maxZstdWindow,
   }, out);
   if (!existsSync(db)) return code;
-  const report = await withStore(db, (s) => buildRca(s, {}), true);
+  const report = await withStore(db, (s) => buildRca(s, { charts: true }), true);
   if (report.hosts.length === 0) {
     // Nothing was read: a verdict of "no overflow" would be a statement about no evidence at all.
     out.write(`no report: no input of the case could be read (the errors above say why); nothing to analyse\n`);
@@ -317,7 +318,7 @@ export async function cmdCase(paths: string[], o: { db?: string; host?: string; 
   const failed = code === EXIT.someInputsFailed;
   const htmlPath = join(dir ?? dirname(db), 'report.html');
   const caveat = 'some inputs of the case could not be read (the error lines of the ingest say which); this report rests on the others only.';
-  writeFileSync(htmlPath, await withStore(db, (s) => renderHtml(s, report, failed ? { caveat } : {}), true));
+  writeFileSync(htmlPath, renderHtml(report, failed ? { caveat } : {}));
   out.write(`report: ${htmlPath} (database ${db}; bundlescope rca / report / query --db ${db} for more)\n`);
   writeOut(undefined, o.format === 'json' ? renderJson(report)
     : (failed ? '> **Incomplete:** some inputs of the case could not be read (the `error[…]` lines of the ingest say which); this verdict rests on the others only.\n\n' : '') + renderMarkdown(report));
