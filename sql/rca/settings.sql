@@ -1,6 +1,6 @@
 -- name: settings
 -- question: Which settings that the advice depends on does each host and namespace have?
--- params: 
+-- params:
 -- reads: sysctl_values
 -- returns: one row per host, netns and setting: name, value
 SELECT host, netns, name, value FROM sysctl_values

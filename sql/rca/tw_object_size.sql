@@ -1,6 +1,6 @@
 -- name: tw_object_size
 -- question: How large is a TIME_WAIT socket on each host (slab object size)?
--- params: 
+-- params:
 -- reads: slab_samples, overflow_kinds
 -- returns: one row per host: s (bytes)
 SELECT host, max(objsize) AS s FROM slab_samples WHERE cache IN (SELECT unnest(slab_caches) FROM overflow_kinds WHERE kind = 'tcp_timewait_overflow') GROUP BY host;

@@ -1,6 +1,6 @@
 -- name: window_attempts
 -- question: When did incoming attempts outrun what each listen finding's listener accepted?
--- params: 
+-- params:
 -- reads: rca_win, counter_series_steps
 -- returns: at most one row per finding id: series, baseline, peak, peak_at, accepted_at_peak, outran_from
 WITH st AS (

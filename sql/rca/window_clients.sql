@@ -1,6 +1,6 @@
 -- name: window_clients
 -- question: Which clients held connections to the listeners around each listen finding?
--- params: 
+-- params:
 -- reads: rca_win, socket_sides
 -- returns: one row per finding id, local_port and peer_addr: sockets
 SELECT w.id, s.local_port, s.peer_addr, count(*) AS sockets

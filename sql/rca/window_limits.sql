@@ -1,6 +1,6 @@
 -- name: window_limits
 -- question: What is the limit of each finding, in its own namespace?
--- params: 
+-- params:
 -- reads: rca_win, overflow_limits, sysctls, sources
 -- returns: one row per finding id with a limit: limit_name, limit_value, raw_value, path
 SELECT w.id, l.limit_name, l.limit_value, l.raw_value, s.path FROM rca_win w

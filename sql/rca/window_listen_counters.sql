@@ -1,6 +1,6 @@
 -- name: window_listen_counters
 -- question: How much did the other listen counters rise during each listen finding?
--- params: 
+-- params:
 -- reads: rca_win, counter_steps
 -- returns: one row per finding id and counter: name, delta
 SELECT w.id, c.name, sum(c.increase) AS delta

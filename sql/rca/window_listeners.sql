@@ -1,6 +1,6 @@
 -- name: window_listeners
 -- question: What backlog and queue did each listener have around each listen finding?
--- params: 
+-- params:
 -- reads: rca_win, sockets
 -- returns: one row per finding id and listener: local_addr, local_port, near, snapshots, full_snapshots, full_near, peak_queue, peak_queue_at, backlog_near, backlog_any, process, source_id
 WITH l AS (

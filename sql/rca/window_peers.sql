@@ -1,6 +1,6 @@
 -- name: window_peers
 -- question: Which peers held the TIME-WAIT sockets of each TIME_WAIT finding?
--- params: 
+-- params:
 -- reads: rca_win, timewait_peers, sources
 -- returns: up to 5 rows per finding id: peer, share, sockets, side, local_port, ts, path, total
 WITH snaps AS (

@@ -1,6 +1,6 @@
 -- name: window_population
 -- question: What peak population does each finding have (near it if samples exist there, else the largest)?
--- params: 
+-- params:
 -- reads: rca_win, population_samples, sources
 -- returns: one row per finding id: metric, value, ts, origin, path
 WITH s AS (

@@ -1,6 +1,6 @@
 -- name: window_rates
 -- question: What did the connection rate do around each dated finding (no spike)?
--- params: 
+-- params:
 -- reads: rca_win, rate_series
 -- returns: at most one row per finding id: name, origin, series, baseline, peak, peak_at
 SELECT w.id, r.name, r.origin, r.series, median(r.per_second) AS baseline, max(r.per_second) AS peak, arg_max(r.ts, r.per_second)::VARCHAR AS peak_at

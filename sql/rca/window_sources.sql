@@ -1,6 +1,6 @@
 -- name: window_sources
 -- question: Which sources logged the lines of each finding's episode?
--- params: 
+-- params:
 -- reads: rca_win, overflow_events, sources
 -- returns: one row per finding id and source: path, lines, supp, rep, first, last
 SELECT w.id, o.source_id, s.path, sum(o.count) FILTER (WHERE NOT o.suppressed) AS lines, sum(o.count) FILTER (WHERE o.suppressed) AS supp,

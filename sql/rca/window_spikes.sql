@@ -1,6 +1,6 @@
 -- name: window_spikes
 -- question: Which connection-rate spike led each dated finding?
--- params: 
+-- params:
 -- reads: rca_win, rate_spikes
 -- returns: at most one row per finding id: name, origin, series, time_class, interval_s, method, start_ts, peak_ts, baseline, peak
 SELECT w.id, r.name, r.origin, r.series, r.time_class, r.interval_s, r.method, r.start_ts::VARCHAR AS start_ts, r.peak_ts::VARCHAR AS peak_ts, r.baseline, r.peak

@@ -20,7 +20,8 @@ export interface ReportDef {
 
 /** Parse the header comment of a report file (style.md). */
 export function parseReport(file: string, text: string): ReportDef {
-  const head = (key: string) => new RegExp(`^--\\s*${key}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
+  // (blanks, not \s: an empty `-- params:` must not take the next line for its value)
+  const head = (key: string) => new RegExp(`^--[ \\t]*${key}:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
   const name = head('name') || file.replace(/\.sql$/, '');
   const params = head('params')
     .split(';')
