@@ -4,5 +4,5 @@
 -- reads: population_samples
 -- returns: one row per metric, origin and instant: t (epoch ms), v
 SELECT metric, origin, epoch_ms(ts) AS t, max(value) AS v FROM population_samples
-  WHERE host = $host AND netns = $netns AND kind = $kind AND ts BETWEEN to_timestamp($t0::DOUBLE / 1000) AND to_timestamp($t1::DOUBLE / 1000)
-  GROUP BY ALL ORDER BY metric, origin, t;
+WHERE host = $host AND netns = $netns AND kind = $kind AND ts BETWEEN to_timestamp($t0::DOUBLE / 1000) AND to_timestamp($t1::DOUBLE / 1000)
+GROUP BY ALL ORDER BY metric, origin, t;

@@ -4,8 +4,8 @@
 -- reads: rca_win, counter_steps
 -- returns: one row per finding id and counter: name, delta
 SELECT w.id, c.name, sum(c.increase) AS delta
-  FROM rca_win w JOIN counter_steps c ON c.host = w.host AND c.netns = w.netns
-    AND c.name IN ('TcpExtListenDrops', 'TcpExtListenOverflows', 'TcpExtTCPReqQFullDoCookies', 'TcpExtTCPReqQFullDrop', 'TcpExtSyncookiesSent')
-    AND c.to_ts > w.start_ts AND c.from_ts < w.end_ts
-  WHERE w.kind = 'tcp_listen_overflow' AND w.start_ts IS NOT NULL
-  GROUP BY ALL ORDER BY w.id, c.name;
+FROM rca_win w JOIN counter_steps c ON c.host = w.host AND c.netns = w.netns
+  AND c.name IN ('TcpExtListenDrops', 'TcpExtListenOverflows', 'TcpExtTCPReqQFullDoCookies', 'TcpExtTCPReqQFullDrop', 'TcpExtSyncookiesSent')
+  AND c.to_ts > w.start_ts AND c.from_ts < w.end_ts
+WHERE w.kind = 'tcp_listen_overflow' AND w.start_ts IS NOT NULL
+GROUP BY ALL ORDER BY w.id, c.name;
