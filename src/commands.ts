@@ -8,7 +8,8 @@ import { EXIT, InputError, BundlescopeError } from './errors.js';
 import { buildRca } from './rca/findings.js';
 import { renderJson, renderMarkdown } from './rca/render.js';
 import { renderHtml } from './rca/html.js';
-import { loadCatalogue, findReport, bindValues, runSql } from './report/catalogue.js';
+import { loadCatalogue, findReport, bindValues } from './report/catalogue.js';
+import { quoted, runSql } from './store/sql.js';
 import { toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
 import { termSafe } from './report/safe.js';
 import { checkHost, checkNetns, checkReportParams, checkWindow, parseTime, zoneFor } from './validate.js';
@@ -162,9 +163,10 @@ export async function cmdRca(o: { db: string; host?: string; netns?: string; fro
   if (!existsSync(o.db)) throw new InputError('no-db', 'no database here: run bundlescope ingest first', o.db);
   const report = await withStore(o.db, async (s) => {
     const { from, to } = await checkedScope(s, o);
-    return buildRca(s, { host: o.host, netns: o.netns, from, to });
+    // one open: the chart series too when the page will draw them
+    return buildRca(s, { host: o.host, netns: o.netns, from, to, charts: o.format === 'html' });
   }, true);
-  const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? await withStore(o.db, (s) => renderHtml(s, report), true) : renderMarkdown(report);
+  const text = o.format === 'json' ? renderJson(report) : o.format === 'html' ? renderHtml(report) : renderMarkdown(report);
   writeOut(o.out, text);
   return EXIT.ok;
 }
@@ -185,7 +187,7 @@ export async function cmdCase(paths: string[], o: { db?: string; host?: string; 
     maxTotalBytes: o.maxTotalBytes, maxMemberBytes: o.maxMemberBytes, maxZstdWindow: o.maxZstdWindow,
   }, out);
   if (!existsSync(db)) return code;
-  const report = await withStore(db, (s) => buildRca(s, {}), true);
+  const report = await withStore(db, (s) => buildRca(s, { charts: true }), true);
   if (report.hosts.length === 0) {
     // Nothing was read: a verdict of "no overflow" would be a statement about no evidence at all.
     out.write(`no report: no input of the case could be read (the errors above say why); nothing to analyse\n`);
@@ -195,7 +197,7 @@ export async function cmdCase(paths: string[], o: { db?: string; host?: string; 
   const failed = code === EXIT.someInputsFailed;
   const htmlPath = join(dir ?? dirname(db), 'report.html');
   const caveat = 'some inputs of the case could not be read (the error lines of the ingest say which); this report rests on the others only.';
-  writeFileSync(htmlPath, await withStore(db, (s) => renderHtml(s, report, failed ? { caveat } : {}), true));
+  writeFileSync(htmlPath, renderHtml(report, failed ? { caveat } : {}));
   out.write(`report: ${htmlPath} (database ${db}; bundlescope rca / report / query --db ${db} for more)\n`);
   writeOut(undefined, o.format === 'json' ? renderJson(report)
     : (failed ? '> **Incomplete:** some inputs of the case could not be read (the `error[…]` lines of the ingest say which); this verdict rests on the others only.\n\n' : '') + renderMarkdown(report));
@@ -231,7 +233,7 @@ export async function cmdReport(name: string, o: { db: string; host?: string; ne
     await withStore(o.db, async (s) => {
       // COPY takes no bound parameters: materialise the bound query first, then copy the table.
       await s.conn.run(`CREATE TEMP TABLE report_out AS ${def.sql}`, values as never);
-      await s.conn.run(`COPY report_out TO '${o.out!.replace(/'/g, "''")}' (FORMAT parquet)`);
+      await s.conn.run(`COPY report_out TO ${quoted(o.out!)} (FORMAT parquet)`);
     }, true, { paths: [resolve(o.out)] });
     return EXIT.ok;
   }

@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from './store/db.js';
 import { ingestPaths } from './ingest/ingest.js';
 import { buildRca, type Finding, type RcaReport } from './rca/findings.js';
-import { CHART_HEADINGS, findingCharts, findingWindow } from './rca/html.js';
+import { CHART_HEADINGS } from './rca/html.js';
+import { chartSpecs, gatherCharts } from './rca/charts.js';
 import { CHART, CHART_CSS, esc, fmtNum, renderChart, timeTicks, utcDate, utcHm, type Window } from './rca/svg.js';
-import { runSql } from './report/catalogue.js';
+import { runSql } from './store/sql.js';
 import { KINDS } from './signatures.js';
 import { InputError } from './errors.js';
 
@@ -255,8 +256,9 @@ export class Notebook {
     const groups = [];
     const plain: string[] = [];
     for (const f of findings) {
-      const { window, undated } = await findingWindow(this.store, f, marginMinutes);
-      const specs = await findingCharts(this.store, f, window, undated);
+      const data = await gatherCharts(this.store, f, marginMinutes);
+      const { window, undated } = data;
+      const specs = chartSpecs(f, data);
       const range = window ? `${utcDate(window.t0)} ${utcHm(window.t0)} → ${utcDate(window.t1)} ${utcHm(window.t1)} UTC` : 'no dated data';
       groups.push({ heading: findingName(f), key: `${f.host}/${f.netns ?? ''}/${f.kind}/${f.start ?? ''}`, sub: `${findingWhen(f)}; charts ${range}${undated ? ', all data of the host' : ''}`, charts: specs.map((s) => ({ id: s.id, svg: renderChart(s) })) });
       plain.push(`${findingName(f)}: ${specs.map((s) => `${s.id} ${(renderChart(s).match(/data-points="(\d+)"/) ?? [])[1]} points`).join(', ')}`);

@@ -1,6 +1,8 @@
 /**
  * The overflow signature catalogue: message pattern → kind → limit → counter → population.
- * Data, not code: the classifier, the `signatures` table, the rca and the reports all read this.
+ * Data, not code: the classifier, the `signatures` and `overflow_kinds` tables (filled at every
+ * store open, store/db.ts), the SQL views, the rca, the HTML and the SQL load paths' candidate
+ * filter (ingest/fast-common.ts) all read this; no copy of it lives elsewhere.
  * Texts and eras: docs/domain.md §1–2 (kernel sources tcp_minisocks.c, tcp_input.c, nf_conntrack_core.c,
  * neighbour.c, tcp.c). Patterns match the message after `kernel: ` with the printk stamp removed.
  */
@@ -33,9 +35,14 @@ export interface OverflowKindInfo {
   limitSysctls: string[];
   /** Canonical counter_samples names of cumulative counters that count the overflow. */
   counters: string[];
-  /** Canonical gauge names to compare with the limit. */
+  /** Canonical counter_samples gauge names to compare with the limit. */
   population: string[];
-  /** Unit of the population / limit comparison. */
+  /**
+   * Slab caches whose objects are the population too (rough: per-CPU slabs and RCU-delayed frees
+   * count as in use), summed per snapshot; the host's whole, never a namespace's.
+   */
+  slabCaches: string[];
+  /** What the population and the limit count (the HTML chart's y axis). */
   unit: string;
 }
 
@@ -208,37 +215,39 @@ export const KINDS: Record<OverflowKind, OverflowKindInfo> = {
     kind: 'tcp_timewait_overflow', title: 'TCP TIME_WAIT bucket table overflow',
     limitSysctls: ['net.ipv4.tcp_max_tw_buckets'],
     counters: ['TcpExtTCPTimeWaitOverflow'],
-    population: ['sockstat.TCP.tw'], unit: 'timewait sockets',
+    population: ['sockstat.TCP.tw'],
+    // `tcp_tw_bucket` up to ~2.6.13, `tw_sock_TCP` / `tw_sock_TCPv6` since (ingest/slabinfo.ts)
+    slabCaches: ['tw_sock_TCP', 'tw_sock_TCPv6', 'tcp_tw_bucket'], unit: 'TIME_WAIT sockets',
   },
   conntrack_table_full: {
     kind: 'conntrack_table_full', title: 'conntrack table full',
     limitSysctls: ['net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max', 'net.ipv4.netfilter.ip_conntrack_max'],
     counters: ['nf_conntrack.drop'],
-    population: ['nf_conntrack_count', 'nf_conntrack.entries'], unit: 'conntrack entries',
+    population: ['nf_conntrack_count', 'nf_conntrack.entries'], slabCaches: [], unit: 'conntrack entries',
   },
   tcp_orphan_overflow: {
     kind: 'tcp_orphan_overflow', title: 'too many orphaned TCP sockets',
     limitSysctls: ['net.ipv4.tcp_max_orphans'],
     counters: ['TcpExtTCPAbortOnMemory'],
-    population: ['sockstat.TCP.orphan'], unit: 'orphaned sockets',
+    population: ['sockstat.TCP.orphan'], slabCaches: [], unit: 'orphaned sockets',
   },
   tcp_listen_overflow: {
     kind: 'tcp_listen_overflow', title: 'SYN / listen queue overflow',
     limitSysctls: ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'],
     counters: ['TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPReqQFullDoCookies', 'TcpExtTCPReqQFullDrop'],
-    population: [], unit: 'queued connections',
+    population: [], slabCaches: [], unit: 'queued connections',
   },
   tcp_socket_memory: {
     kind: 'tcp_socket_memory', title: 'TCP out of socket memory',
     limitSysctls: ['net.ipv4.tcp_mem'],
     counters: ['TcpExtTCPAbortOnMemory', 'TcpExtTCPMemoryPressures'],
-    population: ['sockstat.TCP.mem'], unit: 'pages',
+    population: ['sockstat.TCP.mem'], slabCaches: [], unit: 'pages of TCP memory',
   },
   neighbour_table_overflow: {
     kind: 'neighbour_table_overflow', title: 'neighbour table overflow',
     limitSysctls: ['net.ipv4.neigh.default.gc_thresh3', 'net.ipv6.neigh.default.gc_thresh3'],
     counters: ['arp_cache.table_fulls', 'ndisc_cache.table_fulls'],
-    population: ['arp_cache.entries'], unit: 'neighbour entries',
+    population: ['arp_cache.entries'], slabCaches: [], unit: 'neighbour entries',
   },
 };
 
@@ -272,10 +281,26 @@ export interface Classified {
   netRatelimited: boolean;
 }
 
+/**
+ * The cheap pre-filter before SIGNATURES: a message can be an overflow only if it holds one of
+ * these words (case-insensitive) and is at most CANDIDATE_MAX_CHARS long (every signature's text
+ * is far shorter). The classifier tests it in JavaScript; the SQL load paths
+ * (ingest/fast-common.ts) run the same test in DuckDB from CANDIDATE_RE.
+ */
+export const CANDIDATE_WORDS = ['overflow', 'table full', 'orphaned', 'memory', 'SYN flooding'] as const;
+export const CANDIDATE_MAX_CHARS = 400;
+/** CANDIDATE_WORDS as one alternation (plain words: no regex metacharacter to escape, in JS or RE2). */
+export const CANDIDATE_RE = CANDIDATE_WORDS.join('|');
+const CANDIDATE = new RegExp(CANDIDATE_RE, 'i');
+
+/** Whether a kernel message passes the pre-filter (CANDIDATE_WORDS, CANDIDATE_MAX_CHARS). */
+export function isCandidate(message: string): boolean {
+  return message.length <= CANDIDATE_MAX_CHARS && CANDIDATE.test(message);
+}
+
 /** Which overflow a kernel message reports, if any. Cheap pre-filter first: most lines match nothing. */
 export function classifyMessage(message: string): Classified | null {
-  if (message.length > 400) return null;
-  if (!/overflow|table full|orphaned|memory|SYN flooding/i.test(message)) return null;
+  if (!isCandidate(message)) return null;
   for (const s of SIGNATURES) {
     const m = s.pattern.exec(message);
     if (m) {

@@ -14,9 +14,8 @@ WHERE rn = 1;
 -- "high" value in pages; a namespace without its own value inherits nothing: it is absent).
 CREATE OR REPLACE VIEW overflow_limits AS
 WITH kinds AS (
-  SELECT DISTINCT kind, unnest(string_split(limit_sysctl, ',')) AS name,
-    generate_subscripts(string_split(limit_sysctl, ','), 1) AS preference
-  FROM signatures
+  SELECT kind, unnest(limit_sysctls) AS name, generate_subscripts(limit_sysctls, 1) AS preference
+  FROM overflow_kinds
 ), matched AS (
   SELECT s.host, s.netns, k.kind, s.name, s.value, s.origin, k.preference,
     row_number() OVER (PARTITION BY s.host, s.netns, k.kind ORDER BY k.preference) AS rn

@@ -6,9 +6,11 @@
 import type { Issue, LogEventRow } from '../model.js';
 import type { Load } from '../store/load.js';
 import { OverflowClassifier, type OverflowEventRow } from './overflow.js';
+import { CANDIDATE_MAX_CHARS, CANDIDATE_RE } from '../signatures.js';
+import { quoted as q } from '../store/sql.js';
 
-/** A SQL string literal. */
-export const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** A SQL string literal (store/sql.ts quoted; `q` kept for the fast loaders that import it). */
+export { q };
 
 /** sosreport's shortHost: IPv4 and IPv6 addresses kept, else the first label (or all of it). */
 export const shortHostSql = (e: string) =>
@@ -32,8 +34,12 @@ export interface FastResult {
 
 const CLASSIFY_PAGE = 20_000;
 
-/** Kernel messages that can be overflow candidates match this (case-insensitive) or hold "suppressed". */
-export const CANDIDATE_RE = 'overflow|table full|orphaned|memory|SYN flooding';
+/**
+ * Kernel messages that can be overflow candidates match this (case-insensitive, at most
+ * CANDIDATE_MAX_CHARS long) or hold "suppressed": the classifier's own pre-filter
+ * (signatures.ts isCandidate), one definition for JavaScript and SQL.
+ */
+export { CANDIDATE_MAX_CHARS, CANDIDATE_RE };
 /**
  * sysklogd's repeat summary (signatures.ts REPEAT_PATTERN), a candidate whatever its tag: it counts
  * the row before it of the same host again. (rsyslog's `message repeated N times: [ …]` holds the
@@ -100,7 +106,7 @@ export async function classifyLoaded(load: Load, srcId: number, jsRows: LogEvent
     FROM ${from}
     WHERE source_id = ${srcId}
       AND (((ident = 'kernel' OR transport = 'kernel' OR (ident IS NULL AND transport IS NULL))
-        AND ((length(message) <= 400 AND regexp_matches(message, '${CANDIDATE_RE}', 'i'))
+        AND ((length(message) <= ${CANDIDATE_MAX_CHARS} AND regexp_matches(message, ${q(CANDIDATE_RE)}, 'i'))
              OR contains(message, 'suppressed')))
         OR prefix(message, '${REPEAT_PREFIX}'))`);
   // A repeat summary counts the row before it of the same host, which need not be a candidate: the

@@ -11,9 +11,10 @@
  */
 import type { ParseContext, LineParser, SlabSampleRow } from '../model.js';
 import { SnapshotLineParser } from './stamps.js';
+import { KINDS } from '../signatures.js';
 
-/** Caches holding TIME_WAIT minisocks: `tcp_tw_bucket` up to ~2.6.13, `tw_sock_TCP[v6]` since. */
-export const TIMEWAIT_CACHES = ['tw_sock_TCP', 'tw_sock_TCPv6', 'tcp_tw_bucket'] as const;
+/** Caches holding TIME_WAIT minisocks: `tcp_tw_bucket` up to ~2.6.13, `tw_sock_TCP[v6]` since (the catalogue's, signatures.ts KINDS). */
+export const TIMEWAIT_CACHES: readonly string[] = KINDS.tcp_timewait_overflow.slabCaches;
 
 const VERSION = /^slabinfo - version:\s*(\d+)\.(\d+)/;
 const SLABTOP_HEADER = /^\s*OBJS\s+ACTIVE\s+USE\s+OBJ SIZE\s+SLABS/;

@@ -1,5 +1,6 @@
 import type { Store } from '../store/db.js';
-import { runSql } from '../report/catalogue.js';
+import { rcaRows, type Rows } from './queries.js';
+import { gatherCharts, type FindingChartData } from './charts.js';
 import { KINDS, type OverflowKind } from '../signatures.js';
 import { findingSentences, type FindingSentences } from './phrases.js';
 import { recommend, type Recommendation } from './recommend.js';
@@ -69,6 +70,8 @@ export interface RcaOptions {
   netns?: string | null;
   from?: string | null;
   to?: string | null;
+  /** Also read every finding's chart series (for renderHtml): minutes shown around a dated episode, or true for 30. */
+  charts?: boolean | { marginMinutes: number };
 }
 
 export interface HostRow {
@@ -88,6 +91,11 @@ export interface RcaReport {
   generated_by: string;
   hosts: HostRow[];
   findings: Finding[];
+  /**
+   * The chart series of each finding (same order as findings), when built with `charts`: what the
+   * HTML draws. Not part of the JSON contract (renderJson leaves it out).
+   */
+  charts?: FindingChartData[];
 }
 
 /** DuckDB's TIMESTAMPTZ text (session zone UTC) → ISO 8601 UTC, keeping µs. */
@@ -133,27 +141,16 @@ const fmtS = (s: number | null) => (s == null ? '?' : s >= 10 ? `${Math.round(s)
  */
 export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<RcaReport> {
   const p = { host: opts.host ?? null, from: opts.from ?? null, to: opts.to ?? null };
-  const hostFilter = `($host::VARCHAR IS NULL OR host = $host::VARCHAR)`;
-  const hosts = (await runSql(store,
-    `SELECT host, kernel, release, timezone, timezone_origin, collected_at::VARCHAR AS collected_at, boot_time::VARCHAR AS boot_time,
-       boot_time_basis, boot_time_uncertainty_s
-     FROM hosts WHERE ${hostFilter} ORDER BY host`, { host: p.host })).rows.map((h) => ({
+  const hosts = (await rcaRows(store, 'hosts', { host: p.host })).map((h) => ({
     ...h, collected_at: iso(h.collected_at), boot_time: iso(h.boot_time),
   })) as unknown as HostRow[];
   const netnsFilter = opts.netns != null ? { netns: opts.netns } : null;
 
   // Logged episodes, with the time uncertainty of their lines and the listeners they name.
-  const episodeRows = (await runSql(store,
-    `SELECT host, kind, episode, start_ts::VARCHAR AS start_ts, end_ts::VARCHAR AS end_ts, logged, suppressed, repeated,
-       time_uncertainty_s AS uncertainty_s, time_basis, CASE WHEN kind = 'tcp_listen_overflow' THEN details END AS details
-     FROM overflow_episodes
-     WHERE ${hostFilter}
-       AND ($from::TIMESTAMPTZ IS NULL OR end_ts >= $from::TIMESTAMPTZ)
-       AND ($to::TIMESTAMPTZ IS NULL OR start_ts <= $to::TIMESTAMPTZ)
-     ORDER BY host, start_ts`, p)).rows;
+  const episodeRows = (await rcaRows(store, 'episodes', p));
   // Which namespaces listen on the port (and address) a SYN-flood line names.
   const listenNs = episodeRows.some((e) => Array.isArray(e.details) && e.details.length > 0)
-    ? (await runSql(store, `SELECT DISTINCT host, netns, local_addr, local_port FROM sockets WHERE state = 'LISTEN' AND ${hostFilter}`, { host: p.host })).rows
+    ? (await rcaRows(store, 'listen_namespaces', { host: p.host }))
     : [];
   const episodes: LoggedEpisode[] = episodeRows.map((e) => ({
     host: String(e.host), kind: e.kind as OverflowKind, episode: Number(e.episode), start: iso(e.start_ts)!, end: iso(e.end_ts)!,
@@ -163,47 +160,18 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
   }));
 
   // Logged overflows whose time is unknown (dmesg without a boot time, pasted fragments).
-  const undated: UndatedLogged[] = p.from || p.to ? [] : (await runSql(store,
-    `WITH per_source AS (
-       SELECT o.host, o.kind, o.source_id, s.path, coalesce(sum(o.count) FILTER (WHERE NOT o.suppressed), 0) AS lines,
-         coalesce(sum(o.count) FILTER (WHERE o.suppressed), 0) AS supp
-       FROM overflow_events o LEFT JOIN sources s USING (source_id)
-       WHERE o.ts IS NULL AND o.kind <> 'unattributed' AND o.host IS NOT NULL AND ($host::VARCHAR IS NULL OR o.host = $host::VARCHAR)
-       GROUP BY ALL)
-     SELECT host, kind, max(lines) AS logged, max(supp) AS suppressed, string_agg(path, ', ' ORDER BY path) AS paths
-     FROM per_source GROUP BY host, kind ORDER BY host, kind`, { host: p.host })).rows.map((u) => ({
+  const undated: UndatedLogged[] = p.from || p.to ? [] : (await rcaRows(store, 'undated', { host: p.host })).map((u) => ({
     host: String(u.host), kind: u.kind as OverflowKind, logged: Number(u.logged), suppressed: Number(u.suppressed), paths: String(u.paths),
   }));
 
   // The evidence counter of each stream per host and namespace (the best one present), what its
   // accounting series held at the first snapshot, and the bursts in which it rose.
-  const anyCounter = (await runSql(store,
-    `SELECT 1 FROM counter_samples WHERE semantics = 'cumulative' AND name IN (SELECT name FROM overflow_counters) AND ${hostFilter} LIMIT 1`, { host: p.host })).rows.length > 0;
-  const streamRows = !anyCounter ? [] : (await runSql(store,
-    `WITH c AS (
-       SELECT d.*, k.stream, k.preference, list(k.kind ORDER BY k.kind_rank) OVER (PARTITION BY d.host, d.netns, d.name) AS kinds
-       FROM counter_deltas d JOIN overflow_counters k USING (name)
-       WHERE ($host::VARCHAR IS NULL OR d.host = $host::VARCHAR))
-     SELECT DISTINCT host, netns, name, stream, kinds, series, origin, samples, first_ts::VARCHAR AS first_ts, first_value, increase
-     FROM c QUALIFY min(preference) OVER (PARTITION BY host, netns, stream) = preference
-     ORDER BY host, netns, stream`, { host: p.host })).rows;
+  const anyCounter = (await rcaRows(store, 'any_counter', { host: p.host })).length > 0;
+  const streamRows = !anyCounter ? [] : (await rcaRows(store, 'streams', { host: p.host }));
   const chosen = new Set(streamRows.map((r) => `${r.host}\u0000${r.netns}\u0000${r.name}`));
   const kindsOf = new Map(streamRows.map((r) => [`${r.host}\u0000${r.netns}\u0000${r.name}`, (r.kinds as string[]) as OverflowKind[]]));
   const burstRows = streamRows.some((r) => Number(r.increase) > 0)
-    ? (await runSql(store,
-      `WITH s AS (
-         SELECT c.* FROM counter_steps c WHERE c.increase > 0 AND c.name IN (SELECT name FROM overflow_counters) AND ${hostFilter}
-       ), g AS (
-         SELECT *, CASE WHEN lag(to_ts) OVER w IS NULL OR from_ts - lag(to_ts) OVER w > INTERVAL 10 MINUTE THEN 1 ELSE 0 END AS new_burst
-         FROM s WINDOW w AS (PARTITION BY host, netns, name ORDER BY to_ts)
-       ), n AS (
-         SELECT *, sum(new_burst) OVER (PARTITION BY host, netns, name ORDER BY to_ts ROWS UNBOUNDED PRECEDING) AS burst FROM g)
-       SELECT host, netns, name, burst, min(from_ts)::VARCHAR AS start_ts, max(to_ts)::VARCHAR AS end_ts, min(to_ts)::VARCHAR AS first_to,
-         sum(increase) AS delta, count(*) AS steps, median(seconds) AS interval_s, string_agg(DISTINCT series, ',' ORDER BY series) AS series,
-         bool_or(step = 'tail') AS tail
-       FROM n GROUP BY host, netns, name, burst
-       HAVING ($from::TIMESTAMPTZ IS NULL OR max(to_ts) >= $from::TIMESTAMPTZ) AND ($to::TIMESTAMPTZ IS NULL OR min(from_ts) <= $to::TIMESTAMPTZ)
-       ORDER BY host, netns, name, burst`, p)).rows
+    ? (await rcaRows(store, 'bursts', p))
     : [];
   const bursts: CounterBurst[] = burstRows.filter((b) => chosen.has(`${b.host}\u0000${b.netns}\u0000${b.name}`)).map((b) => ({
     host: String(b.host), netns: String(b.netns), counter: String(b.name), kinds: kindsOf.get(`${b.host}\u0000${b.netns}\u0000${b.name}`)!,
@@ -233,7 +201,13 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
     f.summary = summarise(f);
     f.sentences = findingSentences(f);
   }
-  return { generated_by: 'bundlescope', hosts, findings };
+  const report: RcaReport = { generated_by: 'bundlescope', hosts, findings };
+  if (opts.charts) {
+    const margin = opts.charts === true ? 30 : opts.charts.marginMinutes;
+    report.charts = [];
+    for (const f of findings) report.charts.push(await gatherCharts(store, f, margin));
+  }
+  return report;
 }
 
 /**
@@ -242,7 +216,7 @@ export async function buildRca(store: Store, opts: RcaOptions = {}): Promise<Rca
  * are `<archive>/<member>` and shorten with their archive.
  */
 async function caseRelative(store: Store): Promise<(f: Finding) => void> {
-  const paths = (await runSql(store, `SELECT DISTINCT path FROM sources WHERE parent_id IS NULL`)).rows.map((r) => String(r.path));
+  const paths = (await rcaRows(store, 'case_paths')).map((r) => String(r.path));
   if (paths.length === 0) return () => {};
   let base = paths[0]!.slice(0, paths[0]!.lastIndexOf('/') + 1);
   for (const p of paths) while (base && !p.startsWith(base)) base = base.slice(0, base.slice(0, -1).lastIndexOf('/') + 1);
@@ -293,11 +267,7 @@ async function describeSeries(store: Store, rs: Reconciled[]): Promise<Map<strin
   }
   const out = new Map<string, SeriesInfo>();
   if (keys.size === 0) return out;
-  const rows = (await runSql(store,
-    `SELECT c.host, c.netns, c.name, c.series, c.origin, c.time_class, c.samples, c.interval_s, list(s.path ORDER BY s.source_id) AS paths
-     FROM counter_series c, unnest(c.source_ids) AS u(sid) JOIN sources s ON s.source_id = u.sid
-     WHERE list_contains(from_json($keys::VARCHAR, '["VARCHAR"]'), c.host || chr(0) || c.netns || chr(0) || c.name || chr(0) || c.series)
-     GROUP BY ALL`, { keys: JSON.stringify([...keys]) })).rows;
+  const rows = (await rcaRows(store, 'series', { keys: JSON.stringify([...keys]) }));
   for (const r of rows) {
     const paths = (r.paths as string[]).map(String);
     const n = Number(r.samples);
@@ -362,7 +332,6 @@ function draftOf(r: Reconciled, series: Map<string, SeriesInfo>): Draft {
   return { f, r, head, tail };
 }
 
-type Rows = Record<string, unknown>[];
 const byId = (rows: Rows) => {
   const m = new Map<number, Rows>();
   for (const r of rows) {
@@ -383,162 +352,39 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
     log_start: d.r.episode?.start ?? null, log_end: d.r.episode?.end ?? null,
     names: d.f.kind === 'tcp_listen_overflow' ? 'TcpPassiveOpens' : 'TcpActiveOpens,TcpPassiveOpens',
   }));
-  await store.conn.run(`CREATE OR REPLACE TEMP TABLE rca_win AS
-    SELECT id, host, netns, kind, episode, start_ts::TIMESTAMPTZ AS start_ts, end_ts::TIMESTAMPTZ AS end_ts,
-      log_start::TIMESTAMPTZ AS log_start, log_end::TIMESTAMPTZ AS log_end, string_split(names, ',') AS names
-    FROM (SELECT unnest(json_transform($w::JSON, '[{"id":"INTEGER","host":"VARCHAR","netns":"VARCHAR","kind":"VARCHAR","episode":"BOOLEAN","start_ts":"VARCHAR","end_ts":"VARCHAR","log_start":"VARCHAR","log_end":"VARCHAR","names":"VARCHAR"}]'), recursive := true))`,
-  { w: JSON.stringify(windows) });
+  await rcaRows(store, 'windows', { w: JSON.stringify(windows) });
   try {
-    const queries: [string, Record<string, unknown>?][] = [
-      // The logged lines of each episode, per source.
-      [`SELECT w.id, o.source_id, s.path, sum(o.count) FILTER (WHERE NOT o.suppressed) AS lines, sum(o.count) FILTER (WHERE o.suppressed) AS supp,
-          sum(o.count) FILTER (WHERE NOT o.suppressed AND coalesce(o.repeated, false)) AS rep,
-          min(o.ts)::VARCHAR AS first, max(o.ts)::VARCHAR AS last
-        FROM rca_win w JOIN overflow_events o ON o.host = w.host AND o.kind = w.kind AND o.ts BETWEEN w.log_start AND w.log_end
-        LEFT JOIN sources s ON s.source_id = o.source_id
-        WHERE w.episode GROUP BY w.id, o.source_id, s.path ORDER BY w.id, o.source_id DESC`],
-      // The limit in the finding's own namespace (a namespace's value is never borrowed from the root).
-      [`SELECT w.id, l.limit_name, l.limit_value, l.raw_value, s.path FROM rca_win w
-        JOIN overflow_limits l ON l.host = w.host AND l.netns = w.netns AND l.kind = w.kind
-        LEFT JOIN (SELECT host, netns, name, min(source_id) AS source_id FROM sysctls GROUP BY ALL) x ON x.host = l.host AND x.netns = l.netns AND x.name = l.limit_name
-        LEFT JOIN sources s ON s.source_id = x.source_id`],
-      // Peak population: near the finding when samples exist there, else the largest seen; the
-      // kernel's own gauges (sockstat tw, sar tcp-tw, conntrack count) before socket lists and
-      // slab (slab caches are the whole host's: not a namespace's population).
-      [`WITH s AS (
-          SELECT w.id, p.metric, p.value, p.ts, p.origin, p.source_id,
-            CASE WHEN p.origin = 'sockets' THEN 2 WHEN p.origin = 'slabinfo' THEN 3 ELSE 1 END AS pref,
-            (w.start_ts IS NOT NULL AND p.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near
-          FROM rca_win w JOIN population_samples p ON p.host = w.host AND p.netns = w.netns AND p.kind = w.kind
-          WHERE NOT (p.origin = 'slabinfo' AND w.netns <> '')
-        ), a AS (
-          SELECT *, bool_or(near) OVER (PARTITION BY id) AS any_near FROM s
-        ), r AS (
-          SELECT *, row_number() OVER (PARTITION BY id ORDER BY any_near AND NOT near, pref, value DESC, ts) AS rn FROM a)
-        SELECT r.id, r.metric, r.value, r.ts::VARCHAR AS ts, r.origin, src.path FROM r LEFT JOIN sources src USING (source_id) WHERE rn = 1`],
-      // The socket snapshot that best shows the episode: the fullest one near it, else the fullest one.
-      [`WITH snaps AS (
-          SELECT w.id, t.ts, t.source_id, max(t.snapshot_total) AS total,
-            (w.start_ts IS NOT NULL AND t.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near
-          FROM rca_win w JOIN timewait_peers t ON t.host = w.host AND t.netns = w.netns
-          WHERE w.kind = 'tcp_timewait_overflow' GROUP BY w.id, t.ts, t.source_id, near
-        ), pick AS (
-          SELECT * FROM (
-            SELECT *, row_number() OVER (PARTITION BY id ORDER BY any_near AND NOT near, total DESC, ts DESC) AS rn
-            FROM (SELECT *, bool_or(near) OVER (PARTITION BY id) AS any_near FROM snaps)) WHERE rn = 1)
-        SELECT pick.id, t.peer, t.share, t.sockets, t.side, t.local_port, t.ts::VARCHAR AS ts, s.path, t.snapshot_total AS total
-        FROM pick JOIN rca_win w ON w.id = pick.id
-        JOIN timewait_peers t ON t.host = w.host AND t.netns = w.netns AND t.ts = pick.ts AND t.source_id = pick.source_id
-        LEFT JOIN sources s ON s.source_id = t.source_id
-        QUALIFY row_number() OVER (PARTITION BY pick.id ORDER BY t.sockets DESC, t.peer) <= 5
-        ORDER BY pick.id, t.sockets DESC, t.peer`],
-      [`SELECT host, netns, name, value FROM sysctl_values
-        WHERE name IN ('net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_tw_recycle', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_fin_timeout', 'net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_syncookies')`],
-      [`SELECT host, kernel FROM hosts`],
-      [`SELECT host, max(objsize) AS s FROM slab_samples WHERE cache IN ('tw_sock_TCP', 'tcp_tw_bucket') GROUP BY host`],
-      [`SELECT host, netns, name, count(*) AS n, min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last FROM rate_series
-        WHERE name IN ('TcpActiveOpens', 'TcpPassiveOpens') GROUP BY ALL ORDER BY name`],
-      // The connection-rate spike that led the finding: a spike of active or passive opens that
-      // overlaps it or starts up to 30 minutes before it. Where several series show one, the
-      // finest timed series wins (issue 15: never a collection-time snapshot against a log),
-      // then the strongest.
-      [`SELECT w.id, r.name, r.origin, r.series, r.time_class, r.interval_s, r.method, r.start_ts::VARCHAR AS start_ts, r.peak_ts::VARCHAR AS peak_ts, r.baseline, r.peak
-        FROM rca_win w JOIN rate_spikes r ON r.host = w.host AND r.netns = w.netns AND list_contains(w.names, r.name)
-          AND r.start_ts <= w.end_ts AND r.end_ts >= w.start_ts - INTERVAL 30 MINUTE
-        WHERE w.start_ts IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY w.id ORDER BY CASE r.time_class WHEN 'timed' THEN 1 ELSE 2 END, r.interval_s NULLS LAST,
-          r.peak / greatest(r.baseline, 1) DESC, r.start_ts) = 1`],
-      [`SELECT w.id, r.name, r.origin, r.series, median(r.per_second) AS baseline, max(r.per_second) AS peak, arg_max(r.ts, r.per_second)::VARCHAR AS peak_at
-        FROM rca_win w JOIN rate_series r ON r.host = w.host AND r.netns = w.netns AND list_contains(w.names, r.name)
-          AND r.ts BETWEEN w.start_ts - INTERVAL 30 MINUTE AND w.end_ts + INTERVAL 10 MINUTE
-        WHERE w.start_ts IS NOT NULL
-        GROUP BY w.id, r.name, r.origin, r.series, r.time_class
-        QUALIFY row_number() OVER (PARTITION BY w.id ORDER BY CASE r.time_class WHEN 'timed' THEN 1 ELSE 2 END, max(r.per_second) DESC) = 1`],
-      // Listen-queue findings: each listener's backlog (ss Send-Q) and queue (Recv-Q) in the
-      // finding's namespace, near the finding when snapshots exist there.
-      [`WITH l AS (
-          SELECT w.id, s.local_addr, s.local_port, s.recv_q, s.send_q, s.ts, s.source_id, s.process,
-            (w.start_ts IS NULL OR s.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE) AS near,
-            (w.start_ts IS NULL OR s.ts BETWEEN w.start_ts AND w.end_ts) AS during
-          FROM rca_win w JOIN sockets s ON s.host = w.host AND s.netns = w.netns AND s.state = 'LISTEN'
-          WHERE w.kind = 'tcp_listen_overflow' AND s.local_port IS NOT NULL)
-        SELECT id, local_addr, local_port, bool_or(near) AS near,
-          count(DISTINCT ts) FILTER (WHERE during AND nullif(send_q, 0) IS NOT NULL) AS snapshots,
-          count(DISTINCT ts) FILTER (WHERE during AND recv_q > nullif(send_q, 0)) AS full_snapshots,
-          count(DISTINCT ts) FILTER (WHERE near AND recv_q > nullif(send_q, 0)) AS full_near,
-          max(recv_q) FILTER (WHERE near) AS peak_queue,
-          arg_max(ts, recv_q) FILTER (WHERE near)::VARCHAR AS peak_queue_at,
-          max(nullif(send_q, 0)) FILTER (WHERE near) AS backlog_near, max(nullif(send_q, 0)) AS backlog_any,
-          max(process) AS process,
-          arg_max(source_id, recv_q) FILTER (WHERE near) AS source_id
-        FROM l GROUP BY id, local_addr, local_port`],
-      // The clients of each listen finding: connections to a listening port of its namespace
-      // near it, by source address.
-      [`SELECT w.id, s.local_port, s.peer_addr, count(*) AS sockets
-        FROM rca_win w JOIN socket_sides s ON s.host = w.host AND s.netns = w.netns
-          AND s.state IN ('ESTABLISHED', 'SYN_RECV') AND s.side = 'server'
-          AND s.ts BETWEEN w.start_ts - INTERVAL 10 MINUTE AND w.end_ts + INTERVAL 10 MINUTE
-        WHERE w.kind = 'tcp_listen_overflow' AND w.start_ts IS NOT NULL
-        GROUP BY ALL`],
-      // Listen findings: the other listen counters (drops, SYN-queue cookies) over the same interval,
-      // and the rates of attempts against accepts from the same snapshots.
-      [`SELECT w.id, c.name, sum(c.increase) AS delta
-        FROM rca_win w JOIN counter_steps c ON c.host = w.host AND c.netns = w.netns
-          AND c.name IN ('TcpExtListenDrops', 'TcpExtListenOverflows', 'TcpExtTCPReqQFullDoCookies', 'TcpExtTCPReqQFullDrop', 'TcpExtSyncookiesSent')
-          AND c.to_ts > w.start_ts AND c.from_ts < w.end_ts
-        WHERE w.kind = 'tcp_listen_overflow' AND w.start_ts IS NOT NULL
-        GROUP BY ALL ORDER BY w.id, c.name`],
-      [`WITH st AS (
-          SELECT host, netns, series, to_ts, any_value(from_ts) AS from_ts, any_value(seconds) AS seconds,
-            max(increase) FILTER (WHERE name = 'TcpPassiveOpens') AS accepted,
-            coalesce(max(increase) FILTER (WHERE name = 'TcpExtListenDrops'), max(increase) FILTER (WHERE name = 'TcpExtListenOverflows')) AS dropped
-          FROM counter_series_steps
-          WHERE name IN ('TcpPassiveOpens', 'TcpExtListenDrops', 'TcpExtListenOverflows') AND seconds > 0
-          GROUP BY host, netns, series, to_ts
-        ), r AS (
-          SELECT w.id, st.*, (st.accepted + st.dropped) / st.seconds AS attempts_per_s, st.accepted / st.seconds AS accepted_per_s
-          FROM rca_win w JOIN st ON st.host = w.host AND st.netns = w.netns
-            AND st.to_ts BETWEEN w.start_ts - INTERVAL 30 MINUTE AND w.end_ts + INTERVAL 10 MINUTE
-          WHERE w.kind = 'tcp_listen_overflow' AND w.start_ts IS NOT NULL AND st.accepted IS NOT NULL AND st.dropped IS NOT NULL
-        )
-        SELECT id, series,
-          median(attempts_per_s) FILTER (WHERE dropped = 0) AS baseline,
-          max(attempts_per_s) AS peak, arg_max(to_ts, attempts_per_s)::VARCHAR AS peak_at,
-          arg_max(accepted_per_s, attempts_per_s) AS accepted_at_peak,
-          min(from_ts) FILTER (WHERE dropped > 0)::VARCHAR AS outran_from
-        FROM r GROUP BY id, series
-        HAVING count(*) FILTER (WHERE dropped > 0) > 0
-        QUALIFY row_number() OVER (PARTITION BY id ORDER BY median(seconds), count(*) DESC, series) = 1`],
-    ];
     // Queries whose windows or data are absent are not run (each costs its planning even on no rows).
     const anyEpisode = drafts.some((d) => d.r.episode != null);
     const anyTw = drafts.some((d) => d.f.kind === 'tcp_timewait_overflow');
     const anyListen = drafts.some((d) => d.f.kind === 'tcp_listen_overflow');
     const anyDated = drafts.some((d) => d.f.start != null);
-    const results: Awaited<ReturnType<typeof runSql>>[] = [];
-    const none = { columns: [], rows: [] };
-    for (const [i, [sql, params]] of queries.entries()) {
-      const needed = i === 0 ? anyEpisode
-        : i === 3 ? anyTw
-        : i === 8 || i === 9 ? anyDated && results[7]!.rows.length > 0
-        : i >= 10 ? anyListen
-        : true;
-      results.push(needed ? await runSql(store, sql, params) : none);
-    }
-    const [perSource, limits, pops, peers, settings, kernels, twSizes, rates, spikes, around, listeners, clients, listenCounters, attempts] =
-      results as [typeof results[0], ...typeof results];
-    const src = byId(perSource.rows);
-    const lim = byId(limits.rows);
-    const pop = byId(pops.rows);
-    const peer = byId(peers.rows);
-    const spk = byId(spikes.rows);
-    const aro = byId(around.rows);
-    const lis = byId(listeners.rows);
-    const cli = byId(clients.rows);
-    const lco = byId(listenCounters.rows);
-    const att = byId(attempts.rows);
-    const kernelOf = new Map(kernels.rows.map((r) => [String(r.host), r.kernel as string | null]));
-    const twSizeOf = new Map(twSizes.rows.map((r) => [String(r.host), num(r.s)]));
+    const run = (name: string, needed = true): Promise<Rows> => (needed ? rcaRows(store, name) : Promise.resolve([]));
+    // One after the other on the one connection, in this order (each sql/rca/<name>.sql).
+    const perSource = await run('window_sources', anyEpisode);
+    const limits = await run('window_limits');
+    const pops = await run('window_population');
+    const peers = await run('window_peers', anyTw);
+    const settings = await run('settings');
+    const twSizes = await run('tw_object_size');
+    const rates = await run('rate_ranges');
+    const spikes = await run('window_spikes', anyDated && rates.length > 0);
+    const around = await run('window_rates', anyDated && rates.length > 0);
+    const listeners = await run('window_listeners', anyListen);
+    const clients = await run('window_clients', anyListen);
+    const listenCounters = await run('window_listen_counters', anyListen);
+    const attempts = await run('window_attempts', anyListen);
+    const src = byId(perSource);
+    const lim = byId(limits);
+    const pop = byId(pops);
+    const peer = byId(peers);
+    const spk = byId(spikes);
+    const aro = byId(around);
+    const lis = byId(listeners);
+    const cli = byId(clients);
+    const lco = byId(listenCounters);
+    const att = byId(attempts);
+    const twSizeOf = new Map(twSizes.map((r) => [String(r.host), num(r.s)]));
     drafts.forEach((d, id) => {
       const f = d.f;
       const lines: Finding['evidence'] = [];
@@ -548,7 +394,7 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
           detail: `${s.lines} '${KINDS[f.kind].title}' lines${s.rep ? ` (${s.rep} of them from the syslog daemon's "last message repeated" summaries)` : ''}${s.supp ? `, ${s.supp} suppressed by the kernel's ratelimit` : ''} from ${iso(s.first)} to ${iso(s.last)}`,
         });
       }
-      const hostSettings = Object.fromEntries(settingsRows(settings.rows, f.host, f.netns ?? ''));
+      const hostSettings = Object.fromEntries(settingsRows(settings, f.host, f.netns ?? ''));
       const base: Finding['evidence'] = [];
       const l = lim.get(id)?.[0];
       if (l) {
@@ -582,13 +428,13 @@ async function enrich(store: Store, drafts: Draft[]): Promise<void> {
       }
       f.evidence = [...lines, ...d.head, ...base, ...d.tail];
       const rec = recommend({
-        kind: f.kind, kernel: kernelOf.get(f.host) ?? null, settings: hostSettings, limit: f.limit.value, peak: f.limit.peak,
+        kind: f.kind, settings: hostSettings, limit: f.limit.value, peak: f.limit.peak,
         topPeers: f.top_peers, twObjectSize: twSizeOf.get(f.host) ?? null, listener: f.listener,
       });
       f.recommendations = rec.recommendations;
       f.risks = rec.risks;
       if (f.kind === 'tcp_listen_overflow' && att.get(id)?.[0]) listenTrigger(f, att.get(id)![0]!);
-      else addTrigger(f, rates.rows, spk.get(id)?.[0], aro.get(id)?.[0]);
+      else addTrigger(f, rates, spk.get(id)?.[0], aro.get(id)?.[0]);
     });
   } finally {
     await store.conn.run('DROP TABLE IF EXISTS rca_win');

@@ -1,14 +1,11 @@
-import type { Store } from '../store/db.js';
 import type { Finding, HostRow, RcaReport } from './findings.js';
-import { runSql } from '../report/catalogue.js';
-import { KINDS, type OverflowKind } from '../signatures.js';
-import { CHART_CSS, esc, fmtNum, renderChart, utcDate, utcHm, utcHms, type BarSeries, type ChartSpec, type LineSeries, type Window } from './svg.js';
+import { KINDS } from '../signatures.js';
+import { chartSpecs, type FindingChartData } from './charts.js';
+import { CHART_CSS, esc, fmtNum, renderChart, utcDate, utcHm } from './svg.js';
 import { rankedFindings, whenShort, whoShort } from './render.js';
 import { findingSentences, peersHeading } from './phrases.js';
 
 export interface HtmlOptions {
-  /** Minutes shown before and after a dated episode (default 30). */
-  marginMinutes?: number;
   /** Page title (default "bundlescope root-cause report"). */
   title?: string;
   /** A warning shown under the title (case: some inputs could not be read). Plain text. */
@@ -16,17 +13,6 @@ export interface HtmlOptions {
 }
 
 const MIN = 60_000;
-const RATE_NAMES = ['TcpActiveOpens', 'TcpPassiveOpens'];
-
-/** What the population of each kind counts, for the chart's y axis. */
-const POPULATION_UNIT: Record<OverflowKind, string> = {
-  tcp_timewait_overflow: 'TIME_WAIT sockets',
-  conntrack_table_full: 'conntrack entries',
-  tcp_orphan_overflow: 'orphaned sockets',
-  tcp_listen_overflow: 'queued connections',
-  tcp_socket_memory: 'pages of TCP memory',
-  neighbour_table_overflow: 'neighbour entries',
-};
 
 const ms = (iso: string | null | undefined): number | null => {
   if (!iso) return null;
@@ -45,132 +31,15 @@ function duration(a: number, b: number): string {
 
 const timeEl = (iso: string | null | undefined) => (iso ? `<time datetime="${esc(iso)}">${esc(iso)}</time>` : '—');
 
-/** Bound window parameters (epoch ms → TIMESTAMPTZ in SQL). */
-const WIN_SQL = (col: string) => `${col} BETWEEN to_timestamp($t0::DOUBLE / 1000) AND to_timestamp($t1::DOUBLE / 1000)`;
-
-/** The finding's time window: the episode ± margin (and the trigger), else the range of the host's data for it. */
-export async function findingWindow(store: Store, f: Finding, marginMin: number): Promise<{ window: Window | null; undated: boolean }> {
-  const start = ms(f.start);
-  const end = ms(f.end) ?? start;
-  if (start != null && end != null) {
-    let t0 = start - marginMin * MIN;
-    const trig = ms(f.trigger?.start);
-    if (trig != null && trig < t0 + 5 * MIN) t0 = trig - 5 * MIN;
-    return { window: { t0, t1: end + marginMin * MIN }, undated: false };
-  }
-  const r = (await runSql(store, `
-    SELECT min(t) AS lo, max(t) AS hi FROM (
-      SELECT epoch_ms(ts) AS t FROM population_samples WHERE host = $host AND netns = $netns AND kind = $kind
-      UNION ALL SELECT epoch_ms(ts) FROM counter_rates WHERE host = $host AND netns = $netns AND name IN ('TcpActiveOpens', 'TcpPassiveOpens')
-      UNION ALL SELECT epoch_ms(minute) FROM overflow_minutes WHERE host = $host AND kind = $kind
-      UNION ALL SELECT epoch_ms(ts) FROM counter_samples WHERE host = $host AND netns = $netns AND name = $counter::VARCHAR)`,
-  { host: f.host, netns: f.netns ?? '', kind: f.kind, counter: f.events.counter })).rows[0];
-  if (!r || r.lo == null || r.hi == null) return { window: null, undated: true };
-  const lo = Number(r.lo);
-  const hi = Number(r.hi);
-  const pad = hi - lo < 60 * MIN ? marginMin * MIN : Math.max(5 * MIN, (hi - lo) * 0.04);
-  return { window: { t0: lo - pad, t1: hi + pad }, undated: true };
-}
-
-/** The three charts of one finding, on one time window. */
-export async function findingCharts(store: Store, f: Finding, window: Window | null, undated: boolean): Promise<ChartSpec[]> {
-  const netns = f.netns ?? '';
-  const p = { host: f.host, netns, t0: window?.t0 ?? 0, t1: window?.t1 ?? 0 };
-  const start = ms(f.start);
-  const end = ms(f.end) ?? start;
-  const bands = start != null && end != null ? [{ t0: start, t1: end, label: 'overflow episode' }] : [];
-  const trig = ms(f.trigger?.start);
-  const vlines = trig != null ? [{ t: trig, label: `rate spike (${f.trigger!.metric})` }] : [];
-  const where = undated ? 'in the data for this host' : 'in this window';
-
-  // 1. population vs limit, one line per metric and origin
-  const popRows = window ? (await runSql(store, `
-    SELECT metric, origin, epoch_ms(ts) AS t, max(value) AS v FROM population_samples
-    WHERE host = $host AND netns = $netns AND kind = $kind AND ${WIN_SQL('ts')}
-    GROUP BY ALL ORDER BY metric, origin, t`, { ...p, kind: f.kind })).rows : [];
-  const pop = new Map<string, LineSeries>();
-  for (const r of popRows) {
-    const label = `${r.metric} (${r.origin})`;
-    if (!pop.has(label)) pop.set(label, { label, points: [] });
-    pop.get(label)!.points.push([Number(r.t), Number(r.v)]);
-  }
-  const peakAt = ms(f.limit.peak_at);
-  const popNoData = `No ${POPULATION_UNIT[f.kind]} samples ${where}`
-    + (peakAt != null && window && (peakAt < window.t0 || peakAt > window.t1) ? ` (the peak ${fmtNum(f.limit.peak)} was seen at ${f.limit.peak_at})` : ' (add slabinfo, sockstat, sar or ss snapshots)');
-
-  // 2. connection rates per second, each counter from its best-covered origin
-  const rateRows = window ? (await runSql(store, `
-    WITH r AS (
-      SELECT name, origin, epoch_ms(ts) AS t, epoch_ms(from_ts) AS t_from, per_second FROM counter_rates
-      WHERE host = $host AND netns = $netns AND name IN ('TcpActiveOpens', 'TcpPassiveOpens') AND ${WIN_SQL('ts')}
-    ), best AS (
-      SELECT name, origin, row_number() OVER (PARTITION BY name ORDER BY count(*) DESC, origin) AS rn FROM r GROUP BY name, origin
-    )
-    SELECT r.name, r.origin, r.t, min(r.t_from) AS t_from, avg(r.per_second) AS v FROM r JOIN best b ON b.name = r.name AND b.origin = r.origin AND b.rn = 1
-    GROUP BY ALL ORDER BY r.name, r.t`, p)).rows : [];
-  const rates = new Map<string, LineSeries>();
-  for (const name of RATE_NAMES) {
-    for (const r of rateRows.filter((x) => x.name === name)) {
-      const label = `${name} per second (${r.origin})`;
-      if (!rates.has(label)) rates.set(label, { label, points: [], step: true });
-      rates.get(label)!.points.push([Number(r.t), Number(r.v), r.t_from == null ? null : Number(r.t_from)]);
-    }
-  }
-
-  // 3. overflow events per minute: logged lines and the estimated total (logged + suppressed)
-  const bars: BarSeries[] = [];
-  if (window && f.events.logged > 0) {
-    const ev = (await runSql(store, `
-      SELECT epoch_ms(minute) AS t, logged, suppressed, estimated_total FROM overflow_minutes
-      WHERE host = $host AND kind = $kind AND minute BETWEEN to_timestamp(($t0::DOUBLE - 60000) / 1000) AND to_timestamp($t1::DOUBLE / 1000)
-      ORDER BY t`, { host: p.host, kind: f.kind, t0: p.t0, t1: p.t1 })).rows;
-    if (ev.length) {
-      const title = (r: (typeof ev)[number]) => `${utcDate(Number(r.t))} ${utcHm(Number(r.t))} UTC: ${fmtNum(Number(r.logged))} logged, ${fmtNum(Number(r.suppressed))} suppressed, ${fmtNum(Number(r.estimated_total))} estimated total`;
-      bars.push({ label: 'estimated total (logged + suppressed)', style: 'wide', color: '#fdba74',
-        bars: ev.map((r) => ({ t0: Number(r.t), t1: Number(r.t) + MIN, v: Number(r.estimated_total), title: title(r) })) });
-      bars.push({ label: 'logged lines', style: 'narrow', color: '#c2410c',
-        bars: ev.map((r) => ({ t0: Number(r.t), t1: Number(r.t) + MIN, v: Number(r.logged), title: title(r) })) });
-    }
-  }
-  if (window && f.events.counter) {
-    // The kind's counter, as increases per minute between snapshots (what modern kernels give instead of lines).
-    const steps = (await runSql(store, `
-      WITH s AS (SELECT * FROM counter_steps WHERE host = $host AND netns = $netns AND name = $name
-                   AND to_ts >= to_timestamp($t0::DOUBLE / 1000) AND from_ts <= to_timestamp($t1::DOUBLE / 1000)),
-           o AS (SELECT origin FROM s GROUP BY origin ORDER BY count(*) DESC, origin LIMIT 1)
-      SELECT epoch_ms(from_ts) AS t0, epoch_ms(to_ts) AS t1, increase, seconds FROM s
-      WHERE origin = (SELECT origin FROM o) AND increase > 0 AND seconds > 0 ORDER BY t0`, { ...p, name: f.events.counter })).rows;
-    if (steps.length) {
-      bars.push({ label: `${f.events.counter} increase per minute`, style: 'wide', color: '#5eead4',
-        bars: steps.map((s) => ({ t0: Number(s.t0), t1: Number(s.t1), v: (Number(s.increase) / Number(s.seconds)) * 60,
-          title: `${utcHms(Number(s.t0))}–${utcHms(Number(s.t1))} UTC: ${f.events.counter} +${fmtNum(Number(s.increase))} (${fmtNum((Number(s.increase) / Number(s.seconds)) * 60)} per minute)` })) });
-    }
-  }
-  const evNoData = f.events.logged === 0
-    ? (f.events.counter ? `The kernel logged nothing and ${f.events.counter} has no dated increase ${where} (${fmtNum(f.events.counter_delta)} counted since boot)` : `No overflow lines ${where}`)
-    : `No overflow lines ${where}`;
-
-  const limitLabel = f.limit.value != null ? `limit ${f.limit.name ?? ''} = ${fmtNum(f.limit.value)}` : '';
-  const kindTitle = KINDS[f.kind].title;
-  return [
-    { id: 'population', title: `${kindTitle} on ${f.host}: ${POPULATION_UNIT[f.kind]} vs the limit`, yUnit: POPULATION_UNIT[f.kind], window,
-      lines: [...pop.values()], hlines: f.limit.value != null ? [{ y: f.limit.value, label: limitLabel }] : [], bands, vlines, noData: popNoData },
-    { id: 'rates', title: `Connection rates on ${f.host} (TcpActiveOpens / TcpPassiveOpens per second)`, yUnit: 'connections per second', window,
-      lines: [...rates.values()], bands, vlines, noData: `No TcpActiveOpens / TcpPassiveOpens rates ${where} (add sar -n TCP,ETCP or nstat snapshots)` },
-    { id: 'events', title: `${kindTitle} events per minute on ${f.host}`, yUnit: 'events per minute', window,
-      bars, bands, vlines, noData: evNoData },
-  ];
-}
-
 export const CHART_HEADINGS: Record<string, string> = {
   population: 'Population vs limit',
   rates: 'Connection rates',
   events: 'Overflow events per minute',
 };
 
-async function findingHtml(store: Store, f: Finding, i: number, marginMin: number): Promise<string> {
-  const { window, undated } = await findingWindow(store, f, marginMin);
-  const charts = await findingCharts(store, f, window, undated);
+function findingHtml(f: Finding, i: number, data: FindingChartData): string {
+  const { window, undated, marginMinutes: marginMin } = data;
+  const charts = chartSpecs(f, data);
   const k = KINDS[f.kind];
   const o: string[] = [];
   o.push(`<section class="finding" id="finding-${i}" data-host="${esc(f.host)}" data-kind="${esc(f.kind)}">`);
@@ -318,14 +187,19 @@ footer { color: #94a3b8; font-size: 12px; text-align: center; }
 
 /**
  * One self-contained HTML page for the root-cause report: no scripts, no network (a CSP forbids
- * any fetch), inline CSS and SVG. Every string from data is escaped.
+ * any fetch), inline CSS and SVG. Every string from data is escaped. Pure: the chart series come
+ * with the report (buildRca with `charts: true`); a report built without them is refused rather
+ * than drawn with empty charts.
  */
-export async function renderHtml(store: Store, r: RcaReport, opts: HtmlOptions = {}): Promise<string> {
-  const margin = opts.marginMinutes ?? 30;
+export function renderHtml(r: RcaReport, opts: HtmlOptions = {}): string {
+  const charts = r.charts;
+  if (r.findings.length > 0 && (!charts || charts.length !== r.findings.length)) {
+    throw new Error('renderHtml needs the chart series of every finding: build the report with buildRca(store, { charts: true })');
+  }
   const title = opts.title ?? 'bundlescope root-cause report';
   const hostCount = new Set([...r.hosts.map((h) => h.host), ...r.findings.map((f) => f.host)]).size;
   const findings: string[] = [];
-  for (const [i, f] of r.findings.entries()) findings.push(await findingHtml(store, f, i + 1, margin));
+  for (const [i, f] of r.findings.entries()) findings.push(findingHtml(f, i + 1, charts![i]!));
   return `<!doctype html>
 <html lang="en">
 <head>

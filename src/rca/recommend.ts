@@ -7,7 +7,6 @@ export interface Recommendation {
 
 export interface RecommendInput {
   kind: OverflowKind;
-  kernel: string | null;
   settings: Record<string, string>;
   limit: number | null;
   peak: number | null;
@@ -21,27 +20,16 @@ export interface RecommendInput {
   } | null;
 }
 
-/** Kernel version as [major, minor] from `uname -r` (2.6.32-754.el6 → [2, 6], 5.14.0-… → [5, 14]). */
-export function kernelVersion(k: string | null): [number, number, number] | null {
-  const m = k ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(k) : null;
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
-}
-
-function atLeast(v: [number, number, number] | null, a: number, b: number, c = 0): boolean {
-  if (!v) return false;
-  return v[0] !== a ? v[0] > a : v[1] !== b ? v[1] > b : v[2] >= c;
-}
-
 const fmtBytes = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
 
 /**
- * Advice that fits the host: its kernel, its settings and the side that holds the sockets.
- * Never advises tcp_tw_recycle (removed in 4.12; it broke clients behind NAT); flags it when set.
+ * Advice that fits the host: its settings and the side that holds the sockets. No advice here
+ * depends on the kernel version: tcp_tw_recycle (removed in 4.12; it broke clients behind NAT) is
+ * never advised on any kernel, only flagged when set (domain.md §6).
  */
 export function recommend(inp: RecommendInput): { recommendations: Recommendation[]; risks: Recommendation[] } {
   const recs: Recommendation[] = [];
   const risks: Recommendation[] = [];
-  const kv = kernelVersion(inp.kernel);
   const s = inp.settings;
   const recycle = s['net.ipv4.tcp_tw_recycle'];
   if (recycle != null && recycle.trim() !== '0') {

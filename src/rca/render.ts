@@ -28,8 +28,10 @@ export function whoShort(f: Finding): string {
   return p ? `${p.peer} (${Math.round(p.share * 100)}%)` : '';
 }
 
+/** The root-cause JSON contract (design.md): the report without its chart series. */
 export function renderJson(r: RcaReport): string {
-  return jsonSafe(JSON.stringify({ ...r, findings: r.findings.map((f) => ({ ...f, sentences: f.sentences ?? findingSentences(f) })) }, null, 2)) + '\n';
+  const { charts: _charts, ...contract } = r;
+  return jsonSafe(JSON.stringify({ ...contract, findings: r.findings.map((f) => ({ ...f, sentences: f.sentences ?? findingSentences(f) })) }, null, 2)) + '\n';
 }
 
 const n = num;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { SQL_DIR, type Store } from '../store/db.js';
 import { InputError } from '../errors.js';
-import { plain, type Row } from './format.js';
+import { runSql } from '../store/sql.js';
 
 export interface ReportParam {
   name: string;
@@ -20,7 +20,8 @@ export interface ReportDef {
 
 /** Parse the header comment of a report file (style.md). */
 export function parseReport(file: string, text: string): ReportDef {
-  const head = (key: string) => new RegExp(`^--\\s*${key}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
+  // (blanks, not \s: an empty `-- params:` must not take the next line for its value)
+  const head = (key: string) => new RegExp(`^--[ \\t]*${key}:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
   const name = head('name') || file.replace(/\.sql$/, '');
   const params = head('params')
     .split(';')
@@ -60,12 +61,8 @@ export function bindValues(def: ReportDef, given: Record<string, string | null |
   return out;
 }
 
-export async function runSql(store: Store, sql: string, values?: Record<string, unknown> | unknown[]): Promise<{ columns: string[]; rows: Row[] }> {
-  const r = await store.conn.runAndReadAll(sql, values as never);
-  const columns = r.columnNames();
-  const rows = r.getRowObjectsJS().map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)]))) as Row[];
-  return { columns, rows };
-}
+/** (runSql lives in store/sql.ts; re-exported here for the library API and older imports.) */
+export { runSql };
 
 export async function runReport(store: Store, name: string, given: Record<string, string | null | undefined>) {
   const def = findReport(name);

@@ -6,6 +6,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import type { Store } from '../store/db.js';
+import { quoted } from '../store/sql.js';
 import { InputError } from '../errors.js';
 import { queryToArrow } from './arrow.js';
 import { SOURCE_TABLES } from '../store/load.js';
@@ -124,8 +125,6 @@ function isLink(p: string): boolean {
   }
 }
 
-/** A path inside a SQL string literal (COPY takes no bound parameters for its target). */
-const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 async function scalar(store: Store, sql: string): Promise<unknown> {
   const r = await store.conn.runAndReadAll(sql);
@@ -173,11 +172,12 @@ export async function exportStore(store: Store, dir: string, opts: { format?: Ex
         // A host name is a folder name here: one too long for that goes under a shortened name.
         const shortenedHosts = Number(await scalar(store, `SELECT count(DISTINCT host) FROM ${name} WHERE strlen(host) > ${HOST_FOLDER_MAX_BYTES}`));
         const select = shortenedHosts ? `SELECT * REPLACE (${partitionHost} AS host) FROM ${name}` : `SELECT * FROM ${name}`;
-        await store.conn.run(`COPY (${select}) TO ${literal(folder)} (FORMAT parquet, PARTITION_BY (host))`);
+        // COPY takes no bound parameter for its target: the path as a literal
+        await store.conn.run(`COPY (${select}) TO ${quoted(folder)} (FORMAT parquet, PARTITION_BY (host))`);
         row = { name, type, rows, path: folder, partitioned, ...(shortenedHosts ? { shortenedHosts } : {}) };
       } else {
         mkdirSync(folder, { recursive: true });
-        await store.conn.run(`COPY (SELECT * FROM ${name}) TO ${literal(join(folder, 'data_0.parquet'))} (FORMAT parquet)`);
+        await store.conn.run(`COPY (SELECT * FROM ${name}) TO ${quoted(join(folder, 'data_0.parquet'))} (FORMAT parquet)`);
         row = { name, type, rows, path: folder, partitioned };
       }
     }

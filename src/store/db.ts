@@ -5,6 +5,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
 import { rebuildLogCopies } from './timeline.js';
 import { EVIDENCE_STREAMS, KINDS, SIGNATURES } from '../signatures.js';
+import { quotedList } from './sql.js';
 
 /** The sql/ folder of the package (works from src/ under vitest and from dist/). */
 export const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
@@ -46,7 +47,6 @@ export interface OpenOptions {
   files?: FileAccess;
 }
 
-const sqlList = (xs: string[]) => `[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
 
 /**
  * Open (or create) the database file, apply the schema and (re)create the views.
@@ -77,8 +77,8 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
   if (Number.isInteger(threads) && threads > 0) await conn.run(`SET threads = ${threads}`);
   if (files !== 'all') {
     // (allowed_* can only be set while external access is on; DuckDB adds the database's own files)
-    if (files !== 'none' && files.directories?.length) await conn.run(`SET allowed_directories = ${sqlList(files.directories)}`);
-    if (files !== 'none' && files.paths?.length) await conn.run(`SET allowed_paths = ${sqlList(files.paths)}`);
+    if (files !== 'none' && files.directories?.length) await conn.run(`SET allowed_directories = ${quotedList(files.directories)}`);
+    if (files !== 'none' && files.paths?.length) await conn.run(`SET allowed_paths = ${quotedList(files.paths)}`);
     await conn.run('SET enable_external_access = false');
   }
   const store: Store = {
@@ -223,9 +223,12 @@ async function applyViews(conn: DuckDBConnection, temp: boolean): Promise<void> 
   if (temp) {
     await conn.run('CREATE OR REPLACE TEMP TABLE signatures AS SELECT * FROM main.signatures LIMIT 0');
     await conn.run(`CREATE OR REPLACE TEMP TABLE overflow_counters (stream VARCHAR, name VARCHAR, preference INTEGER, kind VARCHAR, kind_rank INTEGER)`);
+    // (defined here, not copied from main: a file from before this table has none)
+    await conn.run(`CREATE OR REPLACE TEMP TABLE overflow_kinds (kind VARCHAR, title VARCHAR, unit VARCHAR, limit_sysctls VARCHAR[], counters VARCHAR[], population VARCHAR[], slab_caches VARCHAR[])`);
   } else {
     await conn.run('DELETE FROM signatures');
     await conn.run('DELETE FROM overflow_counters');
+    await conn.run('DELETE FROM overflow_kinds');
   }
   const app = await conn.createAppender('signatures', temp ? 'main' : undefined, temp ? 'temp' : undefined);
   for (const s of SIGNATURES) {
@@ -254,6 +257,13 @@ async function applyViews(conn: DuckDBConnection, temp: boolean): Promise<void> 
   }
   oc.flushSync();
   oc.closeSync();
+  // The kinds, bound as one JSON value (the appender has no list columns to append to simply).
+  const kinds = Object.values(KINDS).map((k) => ({
+    kind: k.kind, title: k.title, unit: k.unit, limit_sysctls: k.limitSysctls, counters: k.counters, population: k.population, slab_caches: k.slabCaches,
+  }));
+  await conn.run(`INSERT INTO ${temp ? 'temp.' : ''}overflow_kinds
+    SELECT unnest(json_transform($k::JSON, '[{"kind":"VARCHAR","title":"VARCHAR","unit":"VARCHAR","limit_sysctls":["VARCHAR"],"counters":["VARCHAR"],"population":["VARCHAR"],"slab_caches":["VARCHAR"]}]'), recursive := true)`,
+  { k: JSON.stringify(kinds) });
   // (the schema's macros too: the file's own would be used otherwise, whatever they do)
   const macros = temp ? sqlFiles('schema').filter((sql) => /CREATE OR REPLACE MACRO/.test(sql) && !/CREATE (TABLE|VIEW|SEQUENCE)/i.test(sql)) : [];
   for (const sql of [...macros, ...sqlFiles('views')]) {

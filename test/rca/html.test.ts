@@ -7,6 +7,7 @@ import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { buildRca, type Finding, type RcaReport } from '../../src/rca/findings.js';
 import { renderHtml } from '../../src/rca/html.js';
+import { gatherCharts } from '../../src/rca/charts.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { REPO, SAMPLES, tempDir } from '../helpers.js';
 
@@ -62,11 +63,11 @@ describe('rca HTML page', () => {
     store = await openStore(join(t.dir, 'samples.duckdb'));
     const res = await ingestPaths(store, files);
     expect(res.map((r) => r.status)).toEqual(['loaded', 'loaded', 'loaded']);
-    report = await buildRca(store);
-    html = await renderHtml(store, report);
+    report = await buildRca(store, { charts: true });
+    html = renderHtml(report);
     caseStore = await openStore(join(t.dir, 'case.duckdb'));
     await ingestPaths(caseStore, caseFiles);
-    caseHtml = await renderHtml(caseStore, await buildRca(caseStore));
+    caseHtml = renderHtml(await buildRca(caseStore, { charts: true }));
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'rca.html'), html);
     writeFileSync(join(ARTIFACTS, 'rca-incidents.html'), caseHtml);
@@ -191,7 +192,9 @@ describe('rca HTML page', () => {
         summary: `${HOSTILE} summary`,
       };
       // the finding in the host's own namespace too, so the population query finds the hostile origin
-      const page = await renderHtml(h, { ...hostile, generated_by: HOSTILE, findings: [f, { ...f, netns: null }] }, { title: HOSTILE_ATTR });
+      const findings = [f, { ...f, netns: null }];
+      const charts = [await gatherCharts(h, findings[0]!), await gatherCharts(h, findings[1]!)];
+      const page = renderHtml({ ...hostile, generated_by: HOSTILE, findings, charts }, { title: HOSTILE_ATTR });
       expect(page).not.toContain(HOSTILE);
       expect(page).not.toContain(HOSTILE_ATTR);
       expect(page).not.toMatch(/<script|<img/i);

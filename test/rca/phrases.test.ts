@@ -33,8 +33,8 @@ describe('the JSON, Markdown and HTML of a finding say each fact in the same wor
         const res = await ingestPaths(s, g.paths, g.netns ? { netns: g.netns } : {});
         expect(res.filter((r) => r.status === 'failed').map((r) => r.path), name).toEqual([]);
       }
-      const rca = await buildRca(s);
-      reports[name] = { rca, md: renderMarkdown(rca), html: await renderHtml(s, rca), json: JSON.parse(renderJson(rca)) as RcaReport };
+      const rca = await buildRca(s, { charts: true });
+      reports[name] = { rca, md: renderMarkdown(rca), html: renderHtml(rca), json: JSON.parse(renderJson(rca)) as RcaReport };
     } finally {
       s.close();
     }
