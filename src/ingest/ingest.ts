@@ -1,4 +1,4 @@
-import { createReadStream, openSync, readSync, closeSync, statSync, lstatSync, existsSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync, statSync, lstatSync, existsSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
@@ -20,7 +20,7 @@ import { isValidZone } from '../time.js';
 import { shown } from '../validate.js';
 import { unifyNamespaceViews } from './netns.js';
 import { rebuildLogCopies } from '../store/timeline.js';
-import { sweepStaleTempFolders, withTempFolder } from './tempdir.js';
+import { sweepStaleTempFolders } from './tempdir.js';
 import { noteOverlaps, placeOverlaps, resolveOverlaps, type OverlapNotice } from './overlap.js';
 import { ingestArchiveLogs, reviveSosRoot, type ArchiveHooks } from './archive-logs.js';
 import { isZip } from './zip.js';

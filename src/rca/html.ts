@@ -12,8 +12,6 @@ export interface HtmlOptions {
   caveat?: string;
 }
 
-const MIN = 60_000;
-
 const ms = (iso: string | null | undefined): number | null => {
   if (!iso) return null;
   const t = Date.parse(iso);
