@@ -40,7 +40,8 @@ export async function parseInto(
   let parser;
   if ('bytes' in fmt.parser) {
     parser = fmt.parser.bytes(ctx);
-    const chunks = data instanceof Uint8Array ? [data] : (data as AsyncIterable<Uint8Array>);
+    // (every chunk goes through onChunk as for line formats: the caller hashes a large file in this read)
+    const chunks = data instanceof Uint8Array ? [data] : tapped(data as AsyncIterable<Uint8Array>, onChunk);
     bytes = await feedChunks(parser, chunks, onBatch);
   } else {
     parser = fmt.parser.lines(ctx);
@@ -53,4 +54,12 @@ export async function parseInto(
   }
   const issues = [...parser.issues, ...fmt.notes?.(parser, ctx) ?? []];
   return { issues, skipped: parser.linesSkipped, bytes };
+}
+
+/** The chunks of a stream, each shown to `onChunk` first. */
+async function* tapped(chunks: AsyncIterable<Uint8Array>, onChunk?: (chunk: Buffer) => void): AsyncIterable<Uint8Array> {
+  for await (const c of chunks) {
+    onChunk?.(c as Buffer);
+    yield c;
+  }
 }
