@@ -26,8 +26,8 @@ import {
 } from './sar.js';
 
 
-/** `sadf -j` groups read, with the sar activity and how their keys map to sar columns. */
-const JSON_GROUPS: Record<string, { activity: string; rate: boolean; device?: string }> = {
+/** The network groups sysstat names the same in `sadf -j` and `sadf -x` (sadf-xml reads these), with the sar activity and how their keys map to sar columns. */
+export const NET_GROUPS: Record<string, { activity: string; rate: boolean; device?: string }> = {
   'net-tcp': { activity: 'TCP', rate: true },
   'net-etcp': { activity: 'ETCP', rate: true },
   'net-sock': { activity: 'SOCK', rate: false },
@@ -37,10 +37,14 @@ const JSON_GROUPS: Record<string, { activity: string; rate: boolean; device?: st
   'net-ip': { activity: 'IP', rate: true },
   'net-eip': { activity: 'EIP', rate: true },
   'net-udp': { activity: 'UDP', rate: true },
+};
+/** `sadf -j` groups read: the network groups and softnet. */
+const JSON_GROUPS: Record<string, { activity: string; rate: boolean; device?: string }> = {
+  ...NET_GROUPS,
   softnet: { activity: 'SOFT', rate: true, device: 'cpu' },
 };
 /** Keys of rate groups that are not per-second. */
-const JSON_GAUGES = new Set(['blg_len']);
+export const JSON_GAUGES = new Set(['blg_len']);
 
 interface Header {
   activity: string;

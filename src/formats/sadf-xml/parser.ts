@@ -22,22 +22,11 @@ import type { CounterSampleRow, ParseContext, TsQuality } from '../../model.js';
 import { LocalClock, parseIsoToMicros } from '../../time.js';
 import { BaseLineParser } from '../../ingest/lines.js';
 import { sarCounter, type SarParser } from '../../ingest/sar.js';
+import { JSON_GAUGES, NET_GROUPS } from '../../ingest/sadf.js';
 
-/** Network elements read, with their sar activity and whether their values are per second. */
-const GROUPS: Record<string, { activity: string; rate: boolean; device?: string }> = {
-  'net-tcp': { activity: 'TCP', rate: true },
-  'net-etcp': { activity: 'ETCP', rate: true },
-  'net-sock': { activity: 'SOCK', rate: false },
-  'net-sock6': { activity: 'SOCK6', rate: false },
-  'net-dev': { activity: 'DEV', rate: true, device: 'iface' },
-  'net-edev': { activity: 'EDEV', rate: true, device: 'iface' },
-  'net-ip': { activity: 'IP', rate: true },
-  'net-eip': { activity: 'EIP', rate: true },
-  'net-udp': { activity: 'UDP', rate: true },
-};
-/** Keys of rate groups that are not per second (as in sadf.ts). */
-const GAUGES = new Set(['blg_len']);
-const MAX_LINE = 1 << 20;
+/** Network elements read: the groups `sadf -j` reads under the same names (sadf.ts), with the same rate/gauge rule. */
+const GROUPS = NET_GROUPS;
+const GAUGES = JSON_GAUGES;
 
 /** An element's start (`<sysstat` of the root opens a line of its own, its attributes follow). */
 const ELEMENT = /^<([a-z][\w-]*)((?:\s+[\w-]+="[^"]*")*)\s*(?:\/?>|$)/;
@@ -66,10 +55,7 @@ class SadfXmlParser extends BaseLineParser<CounterSampleRow> implements SarParse
 
   line(text: string, lineNo: number): void {
     this.linesRead++;
-    if (text.length > MAX_LINE) {
-      this.skip('line-too-long', lineNo, text, `a line shorter than ${MAX_LINE} characters`);
-      return;
-    }
+    if (this.tooLong(text, lineNo)) return;
     const t = text.trim();
     // Blank lines, closing tags, the XML declaration, the DOCTYPE and its URL line, the
     // namespace attributes of <sysstat>, text elements (<sysname>Linux</sysname>): no counters.
