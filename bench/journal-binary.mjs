@@ -1,5 +1,5 @@
 // The binary journal reader against journalctl: `node bench/journal-binary.mjs [--entries N]
-// [--runs K] [--data DIR]` (needs `npm run build`, journalctl and systemd-journal-remote).
+// [--runs K] [--data DIR]`, or `--total-mb 1000` (a 1 GB journal: see bigFolder) (needs `npm run build`, journalctl and systemd-journal-remote).
 // (GNU time gives the CPU seconds.) Makes an export stream of N entries (default 100k; kernel and service lines, a compressed
 // 3000-byte field every 7th entry), turns it into a journal file with systemd-journal-remote, then
 // times, each in a fresh process (median of K runs, peak RSS):
@@ -80,9 +80,58 @@ function exportStream(from, to) {
   return parts.join('');
 }
 
+/**
+ * `--total-mb M`: a journal of about M MB, as journald keeps one — a folder of rotated files
+ * (journald caps a file at 128 MiB by default, systemd-journal-remote 252 at about 58 MB for these
+ * entries, so a 1 GB journal is always a set of files). One `bundlescope ingest` of the folder,
+ * under GNU time: wall, CPU, peak RSS; every entry must be one log_events row.
+ */
+async function bigFolder(remote, totalMb) {
+  const DIR = resolve(ROOT, opt('--data', 'bench-data/journal-binary'), `folder-${totalMb}mb`);
+  const N = Math.round(totalMb * 2400); // ~420 bytes of journal file per entry (measured: 100k entries, 42 MB)
+  const jdir = join(DIR, 'journal');
+  if (!existsSync(join(DIR, 'done'))) {
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(jdir, { recursive: true });
+    const src = join(DIR, 'all.export');
+    writeExportStream(src, N);
+    const r = spawnSync(remote, ['--split-mode=none', '-o', join(jdir, 'bench.journal'), src], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    rmSync(src);
+    writeSync(openSync(join(DIR, 'done'), 'w'), String(N));
+  }
+  const files = readdirSync(jdir).filter((n) => n.endsWith('.journal'));
+  const bytes = files.reduce((a, n) => a + statSync(join(jdir, n)).size, 0);
+  const db = join(DIR, 'ingest.duckdb');
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  const t0 = Date.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'rss %M cpu %U %S', process.execPath, join(ROOT, 'dist/cli.js'), 'ingest', '--db', db, jdir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const s = (Date.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(r.stderr + r.stdout.slice(-2000));
+  const m = /rss (\d+) cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  const q = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'query', '--db', db, '--format', 'json', 'SELECT count(*)::BIGINT AS n FROM log_events'], { encoding: 'utf8' });
+  const rows = Number(/"n":\s*"?(\d+)/.exec(q.stdout)?.[1]);
+  rmSync(db, { force: true });
+  console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log('| input | files | MB | entries | log_events rows | wall s | CPU s | CPU s per GB | peak RSS MB |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const cpu = Number(m?.[2]) + Number(m?.[3]);
+  console.log(`| folder of rotated journal files | ${files.length} | ${(bytes / 1e6).toFixed(0)} | ${N} | ${rows} | ${s.toFixed(1)} | ${cpu.toFixed(1)} | ${(cpu / (bytes / 1e9)).toFixed(1)} | ${Math.round(Number(m?.[1]) / 1024)} |`);
+  if (rows !== N) {
+    console.log(`ROWS DIFFER: ${rows} log_events rows for ${N} entries`);
+    process.exitCode = 1;
+  }
+}
+
 async function main() {
   const kind = opt('--run', null);
   if (kind) return measure(kind, opt('--file'));
+  if (opt('--total-mb', null)) {
+    const remote = ['/lib/systemd/systemd-journal-remote', '/usr/lib/systemd/systemd-journal-remote'].find((p) => existsSync(p));
+    if (!remote) throw new Error('systemd-journal-remote is missing (Debian package systemd-journal-remote)');
+    return bigFolder(remote, Number(opt('--total-mb')));
+  }
   const N = Number(opt('--entries', 100_000));
   const RUNS = Number(opt('--runs', 3));
   const DIR = resolve(ROOT, opt('--data', 'bench-data/journal-binary'));
