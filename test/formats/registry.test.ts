@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat, FORMATS } from '../../src/formats/registry.js';
 import { wantedMember } from '../../src/ingest/sosreport.js';
-import { parseBytes, parseText } from '../../src/ingest/lines.js';
+import { parseBytes, parseText } from '../../src/formats/kit/lines.js';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import type { ParseContext } from '../../src/model.js';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FORMATS } from '../../src/formats/registry.js';
-import { createJournalExportParser } from '../../src/ingest/journal-export.js';
+import { createJournalExportParser } from '../../src/formats/journal-export/parser.js';
 import { ParseError } from '../../src/errors.js';
 import type { ChunkParser, Issue, LineParser, ParseContext } from '../../src/model.js';
 
