@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createDmesgParser, looksLikeDmesg, readPrintkStamp } from '../../src/formats/dmesg/parser.js';
+import { createDmesgParser, looksLikeDmesg } from '../../src/formats/dmesg/parser.js';
+import { readPrintkStamp } from '../../src/formats/kit/logline.js';
 import { parseText } from '../../src/formats/kit/lines.js';
 import type { LogEventRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';

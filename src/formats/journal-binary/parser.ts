@@ -33,10 +33,9 @@ import { join } from 'node:path';
 import * as fzstd from 'fzstd';
 import type { ChunkParser, Issue, LogEventRow, ParseContext } from '../../model.js';
 import { ParseError } from '../../errors.js';
-import { MAX_LOG_LINE } from '../dmesg/parser.js';
 import { JOURNAL_FIELDS, journalEntryToRow } from '../journal-json/parser.js';
 import { MAX_EXPORT_FIELD } from '../journal-export/parser.js';
-import { issue } from '../kit/lines.js';
+import { issue, MAX_LINE } from '../kit/lines.js';
 
 const require = createRequire(import.meta.url);
 
@@ -594,8 +593,8 @@ export class JournalFileReader {
     const name = payload.toString('latin1', 0, eq);
     const key = JOURNAL_FIELDS.has(name) ? name : null;
     if (printableForExport(payload)) {
-      if (payload.length > MAX_LOG_LINE) {
-        return { key: null, value: '', lines: 1, problem: { code: 'line-too-long', expected: `a field line shorter than ${MAX_LOG_LINE} bytes (${name} at offset ${off})`, dropsEntry: false } };
+      if (payload.length > MAX_LINE) {
+        return { key: null, value: '', lines: 1, problem: { code: 'line-too-long', expected: `a field line shorter than ${MAX_LINE} bytes (${name} at offset ${off})`, dropsEntry: false } };
       }
       return { key, value: key ? decode(payload, eq + 1) : '', lines: 1 };
     }

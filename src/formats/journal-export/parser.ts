@@ -18,9 +18,8 @@
  * line_no is the line where the entry starts; linesRead counts entries.
  */
 import type { ChunkParser, Issue, LogEventRow, ParseContext } from '../../model.js';
-import { MAX_LOG_LINE } from '../dmesg/parser.js';
 import { JOURNAL_FIELDS, journalEntryToRow } from '../journal-json/parser.js';
-import { issue } from '../kit/lines.js';
+import { issue, MAX_LINE } from '../kit/lines.js';
 
 /** Largest binary field value accepted (coredumps aside, journal fields are far smaller). */
 export const MAX_EXPORT_FIELD = 64 * 1024 * 1024;
@@ -118,8 +117,8 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
         case 'line': {
           const nl = b.indexOf(10, this.pos);
           if (nl < 0) {
-            if (n - this.pos > MAX_LOG_LINE) {
-              this.problem('line-too-long', this.lineNo, b, this.pos, n, `a field line shorter than ${MAX_LOG_LINE} bytes`);
+            if (n - this.pos > MAX_LINE) {
+              this.problem('line-too-long', this.lineNo, b, this.pos, n, `a field line shorter than ${MAX_LINE} bytes`);
               this.state = 'discard-line';
               this.pos = n;
             }

@@ -12,8 +12,7 @@
  * value above journalctl's size threshold and counts as absent.
  */
 import type { LineParser, LogEventRow, ParseContext } from '../../model.js';
-import { MAX_LOG_LINE } from '../dmesg/parser.js';
-import { BaseLineParser, issue } from '../kit/lines.js';
+import { BaseLineParser, issue, MAX_LINE } from '../kit/lines.js';
 
 /** Journal fields that feed a LogEventRow; every other field is ignored. */
 export const JOURNAL_FIELDS: ReadonlySet<string> = new Set([
@@ -146,9 +145,9 @@ class JournalJsonParser extends BaseLineParser<LogEventRow> {
     this.linesRead++;
     if (this.pretty) {
       this.prettySize += raw.length;
-      if (this.prettySize > MAX_LOG_LINE) {
+      if (this.prettySize > MAX_LINE) {
         this.pretty = null;
-        this.skip('line-too-long', this.prettyStart, raw, `a journal entry shorter than ${MAX_LOG_LINE} characters`);
+        this.skip('line-too-long', this.prettyStart, raw, `a journal entry shorter than ${MAX_LINE} characters`);
         return;
       }
       this.pretty.push(raw);

@@ -24,12 +24,13 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { LogEventRow, ParseContext } from '../../model.js';
 import type { Load } from '../../store/load.js';
-import { MAX_LOG_LINE } from '../dmesg/parser.js';
+import { MAX_LINE } from '../kit/lines.js';
 import { createJournalJsonParser, JOURNAL_FIELDS } from './parser.js';
 import { hostNeedsCareSql } from '../../report/safe.js';
-import { classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from '../kit/sql-load.js';
+import { shortHostSql } from '../kit/host.js';
+import { classifyLoaded, q, type FastHost, type FastResult } from '../kit/sql-load.js';
 import type { Declined, Prepared, SqlLoader } from '../format.js';
-import { shortHost } from '../../ingest/sosreport.js';
+import { shortHost } from '../kit/host.js';
 
 export interface JournalScan {
   sha256: string;
@@ -41,7 +42,7 @@ export interface JournalScan {
   lines: number;
   /**
    * Lines that DuckDB may read differently from JSON.parse: not ending in `}`, ending in `,}` (a
-   * trailing comma, which DuckDB's reader accepts), or longer than MAX_LOG_LINE bytes. They go to
+   * trailing comma, which DuckDB's reader accepts), or longer than MAX_LINE bytes. They go to
    * the JavaScript parser. (DuckDB also accepts NaN and Infinity: in a field bundlescope keeps that
    * makes the row odd, hence the JavaScript parser's too; in any other field — journalctl never
    * writes them — the entry loads where JSON.parse would have rejected the line.)
@@ -64,7 +65,7 @@ export async function scanJournalJson(path: string): Promise<JournalScan> {
   const endLine = () => {
     lines++;
     if (first !== 0x7b) fits = false;
-    else if (last !== 0x7d || prev === 0x2c || lineLen > MAX_LOG_LINE) suspects.push(lines);
+    else if (last !== 0x7d || prev === 0x2c || lineLen > MAX_LINE) suspects.push(lines);
     first = -1;
     last = -1;
     prev = -1;
@@ -150,7 +151,7 @@ async function loadJournalJsonFast(
       coalesce(${s('MESSAGE')}, ''),
       CASE WHEN ${ok} THEN ${srcId} ELSE ${oddSrc} END,
       ${ordered ? 'NULL' : 'ordinality'}
-    FROM read_json(${q(path)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LOG_LINE * 4}, ignore_errors = true)
+    FROM read_json(${q(path)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LINE * 4}, ignore_errors = true)
       ${ordered ? '' : 'WITH ORDINALITY'}`;
   await conn.run(sql);
   if (ordered) {

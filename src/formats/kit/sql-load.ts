@@ -12,11 +12,6 @@ import { quoted as q } from '../../store/sql.js';
 /** A SQL string literal (store/sql.ts quoted; `q` kept for the fast loaders that import it). */
 export { q };
 
-/** sosreport's shortHost: IPv4 and IPv6 addresses kept, else the first label (or all of it). */
-export const shortHostSql = (e: string) =>
-  `CASE WHEN regexp_full_match(${e}, '[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+') OR contains(${e}, ':') THEN ${e} ` +
-  `WHEN split_part(${e}, '.', 1) = '' THEN ${e} ELSE split_part(${e}, '.', 1) END`;
-
 export interface FastHost {
   /** The host every row gets (--host, or the host ctx.host resolves to), or null: per row from the data. */
   fixed: string | null;

@@ -35,8 +35,8 @@
  */
 import type { LineParser, LogEventRow, ParseContext, TsQuality } from '../../model.js';
 import { LocalClock, localFields, monthNumber, resolveLocal } from '../../time.js';
-import { fractionMicros, MAX_LOG_LINE, facilityNumber, priorityNumber, readPrintkStamp } from '../dmesg/parser.js';
-import { BaseLineParser } from '../kit/lines.js';
+import { facilityNumber, fractionMicros, priorityNumber, readPrintkStamp } from '../kit/logline.js';
+import { BaseLineParser, MAX_LINE } from '../kit/lines.js';
 import { parseStampLine } from '../kit/stamps.js';
 
 const MONTH_CODES = new Map<number, number>();
@@ -44,7 +44,7 @@ const MONTH_CODES = new Map<number, number>();
   MONTH_CODES.set((m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2), i + 1));
 const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
 
-const MAX_MESSAGE = MAX_LOG_LINE;
+const MAX_MESSAGE = MAX_LINE;
 const DAY_MS = 86_400_000;
 
 // `Sun Jan 15 21:18:04 2023 ` (OpenWrt logread, also `date`-style stamps with a year)
@@ -132,8 +132,8 @@ class SyslogParser extends BaseLineParser<LogEventRow> {
 
   line(raw: string, lineNo: number): void {
     this.linesRead++;
-    if (raw.length > MAX_LOG_LINE) {
-      this.skipLine('line-too-long', lineNo, raw, `a line shorter than ${MAX_LOG_LINE} characters`);
+    if (raw.length > MAX_LINE) {
+      this.skipLine('line-too-long', lineNo, raw, `a line shorter than ${MAX_LINE} characters`);
       return;
     }
     const text = raw.indexOf('\0') >= 0 ? raw.replace(/\0/g, '') : raw;

@@ -30,7 +30,7 @@
  *   no NUL, CR or \x1f (read_csv's delimiter), that the bytes are valid UTF-8, and counts the lines;
  * - lines the SQL does not read (another stamp form, an impossible date, an OpenWrt
  *   `facility.level` token, a local time in a DST gap or a repeated hour — the JavaScript clock
- *   reads those in file order —, a line longer than MAX_LOG_LINE, a line starting with '-' that is
+ *   reads those in file order —, a line longer than MAX_LINE, a line starting with '-' that is
  *   no separator, indented text that does not start and end with printable ASCII, a wrapped line
  *   before the first row) are inserted with a placeholder source id; when there is any, or the
  *   row count differs from the count of lines that give rows, the loader declines (syslogSqlLoader:
@@ -45,9 +45,11 @@ import type { ParseContext } from '../../model.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Load } from '../../store/load.js';
 import { localFields, offsetMinutesAt } from '../../time.js';
-import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from '../dmesg/parser.js';
+import { FACILITY_NAMES, PRIORITY_NAMES } from '../kit/logline.js';
+import { MAX_LINE } from '../kit/lines.js';
 import { hostNeedsCareSql } from '../../report/safe.js';
-import { CANDIDATE_RE, classifyLoaded, q, REPEAT_PREFIX, shortHostSql, type FastHost, type FastResult } from '../kit/sql-load.js';
+import { shortHostSql } from '../kit/host.js';
+import { CANDIDATE_RE, classifyLoaded, q, REPEAT_PREFIX, type FastHost, type FastResult } from '../kit/sql-load.js';
 import { isDeclined, type Declined, type Prepared, type SqlLoader } from '../format.js';
 import { decompressor } from '../../ingest/decompress.js';
 
@@ -74,7 +76,7 @@ export interface SyslogScan extends LineStats {
   sha256: string;
 }
 
-const MAX_CARRY = 4 * MAX_LOG_LINE;
+const MAX_CARRY = 4 * MAX_LINE;
 const REPEAT_NEEDLE = Buffer.from(REPEAT_PREFIX);
 const DAY_MS = 86_400_000;
 
@@ -307,7 +309,7 @@ export function syslogSelectSql(
         + ${micros('iso.f')} - (CASE WHEN iso.z = 'Z' THEN 0 ELSE (CASE iso.sign WHEN '-' THEN -1 ELSE 1 END) * (TRY_CAST(iso.oh AS BIGINT) * 60 + TRY_CAST(iso.om AS BIGINT)) END) * 60000000` : ''}
     END`;
   const rest = `CASE kind ${a ? 'WHEN 1 THEN substr(line, 17)' : ''} ${b ? 'WHEN 2 THEN substr(line, length(iso.stamp) + 2)' : ''} ELSE '' END`;
-  const ok0 = `strlen(line) <= ${MAX_LOG_LINE} AND CASE kind
+  const ok0 = `strlen(line) <= ${MAX_LINE} AND CASE kind
       ${a ? 'WHEN 1 THEN day BETWEEN 1 AND 31 AND hh <= 23 AND mi <= 59 AND ss <= 60' : ''}
       ${b ? 'WHEN 2 THEN iy >= 1970 AND imo BETWEEN 1 AND 12 AND id BETWEEN 1 AND 31 AND ih <= 23 AND imi <= 59 AND isec <= 60' : ''}
       ELSE false END`;
@@ -318,9 +320,9 @@ export function syslogSelectSql(
       NULL::VARCHAR AS unit, NULL::TINYINT AS priority, NULL::TINYINT AS facility,
       CASE WHEN kernel THEN 'kernel' ELSE 'syslog' END AS transport,
       CASE WHEN kernel AND mono IS NOT NULL THEN substr(msg, length(pk.whole) + 1) ELSE msg END${c ? ` || coalesce(extra, '')` : ''} AS message,
-      -- (with continuation lines: at most MAX_LOG_LINE bytes in all, which the line parser's limit in UTF-16 units never cuts)
+      -- (with continuation lines: at most MAX_LINE bytes in all, which the line parser's limit in UTF-16 units never cuts)
       -- (a host name that would need escaping: the line parser's, through safeHostName)
-      CASE WHEN ok${c ? ` AND (extra_len IS NULL OR strlen(msg) + extra_len <= ${MAX_LOG_LINE})` : ''}${host.fixed == null ? ` AND NOT (host_tok AND ${hostNeedsCareSql('tok1')})` : ''} THEN ${srcId} ELSE ${oddSrc} END AS source_id, n AS line_no
+      CASE WHEN ok${c ? ` AND (extra_len IS NULL OR strlen(msg) + extra_len <= ${MAX_LINE})` : ''}${host.fixed == null ? ` AND NOT (host_tok AND ${hostNeedsCareSql('tok1')})` : ''} THEN ${srcId} ELSE ${oddSrc} END AS source_id, n AS line_no
     FROM (
       SELECT *, CASE WHEN pk.s <> '' THEN CAST(pk.s AS BIGINT) * 1000000 + ${micros('pk.f')} END AS mono
       FROM (
@@ -404,7 +406,7 @@ export async function readSyslogLines(
   // never handed to DuckDB).
   if (compression !== 'none' && !(await scan.then((x) => x.fits, () => false))) return false;
   const read = conn.run(`CREATE OR REPLACE TEMP TABLE ${LINES_TABLE} AS SELECT coalesce(line, '') AS line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
-    header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LOG_LINE},
+    header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LINE},
     compression = '${compression}')`)
     .then(() => true, () => false);
   const [fits, ok] = await Promise.all([scan.then((s) => s.fits, () => false), read]);
@@ -421,15 +423,15 @@ export async function dropSyslogLines(conn: DuckDBConnection): Promise<void> {
 class NotFast extends Error {}
 
 /** A journalctl separator line (`-- Logs begin at … --`, `-- Boot <id> --`, `-- Reboot --`): no row. */
-const SEPARATOR = `(prefix(line, '-- ') AND suffix(line, ' --') AND strlen(line) <= ${MAX_LOG_LINE})`;
+const SEPARATOR = `(prefix(line, '-- ') AND suffix(line, ' --') AND strlen(line) <= ${MAX_LINE})`;
 /** Empty or only spaces and tabs: the line parser ignores it. */
-const BLANK = `(regexp_full_match(line, '[ \t]*') AND strlen(line) <= ${MAX_LOG_LINE})`;
+const BLANK = `(regexp_full_match(line, '[ \t]*') AND strlen(line) <= ${MAX_LINE})`;
 /**
  * An indented line the line parser appends to the row before it (' ' + the line trimmed): spaces
  * or tabs, then text that starts and ends with a printable ASCII character (so that JavaScript's
  * trim and SQL's agree). Any other indented line is left to the SQL, which does not read it.
  */
-const CONT = `(regexp_full_match(line, '[ \t]+[!-~](.*[!-~])?') AND strlen(line) <= ${MAX_LOG_LINE})`;
+const CONT = `(regexp_full_match(line, '[ \t]+[!-~](.*[!-~])?') AND strlen(line) <= ${MAX_LINE})`;
 /** The lines that are not rows of their own. */
 const MARK = `CASE WHEN ${SEPARATOR} THEN (CASE WHEN line = '-- Reboot --' THEN 'reboot'
     WHEN regexp_full_match(line, '-- Boot [0-9a-f]{32} --') THEN 'boot' ELSE 'sep' END)

@@ -1,0 +1,34 @@
+/** The `sockstat` and `ss-summary` formats: /proc/net/sockstat and `ss -s` snapshots (see parser.ts). */
+import type { Format } from '../format.js';
+import { createSockstatParser, createSsSummaryParser, looksLikeSockstat, looksLikeSsSummary } from './parser.js';
+
+export const ssSummary: Format<'counter_samples'> = {
+  kind: 'ss-summary',
+  table: 'counter_samples',
+  example: 'while sleep 10; do date -u; ss -s; done > ss-s.log',
+  needsHost: true,
+  detect: looksLikeSsSummary,
+  parser: { lines: createSsSummaryParser },
+  sos: [
+    { example: 'sos_commands/networking/ss_-s', step: 130, path: 'sos_commands/networking/ss_-s' },
+    { example: 'sos_commands/networking/ip_netns_exec_blue_ss_-s', netns: /^ss_-s$/ },
+  ],
+  samples: [],
+};
+
+export const sockstat: Format<'counter_samples'> = {
+  kind: 'sockstat',
+  table: 'counter_samples',
+  example: 'while sleep 10; do date -u; cat /proc/net/sockstat; done > sockstat.log',
+  needsHost: true,
+  detect: looksLikeSockstat,
+  parser: { lines: createSockstatParser },
+  sos: [
+    { example: 'proc/net/sockstat', step: 80, path: 'proc/net/sockstat' },
+    { example: 'proc/net/sockstat6', step: 81, path: 'proc/net/sockstat6' },
+  ],
+  samples: [
+    // sosreport-app02-2026-03-12-pxtrnoe.tar.xz/proc/net/sockstat
+    'sockets: used 520\nTCP: inuse 120 orphan 0 tw 131072 alloc 140 mem 300\nUDP: inuse 9 mem 6\nUDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n',
+  ],
+};
