@@ -12,7 +12,8 @@ import { gzipSync } from 'node:zlib';
 import lzma from 'lzma-native';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
-import { scanSyslog, zoneOffsetSql } from '../../src/formats/syslog/sql-loader.js';
+import { scanSyslog } from '../../src/formats/syslog/scan.js';
+import { zoneOffsetSql } from '../../src/formats/syslog/select.sql.js';
 import { REALWORLD, sqlPaths, storedTables, tempDir, itRealworld, withoutLoadPath } from '../helpers.js';
 import { ODD_3164, syslogLine as line } from './syslog-shapes.js';
 
