@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ParseContext, SocketRow } from '../../src/model.js';
 import { parseText } from '../../src/formats/kit/lines.js';
-import {
-  createNetstatSocketsParser, createProcTcpParser, createSsParser, formatIpv6, looksLikeNetstatSockets,
-  looksLikeProcTcp, looksLikeSs, splitEndpoint,
-} from '../../src/formats/sockets/parser.js';
+import { splitEndpoint } from '../../src/formats/sockets/common.js';
+import { createNetstatSocketsParser, looksLikeNetstatSockets } from '../../src/formats/sockets/netstat.js';
+import { createProcTcpParser, formatIpv6, looksLikeProcTcp } from '../../src/formats/sockets/proc-tcp.js';
+import { createSsParser, looksLikeSs } from '../../src/formats/sockets/ss.js';
 import { isoUtc } from '../../src/time.js';
 import { REALWORLD, describeRealworld } from '../helpers.js';
 

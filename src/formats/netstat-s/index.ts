@@ -16,5 +16,7 @@ export const netstatS: Format<'counter_samples'> = {
   samples: [
     // sosreport-app02-2026-03-12-pxtrnoe.tar.xz/sos_commands/networking/netstat_-s
     'Tcp:\n    99812001 active connection openings\n    2011 passive connection openings\n    0 failed connection attempts\n    0 connection resets received\n    118 connections established\nTcpExt:\n    99120443 TCP sockets finished time wait in fast timer\n',
+    // (hand-written: a line of each shape the parser reads; test/robustness/properties.test.ts mutates them)
+    'Tcp:\n    8841230 active connection openings\nTcpExt:\n    TCPTimeWaitOverflow: 51877\n    ICMP input histogram:\n',
   ],
 };

@@ -16,5 +16,7 @@ export const nstat: Format<'counter_samples'> = {
   samples: [
     // sosreport-app02-2026-03-12-pxtrnoe.tar.xz/sos_commands/networking/nstat_-zas
     '#kernel\nTcpActiveOpens                  99812001           0.0\nTcpPassiveOpens                 2011               0.0\nTcpAttemptFails                 0                  0.0\nTcpEstabResets                  0                  0.0\nTcpInSegs                       0                  0.0\nTcpOutSegs                      0                  0.0\nTcpRetransSegs                  0                  0.0\n',
+    // (hand-written: a line of each shape the parser reads; test/robustness/properties.test.ts mutates them)
+    '#kernel\nTcpActiveOpens                  8841230            0.0\nTcpExtTCPTimeWaitOverflow       51877              12.5\n==== 2026-03-09 14:20:02 ====\n1773062412\n',
   ],
 };

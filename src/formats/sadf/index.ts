@@ -19,5 +19,8 @@ export const sadf: Format<'counter_samples'> = {
   parser: { lines: createSadfParser },
   hostFromHead: sadfHost,
   notes: sarNotes,
-  samples: [],
+  samples: [
+    // (hand-written: a line of each shape the parser reads; test/robustness/properties.test.ts mutates them)
+    '# hostname;interval;timestamp;totsck;tcpsck;udpsck;rawsck;ip-frag;tcp-tw\nweb01;600;2026-03-08 23:10:01 UTC;1840;312;9;0;0;27950\nweb01;-1;2026-03-09 01:11:37 UTC;LINUX-RESTART\t(16 CPU)\n# hostname;interval;timestamp;active/s;passive/s;iseg/s;oseg/s\nweb01;600;2026-03-09 01:30:01 UTC;465.20;12.03;40211.55;39870.02\n',
+  ],
 };

@@ -39,5 +39,8 @@ export const sar: Format<'counter_samples'> = {
     { example: 'var/log/sysstat/sar09', step: 171, dir: 'var/log/sysstat', name: /^sar\d+$/ },
     { example: 'sos_commands/sar/sar09', step: 172, dir: 'sos_commands/sar', name: /^sar\d+$/, newNamesOnly: true },
   ],
-  samples: [],
+  samples: [
+    // (hand-written: a line of each shape the parser reads; test/robustness/properties.test.ts mutates them)
+    'Linux 4.18.0-513.el8.x86_64 (web01) \t03/09/2026 \t_x86_64_\t(16 CPU)\n12:00:01 AM    totsck    tcpsck    udpsck    rawsck   ip-frag    tcp-tw\n12:10:01 AM      1840       312         9         0         0     27950\n02:11:37 AM  LINUX RESTART\t(16 CPU)\n12:00:01 AM  active/s passive/s    iseg/s    oseg/s\nAverage:         1846       315         9         0         0     28026\n',
+  ],
 };

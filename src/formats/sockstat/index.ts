@@ -13,7 +13,10 @@ export const ssSummary: Format<'counter_samples'> = {
     { example: 'sos_commands/networking/ss_-s', step: 130, path: 'sos_commands/networking/ss_-s' },
     { example: 'sos_commands/networking/ip_netns_exec_blue_ss_-s', netns: /^ss_-s$/ },
   ],
-  samples: [],
+  samples: [
+    // (hand-written: a line of each shape the parser reads; test/robustness/properties.test.ts mutates them)
+    'Total: 1663 (kernel 1689)\nTCP:   1655 (estab 1556, closed 39, orphaned 40, synrecv 0, timewait 39/0), ports 0\nTransport Total     IP        IPv6\nTCP       1616      1612      4\n',
+  ],
 };
 
 export const sockstat: Format<'counter_samples'> = {
@@ -30,5 +33,7 @@ export const sockstat: Format<'counter_samples'> = {
   samples: [
     // sosreport-app02-2026-03-12-pxtrnoe.tar.xz/proc/net/sockstat
     'sockets: used 520\nTCP: inuse 120 orphan 0 tw 131072 alloc 140 mem 300\nUDP: inuse 9 mem 6\nUDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n',
+    // (hand-written: a line of each shape the parser reads; test/robustness/properties.test.ts mutates them)
+    'sockets: used 1840\nTCP: inuse 312 orphan 4 tw 27950 alloc 330 mem 1196\n2025-03-02T08:41:10+01:00\nFRAG: inuse 0 memory 0\n',
   ],
 };
