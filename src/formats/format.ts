@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChunkParser, Issue, LineParser, LogEventRow, ParseContext } from '../model.js';
 import type { Appendable, Load, TableName } from '../store/load.js';
-import type { FastHost, FastResult } from '../ingest/fast-common.js';
+import type { FastHost, FastResult } from './kit/sql-load.js';
 
 export type RowOf<T extends TableName> = Appendable[T];
 

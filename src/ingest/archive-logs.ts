@@ -21,7 +21,7 @@ import type { Store } from '../store/db.js';
 import type { Issue } from '../model.js';
 import { SafetyError } from '../errors.js';
 import { treeFromArchive, type Limits, type Tree } from './tree.js';
-import { issue } from './lines.js';
+import { issue } from '../formats/kit/lines.js';
 import { findSosRoot } from './sosreport.js';
 import { withTempFolder } from './tempdir.js';
 import { isZip, spillZip, type SpilledMember } from './zip.js';

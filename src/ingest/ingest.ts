@@ -13,9 +13,9 @@ import { findSosRoot, forceHost, itemContext, planBundle, sha256, shortHost, wan
 import { detectFormat, FORMAT_BY_KIND, type Format } from '../formats/registry.js';
 import { findSupportconfigRoot, isSupportconfigDir, planSupportconfig, wantedSupportconfigMember, type SectionItem } from './supportconfig.js';
 import { declinedIssue, isDeclined, type Declined, type Prepared, type SqlLoader } from '../formats/format.js';
-import type { FastResult } from './fast-common.js';
-import { parseInto } from './parse-rows.js';
-import { issue } from './lines.js';
+import type { FastResult } from '../formats/kit/sql-load.js';
+import { parseInto } from '../formats/kit/parse-rows.js';
+import { issue } from '../formats/kit/lines.js';
 import { isValidZone } from '../time.js';
 import { shown } from '../validate.js';
 import { unifyNamespaceViews } from './netns.js';

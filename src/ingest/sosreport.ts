@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { safeHostName } from '../report/safe.js';
+import { shortHost } from '../formats/kit/host.js';
 import { createGunzip } from 'node:zlib';
 import type { HostFacts, LogEventRow, ParseContext, TimeBasis } from '../model.js';
 import { isValidZone, localToUtcMicros, monthNumber } from '../time.js';
@@ -9,10 +9,12 @@ import { FORMATS } from '../formats/registry.js';
 import type { SosEntry } from '../formats/format.js';
 
 export { folderStream };
-import { parseDateOutput } from './stamps.js';
+import { parseDateOutput } from '../formats/kit/stamps.js';
 import * as hf from './hostfacts.js';
-import { sysctlFromProcPath } from './sysctl.js';
-import { bootFromDmesgT } from './dmesg.js';
+import { sysctlFromProcPath } from '../formats/sysctl/parser.js';
+import { bootFromDmesgT } from '../formats/dmesg/parser.js';
+
+export { shortHost };
 
 /**
  * Which files of a sosreport feed which parser: the formats' `sos` entries (formats/registry.ts,
@@ -461,16 +463,6 @@ async function gunzipTolerant(buf: Buffer, cap: number, limitName: string): Prom
     z.end(buf);
   });
   return { data: Buffer.concat(chunks), problem };
-}
-
-/**
- * Host key: the short host name (syslog lines carry short names; FQDNs vary between files), made
- * safe for terminals and partition paths (safeHostName; the SQL paths leave a host that needs it to the
- * JavaScript parsers, which come here: hostNeedsCareSql).
- */
-export function shortHost(h: string): string {
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(h) || h.includes(':')) return safeHostName(h);
-  return safeHostName(h.split('.')[0] || h);
 }
 
 /** Offset local − UTC in minutes from `date` and `date --utc` outputs taken seconds apart. */

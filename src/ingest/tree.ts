@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { readTar, TarFormatError, DEFAULT_TAR_LIMITS, type EntrySink, type TarEntry } from './tar.js';
 import { autoDecompress, DEFAULT_ZSTD_WINDOW } from './decompress.js';
 import { SafetyError } from '../errors.js';
-import { issue } from './lines.js';
+import { issue } from '../formats/kit/lines.js';
 import type { Issue } from '../model.js';
 
 /**

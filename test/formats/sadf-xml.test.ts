@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSadfXmlParser } from '../../src/formats/sadf-xml/parser.js';
-import { createSadfParser } from '../../src/ingest/sadf.js';
-import { parseText } from '../../src/ingest/lines.js';
+import { createSadfParser } from '../../src/formats/sadf/parser.js';
+import { parseText } from '../../src/formats/kit/lines.js';
 import { detectFormat, FORMAT_BY_KIND } from '../../src/formats/registry.js';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';

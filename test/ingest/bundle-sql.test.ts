@@ -10,12 +10,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
-import { prepareSyslogMember } from '../../src/ingest/syslog-fast.js';
+import { prepareSyslogMember } from '../../src/formats/syslog/sql-loader.js';
 import { app02, db01, web01 } from '../../src/samples/generate.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { makeTarball } from '../../src/samples/tarball.js';
 import { sqlPaths, storedTables, tempDir, withoutLoadPath } from '../helpers.js';
-import { ODD_3164, syslogLine } from './syslog-shapes.js';
+import { ODD_3164, syslogLine } from '../formats/syslog-shapes.js';
 
 const t = tempDir('bundlescope-bsql-');
 afterAll(() => t.cleanup());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyMessage, ratelimitSummary, repeatSummary, suppressedCount, SIGNATURES } from '../../src/signatures.js';
-import { OverflowClassifier, type OverflowEventRow } from '../../src/ingest/overflow.js';
+import { OverflowClassifier, type OverflowEventRow } from '../../src/formats/kit/classify.js';
 import type { LogEventRow } from '../../src/model.js';
 
 describe('signature catalogue', () => {

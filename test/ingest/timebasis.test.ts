@@ -13,7 +13,7 @@ import { ingestPaths } from '../../src/ingest/ingest.js';
 import { web01 } from '../../src/samples/generate.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { makeTarball } from '../../src/samples/tarball.js';
-import { bootFromDmesgT } from '../../src/ingest/dmesg.js';
+import { bootFromDmesgT } from '../../src/formats/dmesg/parser.js';
 import { tempDir } from '../helpers.js';
 
 const t = tempDir('bundlescope-timebasis-');

@@ -4,11 +4,11 @@ import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestInto, issueKeys, rows, runCli, SAMPLES, tempDir } from './helpers.js';
-import { parseText, parseBytes } from '../../src/ingest/lines.js';
-import { createSlabinfoParser } from '../../src/ingest/slabinfo.js';
-import { createSarParser } from '../../src/ingest/sar.js';
-import { createSyslogParser } from '../../src/ingest/syslog.js';
-import { createJournalExportParser } from '../../src/ingest/journal-export.js';
+import { parseText, parseBytes } from '../../src/formats/kit/lines.js';
+import { createSlabinfoParser } from '../../src/formats/slabinfo/parser.js';
+import { createSarParser } from '../../src/formats/sar/parser.js';
+import { createSyslogParser } from '../../src/formats/syslog/parser.js';
+import { createJournalExportParser } from '../../src/formats/journal-export/parser.js';
 import type { ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';
 

@@ -11,8 +11,8 @@ import { rcaQuery, rcaRows } from '../../src/rca/queries.js';
 import { readdirSync } from 'node:fs';
 import { SQL_DIR } from '../../src/store/db.js';
 import { CANDIDATE_MAX_CHARS, CANDIDATE_RE, classifyMessage, isCandidate, KINDS } from '../../src/signatures.js';
-import { CANDIDATE_RE as FAST_CANDIDATE_RE } from '../../src/ingest/fast-common.js';
-import { TIMEWAIT_CACHES } from '../../src/ingest/slabinfo.js';
+import { CANDIDATE_RE as FAST_CANDIDATE_RE } from '../../src/formats/kit/sql-load.js';
+import { TIMEWAIT_CACHES } from '../../src/formats/slabinfo/parser.js';
 import { tempDir } from '../helpers.js';
 
 const t = tempDir('bundlescope-kinds-');

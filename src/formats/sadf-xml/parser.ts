@@ -20,9 +20,9 @@
  */
 import type { CounterSampleRow, ParseContext, TsQuality } from '../../model.js';
 import { LocalClock, parseIsoToMicros } from '../../time.js';
-import { BaseLineParser } from '../../ingest/lines.js';
-import { sarCounter, type SarParser } from '../../ingest/sar.js';
-import { JSON_GAUGES, NET_GROUPS } from '../../ingest/sadf.js';
+import { BaseLineParser } from '../kit/lines.js';
+import { sarCounter, type SarParser } from '../sar/parser.js';
+import { JSON_GAUGES, NET_GROUPS } from '../sadf/parser.js';
 
 /** Network elements read: the groups `sadf -j` reads under the same names (sadf.ts), with the same rate/gauge rule. */
 const GROUPS = NET_GROUPS;

@@ -1,0 +1,262 @@
+/**
+ * Fast path for uncompressed `journalctl -o json` files: DuckDB's `read_json` reads the fields
+ * bundlescope keeps (each as JSON, so a string is told apart from an array, a number or null)
+ * and one INSERT maps them to log_events exactly as `journalEntryToRow` does. The entries are
+ * numbered in file order (row ids of the insert, or WITH ORDINALITY when insertion order is not
+ * preserved), which equals the line number once the file is known to hold exactly one `{…}`
+ * object per line (checked in the same JavaScript read that computes the sha256).
+ *
+ * Entries that the SQL mapping does not cover — MESSAGE missing or not a plain string (byte array,
+ * repeated field), any kept field that is an array/number/object, an unreadable
+ * __REALTIME_TIMESTAMP (an issue with the line's text), a NUL in MESSAGE — are inserted with a
+ * placeholder source id, deleted again, and their lines re-read and given to the JavaScript parser
+ * (same rows, same issues). The kernel rows that may be overflow lines are selected back, merged
+ * with those, and classified in line order by the usual OverflowClassifier.
+ *
+ * A line read_json cannot parse becomes a NULL row (ignore_errors), hence odd, hence the JavaScript
+ * parser's (a `bad-json` issue, as without the fast path); lines DuckDB is more lenient with than
+ * JSON.parse are found by the scan and sent there too (JournalScan.suspects). What breaks the
+ * one-row-per-line rule (a blank line, CR, NUL bytes, json-seq/json-pretty) is a decline
+ * (journalJsonSqlLoader, format.ts SqlLoader): the JavaScript parser reads the whole file and its
+ * source gets a fast-path-declined note. An error from DuckDB itself fails the input.
+ */
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { LogEventRow, ParseContext } from '../../model.js';
+import type { Load } from '../../store/load.js';
+import { MAX_LINE } from '../kit/lines.js';
+import { createJournalJsonParser, JOURNAL_FIELDS } from './parser.js';
+import { hostNeedsCareSql } from '../../report/safe.js';
+import { shortHostSql } from '../kit/host.js';
+import { classifyLoaded, q, type FastHost, type FastResult } from '../kit/sql-load.js';
+import type { Declined, Prepared, SqlLoader } from '../format.js';
+import { shortHost } from '../kit/host.js';
+
+export interface JournalScan {
+  sha256: string;
+  /**
+   * Every line starts with `{` (no blank line, CR, NUL, json-seq or json-pretty): read_json then
+   * yields exactly one row per line (a NULL row for a line it cannot parse), so ordinality = line.
+   */
+  fits: boolean;
+  lines: number;
+  /**
+   * Lines that DuckDB may read differently from JSON.parse: not ending in `}`, ending in `,}` (a
+   * trailing comma, which DuckDB's reader accepts), or longer than MAX_LINE bytes. They go to
+   * the JavaScript parser. (DuckDB also accepts NaN and Infinity: in a field bundlescope keeps that
+   * makes the row odd, hence the JavaScript parser's too; in any other field — journalctl never
+   * writes them — the entry loads where JSON.parse would have rejected the line.)
+   */
+  suspects: number[];
+}
+
+const MAX_SUSPECTS = 100_000;
+
+/** sha256 of the file and whether (and which of) its lines fit the fast path, in one read. */
+export async function scanJournalJson(path: string): Promise<JournalScan> {
+  const hash = createHash('sha256');
+  let fits = true;
+  let lines = 0;
+  let lineLen = 0; // bytes of the current line so far
+  let first = -1; // first byte of the current line (-1: none yet)
+  let last = -1; // last byte seen
+  let prev = -1; // byte before `last`
+  const suspects: number[] = [];
+  const endLine = () => {
+    lines++;
+    if (first !== 0x7b) fits = false;
+    else if (last !== 0x7d || prev === 0x2c || lineLen > MAX_LINE) suspects.push(lines);
+    first = -1;
+    last = -1;
+    prev = -1;
+    lineLen = 0;
+  };
+  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const chunk = c as Buffer;
+    hash.update(chunk);
+    if (!fits) continue;
+    if (chunk.indexOf(0) >= 0 || chunk.indexOf(13) >= 0) {
+      fits = false;
+      continue;
+    }
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(10, start);
+      const end = nl < 0 ? chunk.length : nl;
+      if (end > start) {
+        if (first < 0) first = chunk[start]!;
+        prev = end - start >= 2 ? chunk[end - 2]! : last;
+        last = chunk[end - 1]!;
+        lineLen += end - start;
+      }
+      if (nl < 0) break;
+      endLine();
+      start = nl + 1;
+    }
+    if (suspects.length > MAX_SUSPECTS) fits = false;
+  }
+  if (lineLen > 0) endLine();
+  if (lines === 0) fits = false;
+  return { sha256: hash.digest('hex'), fits, lines, suspects };
+}
+
+const col = (f: string) => `"${f}"`;
+/** journal-json's `uint`: 1–17 ASCII digits and ≤ max, else NULL. */
+const uint = (e: string, max = Number.MAX_SAFE_INTEGER) =>
+  `CASE WHEN length(${e}) BETWEEN 1 AND 17 AND ltrim(${e}, '0123456789') = '' AND ${e}::BIGINT <= ${max} THEN ${e}::BIGINT END`;
+/**
+ * Loads the journal into log_events (and overflow_events) inside `load`'s transaction. Declines
+ * when read_json does not give one row per line (the caller rolls back and uses the JavaScript
+ * parser); a DuckDB error is thrown (the input fails).
+ */
+async function loadJournalJsonFast(
+  load: Load, srcId: number, path: string, ctx: ParseContext, host: FastHost, fixHost: (rows: LogEventRow[]) => void,
+  scanned: { value: JournalScan },
+): Promise<FastResult | Declined> {
+  const conn = load.conn;
+  const fields = [...JOURNAL_FIELDS];
+  const columns = '{' + fields.map((f) => `${q(f)}: 'JSON'`).join(', ') + '}';
+  const s = (f: string) => `(${col(f)} ->> '$')`;
+  const plain = (f: string) => `coalesce(json_type(${col(f)}) IN ('VARCHAR', 'NULL'), true)`;
+  const ok = [
+    `json_type(${col('MESSAGE')}) = 'VARCHAR'`,
+    ...fields.filter((f) => f !== 'MESSAGE').map(plain),
+    `(${s('__REALTIME_TIMESTAMP')} IS NULL OR ${uint(s('__REALTIME_TIMESTAMP'))} IS NOT NULL)`,
+    `NOT contains(${s('MESSAGE')}, chr(0))`,
+    // (a host name that would need escaping: the JavaScript parser's, through safeHostName)
+    ...(host.fixed == null ? [`NOT coalesce(${hostNeedsCareSql(s('_HOSTNAME'))}, false)`] : []),
+  ].join(' AND ');
+  const hostExpr = host.fixed != null ? q(host.fixed)
+    : `coalesce(${shortHostSql(s('_HOSTNAME'))}, ${host.fallback != null ? q(host.fallback) : 'NULL'})`;
+  const oddSrc = -1 - srcId;
+  // With insertion order preserved (DuckDB's default) the rows land in file order and are
+  // numbered afterwards from their row ids: WITH ORDINALITY would number them during the scan
+  // but makes the whole INSERT single-threaded (about 1.5× slower).
+  const pio = await conn.runAndReadAll("SELECT current_setting('preserve_insertion_order')");
+  const ordered = pio.getRows()[0]![0] === true;
+  const sql = `
+    INSERT INTO log_events
+    SELECT
+      ${hostExpr},
+      make_timestamptz(${uint(s('__REALTIME_TIMESTAMP'))}),
+      CASE WHEN ${uint(s('__REALTIME_TIMESTAMP'))} IS NOT NULL THEN 'exact' END,
+      ${s('_BOOT_ID')},
+      coalesce(${uint(s('_SOURCE_MONOTONIC_TIMESTAMP'))}, ${uint(s('__MONOTONIC_TIMESTAMP'))}),
+      coalesce(${s('SYSLOG_IDENTIFIER')}, ${s('_COMM')}),
+      CASE WHEN ${s('_TRANSPORT')} IS DISTINCT FROM 'kernel' THEN coalesce(${uint(s('_PID'), 0x7fffffff)}, ${uint(s('SYSLOG_PID'), 0x7fffffff)}) END,
+      ${s('_SYSTEMD_UNIT')},
+      ${uint(s('PRIORITY'), 7)},
+      ${uint(s('SYSLOG_FACILITY'), 127)},
+      ${s('_TRANSPORT')},
+      coalesce(${s('MESSAGE')}, ''),
+      CASE WHEN ${ok} THEN ${srcId} ELSE ${oddSrc} END,
+      ${ordered ? 'NULL' : 'ordinality'}
+    FROM read_json(${q(path)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LINE * 4}, ignore_errors = true)
+      ${ordered ? '' : 'WITH ORDINALITY'}`;
+  await conn.run(sql);
+  if (ordered) {
+    // Rows went in in file order, one per line, with consecutive row ids: number them.
+    const ids = await conn.runAndReadAll(
+      `SELECT min(rowid), max(rowid), count(*) FROM log_events WHERE source_id IN (${srcId}, ${oddSrc})`);
+    const [lo, hi, cnt] = ids.getRows()[0]!.map((v) => (v == null ? null : BigInt(v as bigint)));
+    if (lo == null || hi == null || cnt !== BigInt(scanned.value.lines) || hi - lo + 1n !== cnt) {
+      return { declined: `read_json gave ${cnt} rows for ${scanned.value.lines} lines` };
+    }
+    await conn.run(`UPDATE log_events SET line_no = rowid - ${lo} + 1 WHERE source_id IN (${srcId}, ${oddSrc})`);
+  }
+  const suspects = scanned.value.suspects;
+  for (let i = 0; i < suspects.length; i += 1000) {
+    await conn.run(`UPDATE log_events SET source_id = ${oddSrc} WHERE source_id = ${srcId} AND line_no IN (${suspects.slice(i, i + 1000).join(',')})`);
+  }
+
+  // Entries the SQL mapping does not cover: back to the JavaScript parser, line by line.
+  const odd = await conn.runAndReadAll(`DELETE FROM log_events WHERE source_id = ${oddSrc} RETURNING line_no`);
+  const oddLines = new Set<number>(odd.getRows().map((r) => Number(r[0])));
+  const agg = await conn.runAndReadAll(
+    `SELECT count(*), epoch_us(min(ts)), epoch_us(max(ts)), count(*) FILTER (WHERE host IS NULL) FROM log_events WHERE source_id = ${srcId}`);
+  const [n, lo, hi, nullHosts] = agg.getRows()[0]!;
+  const sqlRows = Number(n);
+  load.addTotals(srcId, sqlRows, lo == null ? null : Number(lo), hi == null ? null : Number(hi));
+
+  const parser = createJournalJsonParser(ctx);
+  const jsRows: LogEventRow[] = [];
+  if (oddLines.size > 0) {
+    let lineNo = 0;
+    let carry: Buffer | null = null;
+    const take = async (line: Buffer) => {
+      lineNo++;
+      if (!oddLines.has(lineNo)) return;
+      parser.line(line.toString('utf8'), lineNo);
+      const rows = parser.drain();
+      if (rows.length) {
+        fixHost(rows);
+        await load.add('log_events', srcId, rows);
+        for (const r of rows) jsRows.push(r);
+      }
+    };
+    for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      let chunk = c as Buffer;
+      let start = 0;
+      for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
+        let line = chunk.subarray(start, nl);
+        if (carry) {
+          line = Buffer.concat([carry, line]);
+          carry = null;
+        }
+        await take(line);
+        start = nl + 1;
+      }
+      if (start < chunk.length) {
+        chunk = chunk.subarray(start);
+        carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
+      }
+    }
+    if (carry && carry.length) await take(carry);
+    parser.end();
+    const rest = parser.drain();
+    if (rest.length) {
+      fixHost(rest);
+      await load.add('log_events', srcId, rest);
+      for (const r of rest) jsRows.push(r);
+    }
+  }
+
+  const overflow = await classifyLoaded(load, srcId, jsRows);
+
+  return {
+    logEvents: sqlRows + jsRows.length,
+    overflowEvents: overflow,
+    issues: [...parser.issues],
+    skipped: parser.linesSkipped,
+    noHost: Number(nullHosts),
+  };
+}
+
+interface JournalPrepared extends Prepared {
+  path: string;
+  scanned: JournalScan;
+}
+
+/**
+ * The journal-json SQL loader (format.ts SqlLoader): an uncompressed side file, read by read_json.
+ * prepare hashes and checks it (scanJournalJson) before the INSERT: run alongside the INSERT the
+ * scan competes with DuckDB's threads for the two cores and both get slower (measured 6–8 s
+ * against 5–5.5 s one after the other on the bench file). Bundle members take the line parser.
+ */
+export const journalJsonSqlLoader: SqlLoader<JournalPrepared> = {
+  takesFile: (compression) => compression === 'none',
+  async prepare(_conn, input) {
+    if (!('path' in input)) return { declined: 'a bundle member (only side files are read by read_json)' };
+    const scanned = await scanJournalJson(input.path).catch((e: Error) => e);
+    if (scanned instanceof Error) return { declined: `the scan failed: ${scanned.message}` };
+    if (!scanned.fits) return { declined: 'not one journal object per line', sha256: scanned.sha256 };
+    return { path: input.path, scanned, sha256: scanned.sha256 };
+  },
+  load(load, srcId, p, ctx, host, fixHost) {
+    // What journalEntryToRow and then fixHost make of the host, when it is the same for every row
+    // (journal entries take the context's host over their own _HOSTNAME).
+    const fixed = host.forced ? host.fallback : ctx.host != null ? shortHost(ctx.host) : null;
+    return loadJournalJsonFast(load, srcId, p.path, ctx, { fixed, fallback: host.fallback }, fixHost, { value: p.scanned });
+  },
+  async dispose() {},
+};
