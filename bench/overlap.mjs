@@ -35,7 +35,7 @@ if (!existsSync(exp)) {
 
 const { openStore } = await import('../dist/store/db.js');
 const { ingestPaths } = await import('../dist/ingest/ingest.js');
-const { overlapCheck } = await import('../dist/ingest/overlap.js');
+const { overlapCheck } = await import('../dist/store/overlap.js');
 
 async function run(name, steps) {
   const db = join(dir, `${name}.duckdb`);

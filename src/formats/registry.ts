@@ -3,7 +3,7 @@ import { classifyMessage, ratelimitSummary, repeatSummary } from '../signatures.
 import type { TableName } from '../store/load.js';
 import type { Format } from './format.js';
 import { issue } from '../ingest/lines.js';
-import { shortHost } from '../ingest/sosreport.js';
+import { shortHost } from '../bundle/sosreport.js';
 import { syslogSqlLoader } from '../ingest/syslog-fast.js';
 import { journalJsonSqlLoader } from '../ingest/journal-fast.js';
 import { createSyslogParser, looksLikeSyslog } from '../ingest/syslog.js';

@@ -49,7 +49,7 @@ import { FACILITY_NAMES, MAX_LOG_LINE, PRIORITY_NAMES } from './dmesg.js';
 import { hostNeedsCareSql } from '../report/safe.js';
 import { CANDIDATE_RE, classifyLoaded, q, REPEAT_PREFIX, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
 import { isDeclined, type Declined, type Prepared, type SqlLoader } from '../formats/format.js';
-import { decompressor } from './decompress.js';
+import { decompressor } from '../io/decompress.js';
 
 /** What the line checks found (LineCheck). */
 export interface LineStats {

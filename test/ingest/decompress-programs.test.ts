@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
-import { autoDecompress, decompressProgram, programStats } from '../../src/ingest/decompress.js';
+import { autoDecompress, decompressProgram, programStats } from '../../src/io/decompress.js';
 import { web01 } from '../../src/samples/generate.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { makeTarball } from '../../src/samples/tarball.js';

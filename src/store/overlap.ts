@@ -27,11 +27,11 @@
  * members of one sosreport, a group of small sosreports).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Load, TableName } from '../store/load.js';
+import type { Load, TableName } from './load.js';
 import type { Issue } from '../model.js';
-import type { InputSummary } from './ingest.js';
+import type { InputSummary } from '../ingest/ingest.js';
 import { FORMATS } from '../formats/registry.js';
-import { issue } from './lines.js';
+import { issue } from '../ingest/lines.js';
 
 /** The columns that say what a row states, per table (source_id, line_no and the tool's name left out). */
 const FACT_KEYS: Partial<Record<TableName, string>> = {

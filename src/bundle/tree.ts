@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { readTar, TarFormatError, DEFAULT_TAR_LIMITS, type EntrySink, type TarEntry } from './tar.js';
-import { autoDecompress, DEFAULT_ZSTD_WINDOW } from './decompress.js';
+import { autoDecompress, DEFAULT_ZSTD_WINDOW } from '../io/decompress.js';
 import { SafetyError } from '../errors.js';
-import { issue } from './lines.js';
+import { issue } from '../ingest/lines.js';
 import type { Issue } from '../model.js';
 
 /**

@@ -27,7 +27,7 @@ import yauzl from 'yauzl';
 import type { Entry as ZipEntry, ZipFile } from 'yauzl';
 import { SafetyError } from '../errors.js';
 import type { Issue } from '../model.js';
-import { issue } from './lines.js';
+import { issue } from '../ingest/lines.js';
 import { safeMemberPath, type Limits } from './tree.js';
 
 export interface SpilledMember {

@@ -1,5 +1,5 @@
-import type { Store } from '../store/db.js';
-import { forgetKnownInputs, HOST_UPSERT, SOURCE_TABLES as TABLES } from '../store/load.js';
+import type { Store } from './db.js';
+import { forgetKnownInputs, HOST_UPSERT, SOURCE_TABLES as TABLES } from './load.js';
 
 export interface MergeResult {
   sources: number;

@@ -9,10 +9,10 @@ import { FORMATS } from '../formats/registry.js';
 import type { SosEntry } from '../formats/format.js';
 
 export { folderStream };
-import { parseDateOutput } from './stamps.js';
+import { parseDateOutput } from '../ingest/stamps.js';
 import * as hf from './hostfacts.js';
-import { sysctlFromProcPath } from './sysctl.js';
-import { bootFromDmesgT } from './dmesg.js';
+import { sysctlFromProcPath } from '../ingest/sysctl.js';
+import { bootFromDmesgT } from '../ingest/dmesg.js';
 
 /**
  * Which files of a sosreport feed which parser: the formats' `sos` entries (formats/registry.ts,

@@ -21,11 +21,11 @@ import type { Store } from '../store/db.js';
 import type { Issue } from '../model.js';
 import { SafetyError } from '../errors.js';
 import { treeFromArchive, type Limits, type Tree } from './tree.js';
-import { issue } from './lines.js';
+import { issue } from '../ingest/lines.js';
 import { findSosRoot } from './sosreport.js';
-import { withTempFolder } from './tempdir.js';
+import { withTempFolder } from '../io/tempdir.js';
 import { isZip, spillZip, type SpilledMember } from './zip.js';
-import type { InputSummary } from './ingest.js';
+import type { InputSummary } from '../ingest/ingest.js';
 
 /** What ingest.ts lends this module (its dispatch stays there). */
 export interface ArchiveHooks {

@@ -4,9 +4,9 @@ import type { HostFacts, TimeBasis } from '../model.js';
 import { isValidZone } from '../time.js';
 import { InputError } from '../errors.js';
 import type { Tree } from './tree.js';
-import { parseDateOutput } from './stamps.js';
+import { parseDateOutput } from '../ingest/stamps.js';
 import * as hf from './hostfacts.js';
-import { sysctlFromProcPath } from './sysctl.js';
+import { sysctlFromProcPath } from '../ingest/sysctl.js';
 import { shortHost, type BundlePlan, type PlanItem } from './sosreport.js';
 
 /**
