@@ -3,7 +3,7 @@ import { classifyMessage, ratelimitSummary, repeatSummary } from '../signatures.
 import type { TableName } from '../store/load.js';
 import type { Format } from './format.js';
 import { issue } from '../ingest/lines.js';
-import { shortHost } from '../bundle/sosreport.js';
+import { shortHost } from '../store/hosts.js';
 import { syslogSqlLoader } from '../ingest/syslog-fast.js';
 import { journalJsonSqlLoader } from '../ingest/journal-fast.js';
 import { createSyslogParser, looksLikeSyslog } from '../ingest/syslog.js';
@@ -22,6 +22,7 @@ import { createSsParser, createNetstatSocketsParser, createProcTcpParser, looksL
 import { createSarParser, looksLikeSar, parseSarHeader, type SarParser } from '../ingest/sar.js';
 import { createSadfParser, looksLikeSadf } from '../ingest/sadf.js';
 import { sadfXml } from './sadf-xml/index.js';
+import { refuseSysstatBinary } from './sysstat-binary.js';
 import { SAMPLES } from './samples.js';
 
 export type { Format } from './format.js';
@@ -83,7 +84,7 @@ export const FORMATS: Format[] = [
   def({ kind: 'journal-json', table: 'log_events', needsHost: false, parser: { lines: createJournalJsonParser }, detect: looksLikeJournalJson, example: 'journalctl -o json > journal.json', hostFromHead: journalHost, sqlLoader: journalJsonSqlLoader, samples: SAMPLES['journal-json']! }),
   def({ kind: 'sadf', table: 'counter_samples', needsHost: false, parser: { lines: createSadfParser }, detect: looksLikeSadf, example: 'sadf -d /var/log/sa/sa09 -- -n TCP,ETCP,SOCK > sa09.csv', hostFromHead: sadfHost, notes: sarNotes, samples: [] }),
   def(sadfXml),
-  def({ kind: 'sar', table: 'counter_samples', needsHost: false, parser: { lines: createSarParser }, detect: looksLikeSar, example: 'sar -n TCP,ETCP,SOCK -f /var/log/sa/sa09 > sar09.txt', hostFromHead: sarHost, notes: sarNotes, sos: [{ example: 'var/log/sa/sar09', step: 170, dir: 'var/log/sa', name: /^sar\d+$/ }, { example: 'var/log/sysstat/sar09', step: 171, dir: 'var/log/sysstat', name: /^sar\d+$/ }, { example: 'sos_commands/sar/sar09', step: 172, dir: 'sos_commands/sar', name: /^sar\d+$/, newNamesOnly: true }], samples: [] }),
+  def({ kind: 'sar', table: 'counter_samples', needsHost: false, parser: { lines: createSarParser }, detect: looksLikeSar, example: 'sar -n TCP,ETCP,SOCK -f /var/log/sa/sa09 > sar09.txt', hostFromHead: sarHost, notes: sarNotes, refuses: refuseSysstatBinary, sos: [{ example: 'var/log/sa/sar09', step: 170, dir: 'var/log/sa', name: /^sar\d+$/ }, { example: 'var/log/sysstat/sar09', step: 171, dir: 'var/log/sysstat', name: /^sar\d+$/ }, { example: 'sos_commands/sar/sar09', step: 172, dir: 'sos_commands/sar', name: /^sar\d+$/, newNamesOnly: true }], samples: [] }),
   def({ kind: 'slabinfo', table: 'slab_samples', needsHost: true, parser: { lines: createSlabinfoParser }, detect: looksLikeSlabinfo, example: 'while sleep 10; do date; cat /proc/slabinfo; done > slab.log', sos: [{ example: 'proc/slabinfo', step: 70, path: 'proc/slabinfo' }], samples: SAMPLES['slabinfo']! }),
   def({ kind: 'proc-netstat', table: 'counter_samples', needsHost: true, parser: { lines: createProcNetstatParser }, detect: looksLikeProcNetstat, example: 'while sleep 10; do date -u; cat /proc/net/netstat /proc/net/snmp; done > netstat.log', sos: [{ example: 'proc/net/netstat', step: 90, path: 'proc/net/netstat' }, { example: 'proc/net/snmp', step: 91, path: 'proc/net/snmp' }, { example: 'proc/net/snmp6', step: 92, path: 'proc/net/snmp6' }], samples: SAMPLES['proc-netstat']! }),
   def({ kind: 'nstat', table: 'counter_samples', needsHost: true, parser: { lines: createNstatParser }, detect: looksLikeNstat, example: 'while sleep 10; do date -u; nstat -az; done > nstat.log', sos: [{ example: 'sos_commands/networking/nstat_-zas', step: 120, dir: 'sos_commands/networking', name: /^nstat_-\w+$/, first: true }, { example: 'sos_commands/networking/ip_netns_exec_blue_nstat_-az', netns: /^nstat_-[a-z]+$/ }], samples: SAMPLES['nstat']! }),

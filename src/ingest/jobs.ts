@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { EXIT, type ExitCode } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { fileCompression, type Compression } from '../io/decompress.js';
-import { deferVacuum, ingestPaths, partitionInputs, type IngestOptions, type InputSummary } from './ingest.js';
+import { ingestPaths, partitionInputs, type IngestOptions, type InputSummary } from './ingest.js';
+import { deferVacuum } from '../store/tuning.js';
 import { acquireTempFolder, releaseTempFolder } from '../io/tempdir.js';
 
 /**

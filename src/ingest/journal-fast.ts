@@ -29,7 +29,7 @@ import { createJournalJsonParser, JOURNAL_FIELDS } from './journal-json.js';
 import { hostNeedsCareSql } from '../report/safe.js';
 import { classifyLoaded, q, shortHostSql, type FastHost, type FastResult } from './fast-common.js';
 import type { Declined, Prepared, SqlLoader } from '../formats/format.js';
-import { shortHost } from '../bundle/sosreport.js';
+import { shortHost } from '../store/hosts.js';
 
 export interface JournalScan {
   sha256: string;

@@ -1,6 +1,6 @@
 /** The `sadf-xml` format: sysstat's `sadf -x` XML (see parser.ts). */
 import type { Format } from '../format.js';
-import { shortHost } from '../../bundle/sosreport.js';
+import { shortHost } from '../../store/hosts.js';
 import { createSadfXmlParser, looksLikeSadfXml, sadfXmlHost } from './parser.js';
 import { SAMPLES } from './samples.js';
 
