@@ -7,6 +7,9 @@
 import type { HostFacts, TimeBasis } from '../model.js';
 import type { ReadySource } from './plan.js';
 
+/** sources.kind of a bundle's /proc/sys values. */
+export const PROC_SYS_KIND = 'proc-sys';
+
 export interface ProcSysctl {
   /** Where the value was read, as the content hash names it (`proc/sys/net/…`, `proc.txt#/proc/sys/net/…`). */
   path: string;
@@ -31,7 +34,7 @@ export function procSysSource(values: ProcSysctl[], facts: HostFacts, collection
     rows.counter_samples = [{ host, ts: facts.collected_at, ts_quality: 'collection-time', origin: 'sysctl', name: 'nf_conntrack_count', value: Number(count.value), semantics: 'gauge', device: null, netns: null }];
   }
   return [{
-    kind: 'proc-sys', path, rows,
+    kind: PROC_SYS_KIND, path, rows,
     times: { snapshot: collection && { basis: 'collection-time', uncertainty_s: collection.uncertainty_s } },
     digest: values.map((s) => `${s.path}=${s.value}`).join('\n'),
   }];
