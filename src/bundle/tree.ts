@@ -1,3 +1,8 @@
+/*
+ * (Over 400 lines, on purpose: the Tree and its two builders — an extracted folder, a streamed
+ * archive — share one set of rules for links (chroot semantics), limits and the byte budget, and
+ * are reviewed together; tar.ts holds the tar format itself.)
+ */
 import { createReadStream, createWriteStream, lstatSync, readdirSync, readFileSync, readlinkSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
