@@ -1,4 +1,4 @@
-// What the overlap check (src/ingest/overlap.ts, issue 18 point 1) costs on a large input:
+// What the overlap check (src/store/overlap.ts, issue 18 point 1) costs on a large input:
 // the same journal as `journalctl -o json` (bench/gen.mjs genJournalJson) and as `-o export`
 // (converted here, field for field), each ingested with the check on and off, alone and after
 // the other. Needs `npm run build`. Usage: node bench/overlap.mjs [MB=200] [dir=/tmp/bundlescope-bench-overlap]
@@ -35,7 +35,7 @@ if (!existsSync(exp)) {
 
 const { openStore } = await import('../dist/store/db.js');
 const { ingestPaths } = await import('../dist/ingest/ingest.js');
-const { overlapCheck } = await import('../dist/ingest/overlap.js');
+const { overlapCheck } = await import('../dist/store/overlap.js');
 
 async function run(name, steps) {
   const db = join(dir, `${name}.duckdb`);

@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChunkParser, Issue, LineParser, LogEventRow, ParseContext } from '../model.js';
 import type { Appendable, Load, TableName } from '../store/load.js';
+import type { InputError } from '../errors.js';
 import type { FastHost, FastResult } from './kit/sql-load.js';
 
 export type RowOf<T extends TableName> = Appendable[T];
@@ -81,6 +82,12 @@ export interface Format<T extends TableName = TableName> {
   sos?: SosEntry[];
   /** An optional load path through DuckDB's own readers, equal in rows to `parser`. */
   sqlLoader?: SqlLoader;
+  /**
+   * A file of this format's family that no format reads as it is (say, sysstat's binary sa file
+   * beside the sar text), refused with what to run on it; null for any other file. Asked only of
+   * side files no format detected.
+   */
+  refuses?: (head: Buffer, path: string) => InputError | null;
 }
 
 /**

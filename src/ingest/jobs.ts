@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, type ExitCode } from '../errors.js';
 import type { Store } from '../store/db.js';
-import { fileCompression, type Compression } from './decompress.js';
-import { deferVacuum, ingestPaths, partitionInputs, type IngestOptions, type InputSummary } from './ingest.js';
-import { acquireTempFolder, releaseTempFolder } from './tempdir.js';
+import { fileCompression, type Compression } from '../io/decompress.js';
+import { ingestPaths, partitionInputs, type IngestOptions, type InputSummary } from './ingest.js';
+import { deferVacuum } from '../store/tuning.js';
+import { acquireTempFolder, releaseTempFolder } from '../io/tempdir.js';
 
 /**
  * `ingest --jobs N` as a library function: bundles are spread over N groups; this process loads
@@ -109,7 +110,7 @@ export async function ingestWithJobs(store: Store, paths: string[], req: JobsReq
       workerCodes = await workersDone;
       await store.conn.run('RESET threads');
       // (each merge is a transaction of its own, like an input: no vacuum of its partial row groups)
-      const { mergeDatabase } = await import('./merge.js');
+      const { mergeDatabase } = await import('../store/merge.js');
       const restoreVacuum = await deferVacuum(store);
       try {
         for (let i = 1; i < groups.length; i++) {

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat, FORMATS } from '../../src/formats/registry.js';
-import { wantedMember } from '../../src/ingest/sosreport.js';
+import { wantedMember } from '../../src/bundle/sosreport.js';
 import { parseBytes, parseText } from '../../src/formats/kit/lines.js';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';

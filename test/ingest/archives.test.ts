@@ -12,7 +12,7 @@ import yazl from 'yazl';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths, type InputSummary } from '../../src/ingest/ingest.js';
 import { makeTarball } from '../../src/samples/tarball.js';
-import { currentTempFolder } from '../../src/ingest/tempdir.js';
+import { currentTempFolder } from '../../src/io/tempdir.js';
 import { SAMPLES, tempDir } from '../helpers.js';
 import { localHeader, rawZip } from './zip-bytes.js';
 import { crc32 } from 'node:zlib';

@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTarball, type TarEntry } from '../../src/samples/tarball.js';
-import { treeFromArchive, treeFromDirectory, safeMemberPath } from '../../src/ingest/tree.js';
-import { planBundle, wantedMember } from '../../src/ingest/sosreport.js';
-import { hostFromBundleName } from '../../src/ingest/hostfacts.js';
+import { treeFromArchive, treeFromDirectory, safeMemberPath } from '../../src/bundle/tree.js';
+import { planBundle, wantedMember } from '../../src/bundle/sosreport.js';
+import { hostFromBundleName } from '../../src/bundle/hostfacts.js';
 import { tempDir } from '../helpers.js';
 
 const R = 'sosreport-web01-2026-03-12-abcdefg';

@@ -5,7 +5,7 @@ import { legacyIncident, modernIncident } from '../../src/samples/incidents.js';
 import { sosreportEntries } from '../../src/samples/sos.js';
 import { supportconfigEntries, supportconfigFiles, supportconfigName } from '../../src/samples/supportconfig.js';
 import { makeTarball } from '../../src/samples/tarball.js';
-import { commandName, splitSections } from '../../src/ingest/supportconfig.js';
+import { commandName, splitSections } from '../../src/bundle/supportconfig.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { buildRca, type RcaReport } from '../../src/rca/findings.js';

@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { autoDecompress, ZstdFrameGuard } from '../../src/ingest/decompress.js';
-import { folderStream, Tree, treeFromArchive } from '../../src/ingest/tree.js';
-import { findSosRoot, wantedMember } from '../../src/ingest/sosreport.js';
+import { autoDecompress, ZstdFrameGuard } from '../../src/io/decompress.js';
+import { folderStream, Tree, treeFromArchive } from '../../src/bundle/tree.js';
+import { findSosRoot, wantedMember } from '../../src/bundle/sosreport.js';
 import { SafetyError } from '../../src/errors.js';
-import { DEFAULT_TAR_LIMITS, nameProblem } from '../../src/ingest/tar.js';
+import { DEFAULT_TAR_LIMITS, nameProblem } from '../../src/bundle/tar.js';
 import { Readable } from 'node:stream';
 import {
   BOMB_LINE, HUGE_WINDOW, runChild, tarMember, writeDeepPathTar, writePaxNameBomb, writeTarZstBomb, writeZstdLogBomb, zstdFrame,

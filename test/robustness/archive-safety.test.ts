@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gzipSync } from 'node:zlib';
 import { pack, type Headers } from 'tar-stream';
-import { treeFromArchive } from '../../src/ingest/tree.js';
-import { autoDecompress } from '../../src/ingest/decompress.js';
-import { wantedMember, planBundle } from '../../src/ingest/sosreport.js';
+import { treeFromArchive } from '../../src/bundle/tree.js';
+import { autoDecompress } from '../../src/io/decompress.js';
+import { wantedMember, planBundle } from '../../src/bundle/sosreport.js';
 import { SafetyError } from '../../src/errors.js';
 import { ingestInto, rows, runCli, tempDir } from './helpers.js';
 

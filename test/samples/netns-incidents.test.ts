@@ -118,7 +118,7 @@ describe('netns incidents (6.18, evidence inside a network namespace)', () => {
         WHERE s.parent_id IS NOT NULL AND c.name = 'TcpActiveOpens' ORDER BY c.ts, c.netns`);
       const ct = tr.collection_trap;
       expect(counters).toEqual([
-        // the root view is the namespace's (sos ran inside it): ingest labels it so (src/ingest/netns.ts)
+        // the root view is the namespace's (sos ran inside it): ingest labels it so (src/bundle/netns.ts)
         { kind: 'proc-netstat', netns: 'web', ts: us(tr.collection.date_printed), value: ct.bundle_proc_net.TcpActiveOpens },
         { kind: 'netstat-s', netns: 'web', ts: us(tr.collection.commands['netstat -s']), value: ct.netstat_s.TcpActiveOpens },
         { kind: 'nstat', netns: 'web', ts: us(tr.collection.commands['nstat -zas']), value: ct.nstat.TcpActiveOpens },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
-import { mergeDatabase } from '../../src/ingest/merge.js';
+import { mergeDatabase } from '../../src/store/merge.js';
 import { runSql } from '../../src/report/catalogue.js';
 import { tempDir } from '../helpers.js';
 

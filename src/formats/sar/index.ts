@@ -4,6 +4,7 @@ import type { Format } from '../format.js';
 import { shortHost } from '../kit/host.js';
 import { issue } from '../kit/lines.js';
 import { createSarParser, looksLikeSar, parseSarHeader } from './parser.js';
+import { refuseSysstatBinary } from './sysstat-binary.js';
 
 /** sar's header line (`Linux 5.14.0 (web01.example.com) 03/09/2026 _x86_64_ (2 CPU)`). */
 function sarHost(head: string): string | null {
@@ -34,6 +35,7 @@ export const sar: Format<'counter_samples'> = {
   parser: { lines: createSarParser },
   hostFromHead: sarHost,
   notes: sarNotes,
+  refuses: refuseSysstatBinary,
   sos: [
     { example: 'var/log/sa/sar09', step: 170, dir: 'var/log/sa', name: /^sar\d+$/ },
     { example: 'var/log/sysstat/sar09', step: 171, dir: 'var/log/sysstat', name: /^sar\d+$/ },

@@ -8,7 +8,7 @@ import { createGunzip } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
 import { MAX_LINE } from '../kit/lines.js';
 import { REPEAT_PREFIX } from '../kit/sql-load.js';
-import { decompressor } from '../../ingest/decompress.js';
+import { decompressor } from '../../io/decompress.js';
 
 /** What the line checks found (LineCheck). */
 export interface LineStats {

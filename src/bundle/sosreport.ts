@@ -1,28 +1,26 @@
-import { createHash } from 'node:crypto';
-import { shortHost } from '../formats/kit/host.js';
-import { createGunzip } from 'node:zlib';
-import type { HostFacts, LogEventRow, ParseContext, TimeBasis } from '../model.js';
+/**
+ * A sosreport (sos report, or an insights-client archive laid out the same way): its root in a
+ * tree, the archive members worth reading, and its plan — host facts first (time zone,
+ * collection and boot time: hostfacts.ts), then the members the formats' sos entries take
+ * (plan.ts), then its /proc/sys values (proc-sys.ts). registry.ts lists it as a BundleFormat.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { HostFacts, Issue, TimeBasis } from '../model.js';
 import { isValidZone, localToUtcMicros, monthNumber } from '../time.js';
 import { InputError } from '../errors.js';
-import { folderStream, Tree } from './tree.js';
-import { FORMATS } from '../formats/registry.js';
-import type { SosEntry } from '../formats/format.js';
+import { folderStream, type Tree } from './tree.js';
+import { shortHost } from '../formats/kit/host.js';
+import { gunzipMembers, planMembers, sosEntryMatchers, type BundlePlan } from './plan.js';
+import { procSysSource, type ProcSysctl } from './proc-sys.js';
+import { issue } from '../formats/kit/lines.js';
+import { shellWord } from '../io/unpack.js';
 
 export { folderStream };
 import { parseDateOutput } from '../formats/kit/stamps.js';
 import * as hf from './hostfacts.js';
 import { sysctlFromProcPath } from '../formats/sysctl/parser.js';
 import { bootFromDmesgT } from '../formats/dmesg/parser.js';
-
-export { shortHost };
-
-/**
- * Which files of a sosreport feed which parser: the formats' `sos` entries (formats/registry.ts,
- * formats/format.ts SosEntry) are the one table of "path → format" (as insights-core keeps its
- * specs), applied here to the bundle's logical paths (links resolved) in their `step` order, with
- * the preferences as choices among entries (ss over netstat over /proc/net/tcp, the whole journal
- * over --boot, dmesg over dmesg -T). Paths are relative to the sosreport root. See domain.md §4.
- */
 
 /**
  * Members worth reading from an archive (relative to the sosreport root) besides those the formats'
@@ -45,66 +43,6 @@ const INTERESTING = [
   /^version\.txt$/,
 ];
 
-/** Where the outputs sos took in other network namespaces come in the member plan (between the sockets and conntrack -S). */
-const NETNS_STEP = 150;
-
-let planEntries: { kind: string; entry: SosEntry }[] | null = null;
-/** The formats' sos entries that name members, in plan order (a stable sort: equal steps keep registry order). */
-function sosPlanEntries(): { kind: string; entry: SosEntry }[] {
-  // (built on first use: the registry imports this module too)
-  planEntries ??= FORMATS.flatMap((f) => (f.sos ?? []).filter((e) => e.step != null && (e.path != null || e.dir != null)).map((entry) => ({ kind: f.kind, entry })))
-    .sort((x, y) => x.entry.step! - y.entry.step!);
-  return planEntries;
-}
-
-let netnsEntries: { kind: string; netns: RegExp }[] | null = null;
-function sosNetnsEntries(): { kind: string; netns: RegExp }[] {
-  netnsEntries ??= FORMATS.flatMap((f) => (f.sos ?? []).filter((e) => e.netns != null).map((e) => ({ kind: f.kind, netns: e.netns! })));
-  return netnsEntries;
-}
-
-let netnsRe: RegExp | null = null;
-/** `ip_netns_exec_<ns>_<command>` for the commands some format reads (the longest namespace name that leaves one). */
-function netnsCommand(): RegExp {
-  netnsRe ??= new RegExp(`^ip_netns_exec_(.+)_((?:${sosNetnsEntries().map((e) => e.netns.source.replace(/^\^|\$$/g, '')).join('|')}))$`);
-  return netnsRe;
-}
-
-/** The members a sos entry names in this tree (paths relative to the root), in the folder's order. */
-function sosEntryPaths(tree: Tree, base: string, e: SosEntry, exists: (p: string) => boolean): string[] {
-  // (a path of no choice is handed to the plan as it is: the plan sees whether it is there, on disk or in memory)
-  if (e.path != null) return e.choice == null || exists(e.path) ? [e.path] : [];
-  const name = e.name!;
-  const dirs = e.nested ? tree.list(e.dir!, base).map((d) => `${e.dir}/${d}`) : [e.dir!];
-  const out: string[] = [];
-  for (const dir of dirs) {
-    const names = tree.list(dir, base);
-    const found = Array.isArray(name) ? name.filter((n) => names.includes(n)) : names.filter((n) => name.test(n));
-    for (const n of e.first ? found.slice(0, 1) : found) out.push(`${dir}/${n}`);
-  }
-  return out;
-}
-
-let entryMatchers: ((rel: string) => boolean)[] | null = null;
-/** Members the formats' sos entries can take (ip_netns_exec_* outputs included), as tests of a root-relative path. */
-function sosEntryMatchers(): ((rel: string) => boolean)[] {
-  entryMatchers ??= [
-    ...sosPlanEntries().map(({ entry: e }): ((rel: string) => boolean) => {
-      if (e.path != null) return (rel) => rel === e.path;
-      const name = e.name!;
-      return (rel) => {
-        const i = rel.lastIndexOf('/');
-        if (i < 0) return false;
-        const dir = rel.slice(0, i);
-        const n = rel.slice(i + 1);
-        const inDir = e.nested ? dir.startsWith(e.dir + '/') && !dir.slice(e.dir!.length + 1).includes('/') : dir === e.dir;
-        return inDir && (Array.isArray(name) ? name.includes(n) : name.test(n));
-      };
-    }),
-    (rel) => /^sos_commands\/networking\/(?:namespaces\/[^/]+\/)?ip_netns_exec_[^/]+$/.test(rel),
-  ];
-  return entryMatchers;
-}
 
 /** Archive member filter: members of interest under any top directory. */
 export function wantedMember(path: string): boolean {
@@ -140,42 +78,6 @@ export function findSosRoot(tree: Tree): string | null {
   return best;
 }
 
-export interface PlanItem {
-  /** Logical path relative to the root (what sos calls the file). */
-  path: string;
-  /** Real path in the tree (after links). */
-  real: string;
-  kind: string;
-  data: Buffer;
-  netns: string | null;
-  snapshotTs: number | null;
-  /** sos truncated the file (sos_strings/*.tailed). */
-  partial: boolean;
-  /** Log rows of bundle files belong to the bundle's host whatever the line says. */
-  forceHost: boolean;
-  /** What snapshotTs rests on: the command's start in the manifest, or the collection time. */
-  snapshotBasis: TimeBasis | null;
-  /**
-   * A file of an extracted bundle too large to hold (folderStream.minBytes and over): `data` is
-   * empty and the file is streamed from here when parsed.
-   */
-  diskPath?: string;
-  /** Its size on disk. */
-  diskBytes?: number;
-}
-
-
-export interface BundlePlan {
-  root: string;
-  facts: HostFacts;
-  tzAssumed: boolean;
-  /** How the collection time was found, ± the sos run's duration (the bundle's sources row). */
-  collection: TimeBasis | null;
-  items: PlanItem[];
-  /** Ready-made rows (proc/sys files, conntrack count), loaded as their own sources. */
-  procSysctls: { path: string; name: string; value: string }[];
-  notes: string[];
-}
 
 function text(buf: Buffer | undefined | null): string {
   return buf ? buf.toString('utf8') : '';
@@ -188,7 +90,7 @@ export async function planBundle(
   opts: { host?: string | null; tz?: string | null; maxMemberBytes?: number; maxTotalBytes?: number },
 ): Promise<BundlePlan> {
   const root = findSosRoot(tree);
-  if (root == null) throw new InputError('not-a-sosreport', 'no sos_commands/ directory: not a sosreport', bundleName);
+  if (root == null) throw notASosreport(bundleName);
   const base = root;
   const read = (p: string) => tree.read(p, base);
   const readText = (p: string) => text(read(p)?.data);
@@ -318,8 +220,6 @@ export async function planBundle(
   };
 
   // Files to parse.
-  const items: PlanItem[] = [];
-  const seenReal = new Set<string>();
   const snapshotTsFor = (p: string): number | null => {
     const t = manifest?.commandTimes.get(p);
     return t != null ? Math.round(t * 1_000_000) : collected;
@@ -331,75 +231,10 @@ export async function planBundle(
     const end = manifest!.commandEnds.get(p);
     return { basis: 'sos command time', uncertainty_s: end != null ? Math.max(0.01, Math.round((end - t) * 1e6) / 1e6) : null };
   };
-  const add = (path: string, kind: string, extra: Partial<PlanItem> = {}) => {
-    const found = tree.get(path, base);
-    if (found?.entry.type === 'file' && found.entry.diskPath && found.entry.size >= folderStream.minBytes) {
-      if (seenReal.has(found.real + '|' + kind)) return;
-      seenReal.add(found.real + '|' + kind);
-      items.push({
-        path, real: found.real, kind, data: Buffer.alloc(0), netns: null, snapshotTs: snapshotTsFor(path), snapshotBasis: snapshotBasisFor(path),
-        partial: /\.tailed$/.test(found.real), forceHost: true, diskPath: found.entry.diskPath, diskBytes: found.entry.size, ...extra,
-      });
-      return;
-    }
-    const g = read(path);
-    if (!g) return;
-    if (seenReal.has(g.real + '|' + kind)) return;
-    seenReal.add(g.real + '|' + kind);
-    items.push({
-      path, real: g.real, kind, data: g.data, netns: null, snapshotTs: snapshotTsFor(path), snapshotBasis: snapshotBasisFor(path),
-      partial: /\.tailed$/.test(g.real), forceHost: true, ...extra,
-    });
-  };
-
-  // The members, in the order of the formats' sos entries (formats/format.ts SosEntry); the
-  // outputs sos took in other network namespaces at NETNS_STEP.
-  const net = 'sos_commands/networking';
-  const netNames = tree.list(net, base);
-  const taken = new Map<string, Set<string>>(); // kind → names taken (SosEntry.newNamesOnly)
-  const chosen = new Map<string, number>(); // choice → the step of the alternative taken
-  let netnsDone = false;
-  const takeNetns = () => {
-    netnsDone = true;
-    // Other network namespaces: their own limits and counters (tcp_max_tw_buckets is per netns).
-    const nsFiles: string[] = netNames.filter((n) => n.startsWith('ip_netns_exec_')).map((n) => `${net}/${n}`);
-    for (const ns of tree.list(`${net}/namespaces`, base)) {
-      for (const n of tree.list(`${net}/namespaces/${ns}`, base)) if (n.startsWith('ip_netns_exec_')) nsFiles.push(`${net}/namespaces/${ns}/${n}`);
-    }
-    const nsSeen = new Set<string>();
-    for (const p of nsFiles) {
-      const m = netnsCommand().exec(p.slice(p.lastIndexOf('/') + 1));
-      if (!m) continue;
-      const [, ns, cmd] = m as unknown as [string, string, string];
-      const kind = sosNetnsEntries().find((e) => e.netns.test(cmd))?.kind;
-      if (!kind || nsSeen.has(ns + kind)) continue;
-      nsSeen.add(ns + kind);
-      add(p, kind, { netns: ns });
-    }
-  };
-  for (const { kind, entry: e } of sosPlanEntries()) {
-    if (!netnsDone && e.step! > NETNS_STEP) takeNetns();
-    if (e.choice != null) {
-      const step = chosen.get(e.choice);
-      if (step != null && step !== e.step) continue; // an earlier alternative had its member
-    }
-    const paths = sosEntryPaths(tree, base, e, (p) => read(p) != null);
-    if (e.newNamesOnly) {
-      const seen = taken.get(kind);
-      for (let i = paths.length - 1; i >= 0; i--) if (seen?.has(paths[i]!.slice(paths[i]!.lastIndexOf('/') + 1))) paths.splice(i, 1);
-    }
-    if (e.choice != null && paths.length > 0) chosen.set(e.choice, e.step!);
-    for (const p of paths) {
-      add(p, kind);
-      let names = taken.get(kind);
-      if (!names) taken.set(kind, (names = new Set()));
-      names.add(p.slice(p.lastIndexOf('/') + 1));
-    }
-  }
-  if (!netnsDone) takeNetns();
+  const items = planMembers(tree, base, snapshotTsFor, snapshotBasisFor);
 
   // proc/sys: the running values, one file per setting.
-  const procSysctls: BundlePlan['procSysctls'] = [];
+  const procSysctls: ProcSysctl[] = [];
   const sysReal = tree.resolve('proc/sys', base);
   if (sysReal != null) {
     for (const real of tree.walkFiles('proc/sys/net', base)) {
@@ -413,56 +248,9 @@ export async function planBundle(
     }
   }
 
-  // Rotated logs compressed inside the bundle: capped like any member, and their decompressed
-  // bytes count against the input's one budget (--max-total-bytes) with what the archive itself
-  // expanded to; a damaged one keeps what decompressed before the damage.
-  const memberCap = opts.maxMemberBytes ?? 1024 ** 3;
-  let used = tree.bytesRead;
-  const budget = opts.maxTotalBytes ?? Infinity;
-  for (const it of items) {
-    if (it.data[0] === 0x1f && it.data[1] === 0x8b) {
-      const left = Math.max(0, budget - used);
-      const byTotal = left < memberCap;
-      const r = await gunzipTolerant(it.data, byTotal ? left : memberCap, byTotal ? '--max-total-bytes' : '--max-member-bytes');
-      it.data = r.data;
-      used += r.data.length;
-      if (r.problem) {
-        it.partial = true;
-        notes.push(`${it.path}: ${r.problem}; kept the ${r.data.length} bytes before it`);
-      }
-    }
-  }
-  return { root, facts, tzAssumed, collection, items, procSysctls, notes };
-}
-
-/** gunzip a member, stopping at `cap` bytes and keeping the output read before any damage. */
-async function gunzipTolerant(buf: Buffer, cap: number, limitName: string): Promise<{ data: Buffer; problem: string | null }> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  let problem: string | null = null;
-  const z = createGunzip();
-  await new Promise<void>((resolve) => {
-    z.on('data', (c: Buffer) => {
-      if (n + c.length > cap) {
-        chunks.push(c.subarray(0, cap - n));
-        n = cap;
-        problem = `decompressed size exceeds ${cap} bytes (limit ${limitName})`;
-        z.destroy();
-        resolve();
-        return;
-      }
-      n += c.length;
-      chunks.push(c);
-    });
-    z.on('end', () => resolve());
-    z.on('close', () => resolve());
-    z.on('error', (e: Error) => {
-      problem = `damaged gzip data (${e.message})`;
-      resolve();
-    });
-    z.end(buf);
-  });
-  return { data: Buffer.concat(chunks), problem };
+  await gunzipMembers(items, tree.bytesRead, opts, notes);
+  const ready = procSysSource(procSysctls, facts, collection, `${bundleName}/proc/sys`);
+  return { kind: 'sosreport', root, facts, tzAssumed, collection, items, ready, notes };
 }
 
 /** Offset local − UTC in minutes from `date` and `date --utc` outputs taken seconds apart. */
@@ -475,24 +263,61 @@ function localMinusUtcMinutes(local: string, utc: string): number | null {
   return Math.round((t(a) - t(b)) / 60_000);
 }
 
-export function sha256(buf: Uint8Array): string {
-  return createHash('sha256').update(buf).digest('hex');
+/**
+ * A sosreport whose `sos_commands` is unusable — a link that leaves the bundle or goes nowhere,
+ * or a file — has no sosreport root, and was refused whole (losing the logs beside it). It is
+ * read as an empty `sos_commands/` instead: the bundle yields what else it has (var/log/messages,
+ * etc/…), with an issue saying what was unusable. Returns that issue (also added to the tree).
+ */
+export function reviveSosRoot(tree: Tree, shown: string): Issue | null {
+  if (findSosRoot(tree) != null) return null;
+  let best: string | null = null;
+  for (const [p, e] of tree.entries) {
+    if (e.type === 'dir') continue;
+    const last = p.slice(p.lastIndexOf('/') + 1);
+    if (last !== 'sos_commands') continue;
+    if (e.type === 'link' && tree.get(p)?.entry.type === 'dir') continue; // a usable link (not this case)
+    if (best == null || p.split('/').length < best.split('/').length) best = p;
+  }
+  if (best == null) return null;
+  const e = tree.entries.get(best)!;
+  const what = e.type === 'link' ? `a link (-> ${e.target.slice(0, 200)}) that leaves the bundle or leads nowhere` : 'a file, not a folder';
+  tree.entries.set(best, { type: 'dir' });
+  const i = issue('unusable-sos-commands', shown, null, `${best}: ${what}`,
+    'a sos_commands/ folder; read as an empty one: no command outputs, the bundle\'s other files are read', 'error');
+  tree.issues.push(i);
+  return i;
 }
 
-/** Context for one planned file. */
-export function itemContext(plan: BundlePlan, it: PlanItem, display: string): ParseContext {
-  return {
-    file: display,
-    host: plan.facts.host,
-    tz: plan.facts.timezone ?? 'UTC',
-    tzAssumed: plan.tzAssumed,
-    referenceTimeMs: plan.facts.collected_at != null ? Math.floor(plan.facts.collected_at / 1000) : null,
-    bootTimeMs: plan.facts.boot_time != null ? plan.facts.boot_time / 1000 : null,
-    snapshotTs: it.snapshotTs,
-    netns: it.netns,
-  };
+/**
+ * A folder on disk that is a sosreport (read as one input, not walked): sos_commands/ or
+ * insights_commands/ in it, or sos_commands/ one folder down (an extracted case folder holding one).
+ */
+export function isSosFolder(path: string): boolean {
+  if (existsSync(join(path, 'sos_commands')) || existsSync(join(path, 'insights_commands'))) return true;
+  try {
+    return readdirSync(path).some((d) => existsSync(join(path, d, 'sos_commands')));
+  } catch {
+    return false;
+  }
 }
 
-export function forceHost(rows: LogEventRow[], host: string): void {
-  for (const r of rows) r.host = host;
+/**
+ * A sosreport encrypted by sos (--encrypt-key / --encrypt-pass writes `<archive>.gpg`): OpenPGP,
+ * an encrypted session key packet first (tag 1 or 3, old or new format), or armour. Refused
+ * with how to decrypt it.
+ */
+export function refuseEncrypted(head: Buffer, path: string): InputError | null {
+  const name = basename(path);
+  const gpg = (/\.(?:gpg|pgp|asc)$/i.test(path) && [0x84, 0x85, 0x8c, 0xc1, 0xc3].includes(head[0] ?? 0))
+    || head.toString('utf8').startsWith('-----BEGIN PGP MESSAGE-----');
+  if (!gpg) return null;
+  return new InputError('encrypted',
+    `a GPG-encrypted file (sos --encrypt-key / --encrypt-pass): decrypt it first, e.g. gpg --output ${shellWord(name.replace(/\.(?:gpg|pgp|asc)$/i, ''))} --decrypt ${shellWord(name)}, and ingest that`, path);
+}
+
+/** The errors of an input read as a sosreport that is none (the default bundle kind: registry.ts). */
+export function notASosreport(file: string, archive = false): InputError {
+  return archive ? new InputError('not-a-sosreport', 'named like a sosreport archive but not a tar archive', file)
+    : new InputError('not-a-sosreport', 'no sos_commands/ directory: not a sosreport', file);
 }

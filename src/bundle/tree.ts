@@ -1,9 +1,14 @@
+/*
+ * (Over 400 lines, on purpose: the Tree and its two builders — an extracted folder, a streamed
+ * archive — share one set of rules for links (chroot semantics), limits and the byte budget, and
+ * are reviewed together; tar.ts holds the tar format itself.)
+ */
 import { createReadStream, createWriteStream, lstatSync, readdirSync, readFileSync, readlinkSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { readTar, TarFormatError, DEFAULT_TAR_LIMITS, type EntrySink, type TarEntry } from './tar.js';
-import { autoDecompress, DEFAULT_ZSTD_WINDOW } from './decompress.js';
+import { autoDecompress, DEFAULT_ZSTD_WINDOW } from '../io/decompress.js';
 import { SafetyError } from '../errors.js';
 import { issue } from '../formats/kit/lines.js';
 import type { Issue } from '../model.js';

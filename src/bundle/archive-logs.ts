@@ -20,12 +20,11 @@ import { join } from 'node:path';
 import type { Store } from '../store/db.js';
 import type { Issue } from '../model.js';
 import { SafetyError } from '../errors.js';
-import { treeFromArchive, type Limits, type Tree } from './tree.js';
+import { treeFromArchive, type Limits } from './tree.js';
 import { issue } from '../formats/kit/lines.js';
-import { findSosRoot } from './sosreport.js';
-import { withTempFolder } from './tempdir.js';
+import { withTempFolder } from '../io/tempdir.js';
 import { isZip, spillZip, type SpilledMember } from './zip.js';
-import type { InputSummary } from './ingest.js';
+import type { InputSummary } from '../ingest/summary.js';
 
 /** What ingest.ts lends this module (its dispatch stays there). */
 export interface ArchiveHooks {
@@ -170,30 +169,4 @@ async function shownAs(store: Store, pending: Promise<InputSummary>, disk: strin
     }
   }
   return s;
-}
-
-/**
- * A sosreport whose `sos_commands` is unusable — a link that leaves the bundle or goes nowhere,
- * or a file — has no sosreport root, and was refused whole (losing the logs beside it). It is
- * read as an empty `sos_commands/` instead: the bundle yields what else it has (var/log/messages,
- * etc/…), with an issue saying what was unusable. Returns that issue (also added to the tree).
- */
-export function reviveSosRoot(tree: Tree, shown: string): Issue | null {
-  if (findSosRoot(tree) != null) return null;
-  let best: string | null = null;
-  for (const [p, e] of tree.entries) {
-    if (e.type === 'dir') continue;
-    const last = p.slice(p.lastIndexOf('/') + 1);
-    if (last !== 'sos_commands') continue;
-    if (e.type === 'link' && tree.get(p)?.entry.type === 'dir') continue; // a usable link (not this case)
-    if (best == null || p.split('/').length < best.split('/').length) best = p;
-  }
-  if (best == null) return null;
-  const e = tree.entries.get(best)!;
-  const what = e.type === 'link' ? `a link (-> ${e.target.slice(0, 200)}) that leaves the bundle or leads nowhere` : 'a file, not a folder';
-  tree.entries.set(best, { type: 'dir' });
-  const i = issue('unusable-sos-commands', shown, null, `${best}: ${what}`,
-    'a sos_commands/ folder; read as an empty one: no command outputs, the bundle\'s other files are read', 'error');
-  tree.issues.push(i);
-  return i;
 }

@@ -1,5 +1,6 @@
-import type { Store } from '../store/db.js';
-import { forgetKnownInputs, HOST_UPSERT, SOURCE_TABLES as TABLES } from '../store/load.js';
+import type { Store } from './db.js';
+import { forgetKnownInputs, HOST_UPSERT, SOURCE_TABLES as TABLES } from './load.js';
+import { quoted } from './sql.js';
 
 export interface MergeResult {
   sources: number;
@@ -14,7 +15,7 @@ export interface MergeResult {
  */
 export async function mergeDatabase(store: Store, partPath: string): Promise<MergeResult> {
   const c = store.conn;
-  await c.run(`ATTACH '${partPath.replace(/'/g, "''")}' AS part (READ_ONLY)`);
+  await c.run(`ATTACH ${quoted(partPath)} AS part (READ_ONLY)`);
   try {
     await c.run('BEGIN TRANSACTION');
     try {

@@ -7,7 +7,9 @@ import type { Tree } from './tree.js';
 import { parseDateOutput } from '../formats/kit/stamps.js';
 import * as hf from './hostfacts.js';
 import { sysctlFromProcPath } from '../formats/sysctl/parser.js';
-import { shortHost, type BundlePlan, type PlanItem } from './sosreport.js';
+import { shortHost } from '../formats/kit/host.js';
+import type { BundlePlan, PlanItem } from './plan.js';
+import { procSysSource, type ProcSysctl } from './proc-sys.js';
 
 /**
  * SUSE supportconfig (supportutils' `supportconfig`, archive `scc_<host>_<yymmdd>_<hhmm>.txz` or
@@ -287,11 +289,12 @@ export function planSupportconfig(tree: Tree, bundleName: string, opts: { host?:
   }
 
   // proc.txt's /proc/sys/net files: the running values, one section per setting.
-  const procSysctls: BundlePlan['procSysctls'] = [];
+  const procSysctls: ProcSysctl[] = [];
   for (const s of procSections) {
     if (!s.label.startsWith('/proc/sys/net/') || s.body.length > 65536) continue;
     const kv = sysctlFromProcPath(s.label.slice(1), s.body);
     if (kv) procSysctls.push({ path: `proc.txt#${s.label}`, ...kv });
   }
-  return { kind: 'supportconfig', root, facts, tzAssumed, collection, items, procSysctls, notes };
+  const ready = procSysSource(procSysctls, facts, collection, `${bundleName}/proc.txt#/proc/sys`);
+  return { kind: 'supportconfig', root, facts, tzAssumed, collection, items, ready, notes };
 }

@@ -27,10 +27,10 @@
  * members of one sosreport, a group of small sosreports).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Load, TableName } from '../store/load.js';
+import type { Load, TableName } from './load.js';
 import type { Issue } from '../model.js';
-import type { InputSummary } from './ingest.js';
 import { FORMATS } from '../formats/registry.js';
+import { quotedIn } from './sql.js';
 import { issue } from '../formats/kit/lines.js';
 
 /** The columns that say what a row states, per table (source_id, line_no and the tool's name left out). */
@@ -145,7 +145,7 @@ async function resolve(load: Load, fresh: SourceRef, table: TableName, where: { 
   // (a stored source of no host in its row — a syslog file: the host is per line — is compared too)
   const candidates = (await conn.runAndReadAll(
     `SELECT s.source_id, s.kind, s.path, p.path FROM sources s LEFT JOIN sources p ON p.source_id = s.parent_id
-     WHERE (s.host = $1 OR s.host IS NULL) AND s.netns = $2 AND s.rows > 0 AND s.kind IN (${kindsOf(table).map((k) => `'${k.replace(/'/g, "''")}'`).join(', ')})
+     WHERE (s.host = $1 OR s.host IS NULL) AND s.netns = $2 AND s.rows > 0 AND s.kind IN (${quotedIn(kindsOf(table))})
        AND s.first_ts <= us_to_ts($4::BIGINT) AND s.last_ts >= us_to_ts($3::BIGINT) AND s.source_id <> $5::BIGINT
      ORDER BY s.source_id`,
     [host, where.netns ?? '', totals.first_ts, totals.last_ts, fresh.id])).getRows();
@@ -263,40 +263,4 @@ async function removeRows(load: Load, table: TableName, id: number, shared: numb
 /** The notice line of an overlap, as ingest and case print it. */
 export function overlapLine(n: OverlapNotice): string {
   return `overlap   ${n.about.kind.padEnd(14)} ${n.about.path} host ${n.host}: ${n.text}`;
-}
-
-function takeOff(sum: InputSummary, n: OverlapNotice): void {
-  for (const [t, k] of Object.entries(n.removed) as [TableName, number][]) {
-    const left = (sum.rows[t] ?? 0) - k;
-    if (left > 0) sum.rows[t] = left;
-    else delete sum.rows[t];
-  }
-  if (n.dropped === 'all' && n.about.bundle == null && Object.keys(sum.rows).length === 0) sum.status = 'overlap';
-  (sum.overlaps ??= []).push(overlapLine(n));
-}
-
-/**
- * The overlaps found while loading input `sum`: those about it (or one of its members) change
- * its counts and lines now; those about an earlier input wait for placeOverlaps.
- */
-export function noteOverlaps(sum: InputSummary, notices: OverlapNotice[], own: (s: SourceRef) => boolean): void {
-  for (const n of notices) {
-    if (own(n.about)) takeOff(sum, n);
-    else (sum.overlapNotices ??= []).push(n);
-  }
-}
-
-/**
- * An overlap that removed the rows of an earlier input is told on that input's line when it was
- * loaded in the same run (its row counts corrected), else on the line of the input that found it.
- */
-export function placeOverlaps(out: InputSummary[]): void {
-  for (const s of out) {
-    for (const n of s.overlapNotices ?? []) {
-      const target = out.find((x) => x !== s && x.path === (n.about.bundle ?? n.about.path) && (x.status === 'loaded' || x.status === 'overlap'));
-      if (target) takeOff(target, n);
-      else (s.overlaps ??= []).push(overlapLine(n));
-    }
-    delete s.overlapNotices;
-  }
 }

@@ -1,4 +1,6 @@
+import type { Issue } from '../model.js';
 import type { Load } from '../store/load.js';
+import { issue } from '../formats/kit/lines.js';
 
 /**
  * A sosreport taken inside a network namespace (sos run under `ip netns exec NAME`) shows that
@@ -15,7 +17,8 @@ import type { Load } from '../store/load.js';
 const MIN_COUNTERS = 5;
 const MIN_VALUE = 100;
 
-export async function unifyNamespaceViews(load: Load, bundleId: number): Promise<{ netns: string; counters: number } | null> {
+/** Relabels a bundle's root view as the namespace it is (see above); returns the note that says so, on the bundle `path`. */
+export async function unifyNamespaceViews(load: Load, bundleId: number, path: string): Promise<Issue | null> {
   const members = load.membersOf(bundleId);
   if (!members.some((m) => m.netns !== '') || !members.some((m) => m.netns === '')) return null;
   await load.flushAll();
@@ -40,5 +43,7 @@ export async function unifyNamespaceViews(load: Load, bundleId: number): Promise
   if (rows.length !== 1) return null;
   const netns = String(rows[0]![0]);
   await load.relabelNetns(members.filter((m) => m.netns === '').map((m) => m.id), netns);
-  return { netns, counters: Number(rows[0]![2]) };
+  const counters = Number(rows[0]![2]);
+  return issue('note', path, null,
+    `the root view of this sosreport is network namespace ${netns}: ${counters} cumulative counters equal those of its \`ip netns exec ${netns}\` outputs (sos ran inside it), so its counters, settings and sockets are that namespace's`, '', 'warning');
 }
