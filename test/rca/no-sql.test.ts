@@ -78,4 +78,14 @@ describe('no SQL in src/rca (the analysis is in sql/rca)', () => {
     const found = files.flatMap((f) => sqlIn(f.slice(REPO.length), readFileSync(f, 'utf8')));
     expect(found).toEqual([]);
   });
+
+  it('the renderers take a report, never a store: they import nothing from src/store and name no Store', () => {
+    // render.ts (Markdown, JSON), html.ts, phrases.ts, svg.ts; report/format.ts and safe.ts (tables, CSV, Markdown of rows)
+    const renderers = ['src/rca/render.ts', 'src/rca/html.ts', 'src/rca/phrases.ts', 'src/rca/svg.ts', 'src/report/format.ts', 'src/report/safe.ts'];
+    const bad = renderers.filter((f) => {
+      const text = readFileSync(join(REPO, f), 'utf8');
+      return /from '\.\.?\/(\.\.\/)?store\//.test(text) || /\bStore\b|DuckDBConnection/.test(text);
+    });
+    expect(bad).toEqual([]);
+  });
 });
