@@ -5,9 +5,10 @@
  * both use them, so their charts are the same.
  */
 import type { Store } from '../store/db.js';
-import type { Finding } from './findings.js';
+import type { Finding } from './types.js';
 import { KINDS } from '../signatures.js';
-import { rcaRows, type Rows } from './queries.js';
+import { rcaRecords } from './queries.js';
+import type { ChartCounterStepRecord, ChartEventRecord, ChartPopulationRecord, ChartRateRecord } from './records.js';
 import { fmtNum, utcDate, utcHm, utcHms, type BarSeries, type ChartSpec, type LineSeries, type Window } from './svg.js';
 
 const MIN = 60_000;
@@ -21,13 +22,13 @@ export interface FindingChartData {
   /** Minutes shown before and after a dated episode. */
   marginMinutes: number;
   /** sql/rca/chart_population.sql */
-  population: Rows;
+  population: ChartPopulationRecord[];
   /** sql/rca/chart_rates.sql */
-  rates: Rows;
+  rates: ChartRateRecord[];
   /** sql/rca/chart_events.sql (only when the finding has logged lines) */
-  events: Rows;
+  events: ChartEventRecord[];
   /** sql/rca/chart_counter_steps.sql (only when the finding has a counter) */
-  steps: Rows;
+  steps: ChartCounterStepRecord[];
 }
 
 const ms = (iso: string | null | undefined): number | null => {
@@ -46,7 +47,7 @@ async function findingWindow(store: Store, f: Finding, marginMin: number): Promi
     if (trig != null && trig < t0 + 5 * MIN) t0 = trig - 5 * MIN;
     return { window: { t0, t1: end + marginMin * MIN }, undated: false };
   }
-  const r = (await rcaRows(store, 'chart_range', { host: f.host, netns: f.netns ?? '', kind: f.kind, counter: f.events.counter }))[0];
+  const r = (await rcaRecords(store, 'chart_range', { host: f.host, netns: f.netns ?? '', kind: f.kind, counter: f.events.counter }))[0];
   if (!r || r.lo == null || r.hi == null) return { window: null, undated: true };
   const lo = Number(r.lo);
   const hi = Number(r.hi);
@@ -60,10 +61,10 @@ export async function gatherCharts(store: Store, f: Finding, marginMinutes = 30)
   const p = { host: f.host, netns: f.netns ?? '', kind: f.kind, t0: window?.t0 ?? 0, t1: window?.t1 ?? 0 };
   return {
     window, undated, marginMinutes,
-    population: window ? await rcaRows(store, 'chart_population', p) : [],
-    rates: window ? await rcaRows(store, 'chart_rates', p) : [],
-    events: window && f.events.logged > 0 ? await rcaRows(store, 'chart_events', p) : [],
-    steps: window && f.events.counter ? await rcaRows(store, 'chart_counter_steps', { ...p, name: f.events.counter }) : [],
+    population: window ? await rcaRecords(store, 'chart_population', p) : [],
+    rates: window ? await rcaRecords(store, 'chart_rates', p) : [],
+    events: window && f.events.logged > 0 ? await rcaRecords(store, 'chart_events', p) : [],
+    steps: window && f.events.counter ? await rcaRecords(store, 'chart_counter_steps', { ...p, name: f.events.counter }) : [],
   };
 }
 

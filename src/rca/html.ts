@@ -1,4 +1,4 @@
-import type { Finding, HostRow, RcaReport } from './findings.js';
+import type { Finding, HostRow, RcaReport } from './types.js';
 import { KINDS } from '../signatures.js';
 import { chartSpecs, type FindingChartData } from './charts.js';
 import { CHART_CSS, esc, fmtNum, renderChart, utcDate, utcHm } from './svg.js';

@@ -1,4 +1,6 @@
-import type { Finding } from './findings.js';
+import type { Finding } from './types.js';
+import { KINDS } from '../signatures.js';
+import { fmtS } from './values.js';
 
 /**
  * Every sentence a finding says, worded once: the JSON carries them (finding.sentences), and the
@@ -103,3 +105,18 @@ export function findingSentences(f: Finding): FindingSentences {
 
 /** The heading of the peers list of a finding. */
 export const peersHeading = (f: Finding) => (f.kind === 'tcp_listen_overflow' ? "Clients holding the listener's connections" : 'Top TIME-WAIT peers');
+
+/** The finding in one sentence (finding.summary): host, kind, when, counts, listener, limit, top peer. */
+export function summarise(f: Finding): string {
+  const k = KINDS[f.kind].title;
+  const when = f.start
+    ? `from ${f.start} to ${f.end}${f.time_uncertainty_s != null && f.time_uncertainty_s > 5 ? ` (±${fmtS(f.time_uncertainty_s)})` : ''}`
+    : f.events.logged > 0 ? 'at an unknown time (no usable timestamps)' : 'at an unknown time since boot';
+  const counted = f.events.counter_delta != null ? `${f.events.counter_delta} counted by ${f.events.counter}` : null;
+  const logged = f.events.logged > 0 ? `${f.events.logged} logged line(s)${f.events.suppressed ? ` + up to ${f.events.suppressed} suppressed` : ''}` : null;
+  const count = [counted, logged].filter(Boolean).join('; ') || '0 events';
+  const where = f.listener ? `; listener ${f.listener.address}:${f.listener.port}${f.listener.process ? ` (${f.listener.process})` : ''}` : '';
+  const lim = f.limit.value != null ? `; limit ${f.limit.name} = ${f.limit.value}` + (f.limit.peak != null ? `, peak seen ${f.limit.peak}` : '') : '';
+  const peer = f.top_peers[0] ? `; top ${f.kind === 'tcp_listen_overflow' ? 'client' : 'peer'} ${f.top_peers[0].peer} (${Math.round(f.top_peers[0].share * 100)}%${f.kind === 'tcp_listen_overflow' ? '' : ' of TIME-WAIT'})` : '';
+  return `${f.host}${f.netns ? ` (netns ${f.netns})` : ''}: ${k} ${when}: ${count}${where}${lim}${peer}.`;
+}

@@ -1,4 +1,4 @@
-import type { Finding, RcaReport } from './findings.js';
+import type { Finding, RcaReport } from './types.js';
 import { KINDS } from '../signatures.js';
 import { mdText } from '../report/safe.js';
 import { jsonSafe } from '../report/format.js';

@@ -114,7 +114,7 @@ describe('the loader\'s columns', () => {
       await load.begin();
       const src = await load.newSource({ parent_id: null, host: 'h', kind: 'sysctl', path: 'x', sha256: null, bytes: null });
       await expect(load.add('sysctls', src, [{ host: 'h', name: 'net.a', value: '1', origin: 'sysctl-a', netns: null }]))
-        .rejects.toThrow('table sysctls: the loader writes 6 columns, the database has 7 (src/store/load.ts COLUMNS and sql/schema disagree)');
+        .rejects.toThrow('table sysctls: the loader writes 6 columns, the database has 7 (src/store/columns.ts COLUMNS and sql/schema disagree)');
       await load.rollback();
     } finally {
       store.close();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
 import { quoted, quotedList, runSql } from '../../src/store/sql.js';
 import { rcaQuery, rcaRows } from '../../src/rca/queries.js';
+import { RCA_COLUMNS } from '../../src/rca/records.js';
 import { readdirSync } from 'node:fs';
 import { SQL_DIR } from '../../src/store/db.js';
 import { CANDIDATE_MAX_CHARS, CANDIDATE_RE, classifyMessage, isCandidate, KINDS } from '../../src/signatures.js';
@@ -87,7 +88,9 @@ describe('overflow kinds catalogue', () => {
 
   it('every sql/rca file has the reports\' header, its name, and declares exactly the parameters its SQL uses', () => {
     const files = readdirSync(SQL_DIR + 'rca').filter((f) => f.endsWith('.sql')).sort();
-    expect(files.length).toBe(28);
+    expect(files.length).toBe(29);
+    // and each is read as a named record (src/rca/records.ts), no more, no fewer
+    expect(Object.keys(RCA_COLUMNS).sort()).toEqual(files.map((f) => f.replace(/\.sql$/, '')));
     for (const f of files) {
       const d = rcaQuery(f.replace(/\.sql$/, ''));
       expect(d.name).toBe(f.replace(/\.sql$/, ''));
