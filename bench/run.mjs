@@ -1,19 +1,30 @@
-// bundlescope benchmark (issue 6): `npm run bench` (full, long) or `npm run bench -- --quick`.
+// bundlescope benchmark (issues 6 and 21): `npm run bench` (full, long), `npm run bench -- --quick`
+// (tiny, for CI) or `npm run bench -- --scale 0.01` (every input at 1 % of its full size).
 //
 // Generates deterministic inputs under bench-data/ (bench/gen.mjs), then measures, each as a child
-// process under /usr/bin/time (wall, user+sys CPU, peak RSS):
-//   - `bundlescope ingest` of a central syslog file, a journal JSON export, a slabinfo snapshot log
-//   - lnav 0.11 on the same syslog file (headless index + one SQL count), when installed
-//   - DuckDB's own readers on the same files (read_csv one column, read_json) via @duckdb/node-api
-//   - rca and three canned reports on the syslog database
-//   - fleet ingest of 50/100/200 sosreports: one process, and `ingest --jobs 2` (two workers merged into one database)
+// process under /usr/bin/time (wall, user+sys CPU of the child and its children, peak RSS):
+//   - syslog, two shapes from two generators (central: 8 hosts, ~84 B/line; short: 400 hosts,
+//     ~53 B/line, 0.6 % kernel lines): `bundlescope ingest`, lnav 0.11 (headless index + one SQL
+//     count, when installed), DuckDB storing the raw lines (read_csv, one VARCHAR per line)
+//   - rca and three canned reports on the central syslog database
+//   - journal JSON, three shapes from three generators (full ~920 B entries; short ~420 B, 11
+//     fields; container ~780 B with 1 % byte-array MESSAGEs) and the short entries again as
+//     `journalctl -o export`: `bundlescope ingest`, DuckDB read_json (SELECT * into a table)
+//   - a real-size sosreport .tar.xz (~1.5 GB of logs at full size): ingest + rca, lnav opening the
+//     archive + one SQL count, `xz -dc ARCHIVE > /dev/null`, DuckDB storing the raw log lines
+//   - growth: 1M / 5M / 20M syslog lines and short journal entries (time per line, peak RSS)
+//   - a slabinfo snapshot log; fleet ingest of 50/100/200 sosreports (one process and --jobs 2);
+//     large bundles as .tar and .tar.xz
 // and checks what was loaded against the generators' truth. Results: DIR/results.json and
-// DIR/results.md. Exits non-zero when any step fails.
+// DIR/results.md, every row with its shape, CPU s/GB and ratio to its reference, and issue 21's
+// targets judged per row. Exits non-zero when any step fails.
 //
-// Options: --quick (tiny inputs, < 1 min)  --data DIR  --no-lnav  --keep-db (keep the syslog, journal
-// and slab databases under DIR/db/)  --render results.json (print the Markdown of an earlier run)
-// --no-update (a full run writes its tables into BENCHMARKS.md between the bench:latest markers
-// unless told not to)  --benchmarks FILE (write there instead)
+// Options: --quick (tiny inputs)  --scale F (0 < F ≤ 1: every input F × its full size; data under
+// bench-data/scale-F)  --only g1,g2 (groups: syslog, analysis, journal, sosreport, growth, slab,
+// fleet, bigfleet)  --data DIR  --no-lnav  --keep-db (keep the databases under DIR/db/)
+// --render results.json (print the Markdown of an earlier run)  --no-update (a full run writes its
+// tables into BENCHMARKS.md between the bench:latest markers unless told not to; --quick, --scale
+// and --only never do)  --benchmarks FILE (write there instead)
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
