@@ -70,7 +70,8 @@ const scaled = (f) => {
     journalBytes: n(FULL.journalBytes, 200_000), journalShortBytes: n(FULL.journalShortBytes, 200_000), journalContainerBytes: n(FULL.journalContainerBytes, 200_000),
     sos: { currentLines: n(FULL.sos.currentLines, 1_000), rotatedLines: n(FULL.sos.rotatedLines, 1_000), journalLines: n(FULL.sos.journalLines, 500), dmesgLines: n(FULL.sos.dmesgLines, 100), sarDays: n(FULL.sos.sarDays, 2) },
     growthSyslog: uniq(FULL.growthSyslog.map((x) => n(x, 1_000))), growthJournal: uniq(FULL.growthJournal.map((x) => n(x, 1_000))),
-    slabSnapshots: n(FULL.slabSnapshots, 10), fleet: n(FULL.fleet, 4), fleetSizes: uniq(FULL.fleetSizes.map((x) => n(x, 2))), bigFleet: n(FULL.bigFleet, 2), bigLines: n(FULL.bigLines, 1_000),
+    slabSnapshots: n(FULL.slabSnapshots, 10), fleet: n(FULL.fleet, 8), fleetSizes: FULL.fleetSizes.map((x) => n(x, x / 25)), // (2, 4, 8 at the least: three sizes stay three)
+    bigFleet: n(FULL.bigFleet, 2), bigLines: n(FULL.bigLines, 1_000),
   };
 };
 const PARAMS = QUICK
