@@ -33,6 +33,9 @@ for (const m of ['run', 'stream']) {
     const t0 = performance.now();
     try {
       return await orig.call(this, sql, ...rest);
+    } catch (e) {
+      process.stderr.write(`statement failed (${String(e?.message ?? e).split('\n')[0]}): ${shape(sql)}\n`);
+      throw e;
     } finally {
       depth--;
       const k = shape(sql);
