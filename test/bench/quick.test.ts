@@ -42,5 +42,5 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
     } finally {
       t.cleanup();
     }
-  }, 400_000);
+  }, 600_000);
 });
