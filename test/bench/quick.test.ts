@@ -15,12 +15,19 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
     try {
       execFileSync(process.execPath, [join(REPO, 'bench', 'run.mjs'), '--quick', '--no-lnav', '--data', t.dir], { cwd: REPO, stdio: 'pipe' });
       const r = JSON.parse(readFileSync(join(t.dir, 'results.json'), 'utf8')) as {
-        steps: { group: string; name: string; code: number }[]; checks: { ok: boolean; name?: string }[]; failures: unknown[];
+        steps: { group: string; name: string; shape?: string; code: number }[]; checks: { ok: boolean; name?: string }[]; failures: unknown[];
       };
       expect(r.failures).toEqual([]);
       expect(r.steps.filter((s) => s.code !== 0)).toEqual([]);
-      expect([...new Set(r.steps.map((s) => s.group))].sort()).toEqual(['analysis', 'bigfleet', 'bigfleet-xz', 'fleet', 'journal', 'slab', 'syslog']);
-      expect(r.checks.length).toBe(18);
+      expect([...new Set(r.steps.map((s) => s.group))].sort()).toEqual(['analysis', 'bigfleet', 'bigfleet-xz', 'fleet', 'growth', 'journal', 'slab', 'sosreport', 'syslog']);
+      // issue 21's shapes: two syslog generators, three journal ones (+ the export format), the
+      // sosreport with its references, growth series
+      expect(r.steps.filter((s) => s.name === 'bundlescope ingest').map((s) => `${s.group} ${s.shape ?? ''}`.trim())).toEqual([
+        'syslog central', 'syslog short', 'journal full', 'journal short', 'journal container', 'slab',
+      ]);
+      expect(r.steps.filter((s) => s.group === 'sosreport').map((s) => s.name)).toEqual(['bundlescope ingest + rca', 'xz -dc > /dev/null', 'duckdb read_csv (raw log lines)']);
+      expect(r.steps.filter((s) => s.group === 'growth').map((s) => s.name)).toEqual(['syslog 5,000 lines', 'syslog 20,000 lines', 'journal 2,000 entries', 'journal 5,000 entries']);
+      expect(r.checks.length).toBe(43);
       expect(r.checks.filter((c) => !c.ok)).toEqual([]);
       // The tables go between the markers of a BENCHMARKS file, replacing the previous ones.
       const out = join(t.dir, 'BENCHMARKS.md');
@@ -35,5 +42,5 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
     } finally {
       t.cleanup();
     }
-  }, 180_000);
+  }, 600_000);
 });
