@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 
 /**
  * Which log lines are copies of one event (issue 16): the same host, the same message text,
@@ -79,9 +79,20 @@ SELECT host, source_id, line_no, event_source_id, event_line_no FROM events WHER
  */
 export async function rebuildLogCopies(conn: DuckDBConnection, scope: { since: number } | 'all'): Promise<{ copies: number; failed: { host: string; error: string }[] }> {
   const out = { copies: 0, failed: [] as { host: string; error: string }[] };
-  const hosts = (await conn.runAndReadAll(scope === 'all'
-    ? 'SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL ORDER BY host'
-    : `SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL AND source_id > ${Math.trunc(scope.since)} ORDER BY host`)).getRows().map((r) => String(r[0]));
+  // The hosts in scope, and which of them have lines from two or more sources: only those can
+  // have copies. The others (a central file of 400 hosts: every host) are settled by one DELETE
+  // instead of a transaction and a pass over their lines each (issue 21: 81 % of the CPU time of
+  // a 400-host syslog file went to 400 passes that found nothing).
+  const touched = scope === 'all'
+    ? 'SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL'
+    : `SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL AND source_id > ${Math.trunc(scope.since)}`;
+  const scoped = (await conn.runAndReadAll(`WITH touched AS (${touched})
+    SELECT host, min(source_id) <> max(source_id) AS many FROM log_events SEMI JOIN touched USING (host) GROUP BY host ORDER BY host`)).getRows();
+  const hosts = scoped.filter((r) => r[1] === true).map((r) => String(r[0]));
+  const single = scoped.filter((r) => r[1] !== true).map((r) => String(r[0]));
+  if (single.length > 0) {
+    await conn.run(`DELETE FROM log_copies WHERE host IN (SELECT unnest($1::VARCHAR[]))`, [listValue(single)]);
+  }
   if (hosts.length === 0) return out;
   const order = String((await conn.runAndReadAll("SELECT current_setting('preserve_insertion_order')")).getRows()[0]![0]);
   await conn.run('SET preserve_insertion_order = false');

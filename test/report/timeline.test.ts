@@ -88,3 +88,30 @@ describe('log_timeline: each log event once across five copies', () => {
     }
   });
 });
+
+describe('rebuildLogCopies: hosts with one source', () => {
+  const t = tempDir();
+  afterAll(() => t.cleanup());
+
+  it('settles every host with lines from one source by one DELETE, and matches copies only where a host has two sources', async () => {
+    const { rebuildLogCopies } = await import('../../src/store/timeline.js');
+    const store = await openStore(join(t.dir, 'one.duckdb'));
+    try {
+      // two hosts with one source each (a central file), one with the same line in two sources,
+      // and a stale log_copies row of a one-source host (its other source gone) that must not stay
+      await store.conn.run(`INSERT INTO sources (source_id, path, kind, sha256, bytes, ingested_at, time_uncertainty_s)
+        VALUES (1, 'central', 'syslog', 'a', 1, now(), 1), (2, 'messages', 'syslog', 'b', 1, now(), 1), (3, 'dmesg', 'dmesg', 'c', 1, now(), 1)`);
+      await store.conn.run(`INSERT INTO log_events (source_id, line_no, host, ts, ts_quality, message) VALUES
+        (1, 1, 'a1', TIMESTAMPTZ '2026-03-09 14:00:00+00', 'exact', 'x'), (1, 2, 'b1', TIMESTAMPTZ '2026-03-09 14:00:00+00', 'exact', 'x'),
+        (2, 1, 'c1', TIMESTAMPTZ '2026-03-09 14:00:00+00', 'exact', 'TCP: time wait bucket table overflow'),
+        (3, 1, 'c1', TIMESTAMPTZ '2026-03-09 14:00:00.4+00', 'exact', 'TCP: time wait bucket table overflow')`);
+      await store.conn.run(`INSERT INTO log_copies (host, source_id, line_no, event_source_id, event_line_no) VALUES ('a1', 1, 1, 9, 9)`);
+      const r = await rebuildLogCopies(store.conn, 'all');
+      expect(r).toEqual({ copies: 1, failed: [] });
+      const rows = (await store.conn.runAndReadAll('SELECT host, source_id, line_no, event_source_id, event_line_no FROM log_copies ORDER BY ALL')).getRows();
+      expect(rows).toEqual([['c1', 3n, 1n, 2n, 1n]]);
+    } finally {
+      await store.close();
+    }
+  });
+});
