@@ -2,7 +2,7 @@
  * The overflow signature catalogue: message pattern → kind → limit → counter → population.
  * Data, not code: the classifier, the `signatures` and `overflow_kinds` tables (filled at every
  * store open, store/db.ts), the SQL views, the rca, the HTML and the SQL load paths' candidate
- * filter (ingest/fast-common.ts) all read this; no copy of it lives elsewhere.
+ * filter (formats/kit/sql-load.ts) all read this; no copy of it lives elsewhere.
  * Texts and eras: docs/domain.md §1–2 (kernel sources tcp_minisocks.c, tcp_input.c, nf_conntrack_core.c,
  * neighbour.c, tcp.c). Patterns match the message after `kernel: ` with the printk stamp removed.
  */
@@ -216,7 +216,7 @@ export const KINDS: Record<OverflowKind, OverflowKindInfo> = {
     limitSysctls: ['net.ipv4.tcp_max_tw_buckets'],
     counters: ['TcpExtTCPTimeWaitOverflow'],
     population: ['sockstat.TCP.tw'],
-    // `tcp_tw_bucket` up to ~2.6.13, `tw_sock_TCP` / `tw_sock_TCPv6` since (ingest/slabinfo.ts)
+    // `tcp_tw_bucket` up to ~2.6.13, `tw_sock_TCP` / `tw_sock_TCPv6` since (formats/slabinfo/parser.ts)
     slabCaches: ['tw_sock_TCP', 'tw_sock_TCPv6', 'tcp_tw_bucket'], unit: 'TIME_WAIT sockets',
   },
   conntrack_table_full: {
@@ -285,7 +285,7 @@ export interface Classified {
  * The cheap pre-filter before SIGNATURES: a message can be an overflow only if it holds one of
  * these words (case-insensitive) and is at most CANDIDATE_MAX_CHARS long (every signature's text
  * is far shorter). The classifier tests it in JavaScript; the SQL load paths
- * (ingest/fast-common.ts) run the same test in DuckDB from CANDIDATE_RE.
+ * (formats/kit/sql-load.ts) run the same test in DuckDB from CANDIDATE_RE.
  */
 export const CANDIDATE_WORDS = ['overflow', 'table full', 'orphaned', 'memory', 'SYN flooding'] as const;
 export const CANDIDATE_MAX_CHARS = 400;

@@ -1,5 +1,5 @@
 /**
- * The read_json fast path for `journalctl -o json` files (src/ingest/journal-fast.ts) must give
+ * The read_json fast path for `journalctl -o json` files (src/formats/journal-json/sql-loader.ts) must give
  * the same tables as the JavaScript parser, which a gzip'd copy of the same file goes through.
  */
 import { afterAll, describe, expect, it } from 'vitest';

@@ -50,8 +50,8 @@ describe('format registry', () => {
   describe('SQL loaders', () => {
     const t = tempDir('bundlescope-registry-');
     afterAll(() => t.cleanup());
-    // (their property tests, generated files against the line parser: test/ingest/syslog-fast.test.ts
-    // and test/ingest/journal-fast.test.ts; here each loader on its format's own samples)
+    // (their property tests, generated files against the line parser: test/formats/syslog-sql.test.ts
+    // and test/formats/journal-json-sql.test.ts; here each loader on its format's own samples)
     it('are those of syslog and journal-json', () => {
       expect(FORMATS.filter((f) => f.sqlLoader).map((f) => f.kind)).toEqual(['journal-json', 'syslog']);
     });

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createSarParser, looksLikeSar, parseSarHeader, SAR_COLUMNS, sarCounter } from '../../src/formats/sar/parser.js';
+import { createSarParser, looksLikeSar, parseSarHeader } from '../../src/formats/sar/parser.js';
+import { SAR_COLUMNS, sarCounter } from '../../src/formats/sar/columns.js';
 import { parseText } from '../../src/formats/kit/lines.js';
 import type { CounterSampleRow, ParseContext } from '../../src/model.js';
 import { isoUtc } from '../../src/time.js';

@@ -1,4 +1,4 @@
-/** Syslog lines shared by the tests of the SQL path (syslog-fast.test.ts, bundle-sql.test.ts). */
+/** Syslog lines shared by the tests of the SQL path (syslog-sql.test.ts, test/ingest/bundle-sql.test.ts). */
 import fc from 'fast-check';
 
 /** RFC 3164 lines with every header shape the JavaScript parser tells apart. */

@@ -1,5 +1,5 @@
 /**
- * The read_csv fast path for plain syslog files (src/ingest/syslog-fast.ts) must give the same
+ * The read_csv fast path for plain syslog files (src/formats/syslog/sql-loader.ts) must give the same
  * tables as the JavaScript parser, which a gzip'd copy of the same file goes through; files it
  * does not cover must fall back to that parser with nothing left behind.
  */

@@ -1,3 +1,4 @@
+// Over 400 lines: one reader (entry-array walk, unlinked-entry scan, export layout) sharing offsets, DATA cache and issue budget; bytes: bytes.ts, decompression: payload.ts.
 /**
  * systemd journal files (`*.journal`, `*.journal~`: /var/log/journal/<machine-id>/, what
  * `sos report --all-logs` copies), read natively: no journalctl needed. Layout from systemd's
@@ -19,25 +20,23 @@
  * every whole entry: after the chain, the objects that follow the last linked entry are scanned
  * for entries the writer had not linked yet, and where reading stopped is an issue with its offset.
  *
- * The rows are exactly those the export parser (journal-export.ts) makes of `journalctl --file F
+ * The rows are exactly those the export parser (journal-export/parser.ts) makes of `journalctl --file F
  * -o export` (systemd 252) of the same file, line_no included: each entry is laid out as that
  * output would be (__CURSOR, __REALTIME_TIMESTAMP, __MONOTONIC_TIMESTAMP, _BOOT_ID, then every
  * item but _BOOT_ID, text or binary by systemd's utf8_is_printable_newline rule, an empty line),
  * and the same journalEntryToRow makes the row. (systemd 254 and later add __SEQNUM and
  * __SEQNUM_ID lines, shifting their line numbers by two per entry.)
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as fzstd from 'fzstd';
 import type { ChunkParser, Issue, LogEventRow, ParseContext } from '../../model.js';
 import { ParseError } from '../../errors.js';
 import { JOURNAL_FIELDS, journalEntryToRow } from '../journal-json/parser.js';
 import { MAX_EXPORT_FIELD } from '../journal-export/parser.js';
 import { issue, MAX_LINE } from '../kit/lines.js';
-
-const require = createRequire(import.meta.url);
+import { align8, BufferSource, ChunksSource, FileSource, u64, u64Decimal, type ByteSource } from './bytes.js';
+import { lz4Payload, MAX_PAYLOAD, xzPayload, zstdPayload } from './payload.js';
 
 export const JOURNAL_MAGIC = 'LPKSHHRH';
 
@@ -64,8 +63,6 @@ const STATE_NAMES = ['OFFLINE', 'ONLINE', 'ARCHIVED'];
 const MIN_HEADER = 208;
 /** An ENTRY object larger than this (over a million items) is taken for damage. */
 const MAX_ENTRY_OBJECT = 16 << 20;
-/** Largest decompressed DATA payload kept: a value of MAX_EXPORT_FIELD bytes and its field name. */
-const MAX_PAYLOAD = MAX_EXPORT_FIELD + 65;
 /** Lines journalctl 252 prints before an entry's items: __CURSOR, the two timestamps, _BOOT_ID. */
 const HEADER_LINES = 4;
 /** Issues listed per file; the rest are counted (a damaged region repeats the same few). */
@@ -80,311 +77,6 @@ const DATA_CACHE = 16_384;
 const SPILL_BYTES = 64 << 20;
 
 const utf8 = new TextDecoder('utf-8');
-
-/** Random access to the journal's bytes. */
-interface ByteSource {
-  readonly size: number;
-  /** `len` bytes at `off` (the caller checked off + len <= size); may be a view. */
-  bytes(off: number, len: number): Buffer;
-  /**
-   * A buffer holding the `len` bytes at `off`, at index `off - viewBase` (no copy when they lie in
-   * one block; the hot path reads fields straight from it).
-   */
-  view(off: number, len: number): Buffer;
-  viewBase: number;
-  close(): void;
-}
-
-class BufferSource implements ByteSource {
-  readonly size: number;
-  constructor(private readonly buf: Buffer) {
-    this.size = buf.length;
-  }
-  readonly viewBase = 0;
-  bytes(off: number, len: number): Buffer {
-    return this.buf.subarray(off, off + len);
-  }
-  view(): Buffer {
-    return this.buf;
-  }
-  close(): void {}
-}
-
-/** Chunks as a stream gave them (1 MiB each from a file stream), read in place. */
-class ChunksSource implements ByteSource {
-  readonly size: number;
-  private readonly starts: number[] = [];
-  private last = 0;
-  viewBase = 0;
-  constructor(private readonly chunks: Buffer[]) {
-    let at = 0;
-    for (const c of chunks) {
-      this.starts.push(at);
-      at += c.length;
-    }
-    this.size = at;
-  }
-
-  private index(off: number): number {
-    const s = this.starts;
-    if (off >= s[this.last]! && (this.last + 1 === s.length || off < s[this.last + 1]!)) return this.last;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    this.last = lo;
-    return lo;
-  }
-
-  view(off: number, len: number): Buffer {
-    const i = this.index(off);
-    const c = this.chunks[i]!;
-    if (off + len <= this.starts[i]! + c.length) {
-      this.viewBase = this.starts[i]!;
-      return c;
-    }
-    this.viewBase = off;
-    return this.bytes(off, len);
-  }
-
-  bytes(off: number, len: number): Buffer {
-    let i = this.index(off);
-    let c = this.chunks[i]!;
-    const rel = off - this.starts[i]!;
-    if (rel + len <= c.length) return c.subarray(rel, rel + len);
-    const out = Buffer.allocUnsafe(len);
-    let got = c.copy(out, 0, rel);
-    while (got < len) {
-      c = this.chunks[++i]!;
-      got += c.copy(out, got, 0, Math.min(c.length, len - got));
-    }
-    return out;
-  }
-
-  close(): void {}
-}
-
-/** A file read through a small cache of 1 MiB blocks (entries sit just after their DATA objects). */
-class FileSource implements ByteSource {
-  private static readonly BLOCK = 1 << 20;
-  private static readonly BLOCKS = 32;
-  private readonly cache = new Map<number, Buffer>();
-  constructor(private readonly fd: number, readonly size: number) {}
-
-  private block(i: number): Buffer {
-    let b = this.cache.get(i);
-    if (b) {
-      this.cache.delete(i);
-      this.cache.set(i, b);
-      return b;
-    }
-    const start = i * FileSource.BLOCK;
-    const len = Math.min(FileSource.BLOCK, this.size - start);
-    b = Buffer.allocUnsafe(len);
-    let got = 0;
-    while (got < len) {
-      const n = readSync(this.fd, b, got, len - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    if (this.cache.size >= FileSource.BLOCKS) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(i, b);
-    return b;
-  }
-
-  viewBase = 0;
-  view(off: number, len: number): Buffer {
-    const bi = Math.floor(off / FileSource.BLOCK);
-    if (off + len <= (bi + 1) * FileSource.BLOCK) {
-      this.viewBase = bi * FileSource.BLOCK;
-      return this.block(bi);
-    }
-    this.viewBase = off;
-    return this.bytes(off, len);
-  }
-
-  bytes(off: number, len: number): Buffer {
-    const bi = Math.floor(off / FileSource.BLOCK);
-    const rel = off - bi * FileSource.BLOCK;
-    if (rel + len <= FileSource.BLOCK) return this.block(bi).subarray(rel, rel + len);
-    const out = Buffer.allocUnsafe(len);
-    let got = 0;
-    while (got < len) {
-      const n = readSync(this.fd, out, got, len - got, off + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return out;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-    this.cache.clear();
-  }
-}
-
-/** An unsigned 64-bit field as a number; null when above 2^53 (no offset or size of a real file). */
-function u64(b: Buffer, o: number): number | null {
-  const hi = b.readUInt32LE(o + 4);
-  if (hi >= 0x200000) return null;
-  return hi * 0x100000000 + b.readUInt32LE(o);
-}
-
-/** A 64-bit timestamp in decimal, exactly as journalctl prints it. */
-function u64Decimal(b: Buffer, o: number): string {
-  const hi = b.readUInt32LE(o + 4);
-  if (hi < 0x200000) return String(hi * 0x100000000 + b.readUInt32LE(o));
-  return b.readBigUInt64LE(o).toString();
-}
-
-const align8 = (n: number) => n + ((8 - (n % 8)) % 8);
-
-// ---- payload decompression (each bounded by MAX_PAYLOAD before anything is allocated) ----
-
-type Payload = { bytes: Buffer } | { tooLarge: true } | { error: string };
-
-/**
- * LZ4 as systemd stores it (compress_blob_lz4): the decompressed size as a little-endian u64,
- * then one LZ4 block (lz4's doc/lz4_Block_format.md). A block decoder is 40 lines; no package.
- */
-export function lz4Payload(src: Buffer, cap = MAX_PAYLOAD): Payload {
-  if (src.length < 8) return { error: 'lz4 data shorter than its 8-byte size' };
-  const size = u64(src, 0);
-  if (size == null || size > cap) return { tooLarge: true };
-  const out = Buffer.allocUnsafe(size);
-  const n = src.length;
-  let s = 8;
-  let d = 0;
-  const bad = (what: string): Payload => ({ error: `corrupt lz4 data (${what} at byte ${s})` });
-  while (s < n) {
-    const token = src[s++]!;
-    let lit = token >> 4;
-    if (lit === 15) {
-      let x;
-      do {
-        if (s >= n) return bad('literal length');
-        x = src[s++]!;
-        lit += x;
-      } while (x === 255);
-    }
-    if (s + lit > n || d + lit > size) return bad('literals past the end');
-    src.copy(out, d, s, s + lit);
-    s += lit;
-    d += lit;
-    if (s === n) break; // the last sequence is literals only
-    if (s + 2 > n) return bad('match offset');
-    const off = src[s]! | (src[s + 1]! << 8);
-    s += 2;
-    if (off === 0 || off > d) return bad('match offset');
-    let len = token & 15;
-    if (len === 15) {
-      let x;
-      do {
-        if (s >= n) return bad('match length');
-        x = src[s++]!;
-        len += x;
-      } while (x === 255);
-    }
-    len += 4;
-    if (d + len > size) return bad('match past the end');
-    let m = d - off;
-    if (off >= len) {
-      out.copyWithin(d, m, m + len);
-      d += len;
-    } else {
-      for (const end = d + len; d < end;) out[d++] = out[m++]!;
-    }
-  }
-  if (d !== size) return { error: `corrupt lz4 data (${d} bytes of ${size})` };
-  return { bytes: out };
-}
-
-const PIECE = 1 << 16;
-
-/** zstd through fzstd's streaming decoder, fed in pieces and stopped once past the cap. */
-export function zstdPayload(src: Buffer, cap = MAX_PAYLOAD): Payload {
-  // Frame header: the window a decoder allocates must be bounded too.
-  if (src.length < 6 || src.readUInt32LE(0) !== 0xfd2fb528) return { error: 'not zstd data (bad magic)' };
-  const fhd = src[4]!;
-  if ((fhd & 0x20) === 0) {
-    const wd = src[5]!;
-    const base = 2 ** (10 + (wd >> 3));
-    if (base + (base / 8) * (wd & 7) > cap) return { tooLarge: true };
-  }
-  // What journald writes: one frame that states its content size. Decoded into a buffer of that size.
-  const fcf = fhd >> 6;
-  if (fcf > 0 || (fhd & 0x20) !== 0) {
-    const at = 5 + ((fhd & 0x20) === 0 ? 1 : 0) + [0, 1, 2, 4][fhd & 3]!;
-    const width = fcf === 0 ? 1 : 2 ** fcf;
-    if (src.length >= at + width) {
-      const size = width === 1 ? src[at]! : width === 2 ? src.readUInt16LE(at) + 256 : width === 4 ? src.readUInt32LE(at) : u64(src, at) ?? Infinity;
-      if (size > cap) return { tooLarge: true };
-      try {
-        const out = Buffer.alloc(size);
-        fzstd.decompress(src, out);
-        return { bytes: out };
-      } catch (e) {
-        return { error: `corrupt zstd data (${(e as Error).message})` };
-      }
-    }
-  }
-  const parts: Buffer[] = [];
-  let total = 0;
-  let over = false;
-  try {
-    const z = new fzstd.Decompress((chunk: Uint8Array) => {
-      total += chunk.length;
-      if (total > cap) over = true;
-      else parts.push(Buffer.from(chunk));
-    });
-    for (let i = 0; i < src.length && !over; i += PIECE) {
-      const end = Math.min(src.length, i + PIECE);
-      z.push(src.subarray(i, end), end === src.length);
-    }
-  } catch (e) {
-    return { error: `corrupt zstd data (${(e as Error).message})` };
-  }
-  if (over) return { tooLarge: true };
-  return { bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, total) };
-}
-
-interface NativeXz {
-  bufferHandler: (buf: Buffer | null, processed: number | null, err: Error | null) => void;
-  code: (chunk: Buffer | null, async: boolean) => void;
-  resetUnderlying: () => void;
-}
-
-/** xz through lzma-native's decoder run on this thread (its native stream, synchronously). */
-export function xzPayload(src: Buffer, cap = MAX_PAYLOAD): Payload {
-  const lzma = require('lzma-native') as { createDecompressor: (o: object) => { nativeStream: NativeXz } };
-  const s = lzma.createDecompressor({ synchronous: true, memlimit: 256 << 20 }).nativeStream;
-  const parts: Buffer[] = [];
-  let total = 0;
-  let over = false;
-  let err: Error | null = null;
-  s.bufferHandler = (buf, _processed, e) => {
-    if (e) err = e;
-    else if (buf) {
-      total += buf.length;
-      if (total > cap) over = true;
-      else parts.push(Buffer.from(buf));
-    }
-  };
-  try {
-    for (let i = 0; i < src.length && !over && !err; i += PIECE) s.code(src.subarray(i, Math.min(src.length, i + PIECE)), false);
-    if (!over && !err) s.code(null, false);
-  } catch (e) {
-    err = e as Error;
-  } finally {
-    s.resetUnderlying();
-  }
-  if (over) return { tooLarge: true };
-  if (err) return { error: `corrupt xz data (${(err as Error).message})` };
-  return { bytes: Buffer.concat(parts, total) };
-}
 
 // ---- the export layout journalctl would print ----
 

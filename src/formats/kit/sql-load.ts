@@ -1,5 +1,5 @@
 /**
- * What the SQL load paths share (journal-fast.ts: read_json; syslog-fast.ts: read_csv): SQL
+ * What the SQL load paths share (journal-json/sql-loader.ts: read_json; syslog/sql-loader.ts: read_csv): SQL
  * quoting, the side-file host rule in SQL, their result, and the overflow classification of rows
  * inserted by SQL.
  */

@@ -15,7 +15,7 @@
  * NETSTAT_S_SENTENCES; a sentence not in it is reported (`unmapped-sentence`) and skipped.
  */
 import type { CounterSampleRow, LineParser, ParseContext } from '../../model.js';
-import { CounterParser } from '../proc-netstat/parser.js';
+import { CounterParser } from '../kit/counters.js';
 
 export interface NetstatSSentence {
   /** Section the entry appears under; `Icmp:in` / `Icmp:out` for the ICMP histograms. */

@@ -17,7 +17,7 @@
  * non-increasing "counters" whose deltas are meaningless (their values are the deltas).
  */
 import type { CounterSampleRow, LineParser, ParseContext } from '../../model.js';
-import { CounterParser } from '../proc-netstat/parser.js';
+import { CounterParser } from '../kit/counters.js';
 
 const ROW = /^([A-Za-z][A-Za-z0-9_]*)\s+(\d+)(?:\s+-?\d+(?:\.\d+)?)?\s*$/;
 const JSON_FIELD = /^\s*"([A-Za-z][A-Za-z0-9_]*)"\s*:\s*(-?\d+)\s*,?\s*$/;

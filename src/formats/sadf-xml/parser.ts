@@ -13,7 +13,7 @@
  *       <boot date="2026-12-03" time="05:00:02" utc="1" cpu_count="2"/>
  *
  * Attribute names are sadf -j's keys; rows get the names sadf -d / sar give the same counters
- * (`sar.active/s`, `sar.tcp-tw`, … via sar.ts sarCounter), origin `sadf`, so that `sadf -d` and
+ * (`sar.active/s`, `sar.tcp-tw`, … via sar/parser.ts sarCounter), origin `sadf`, so that `sadf -d` and
  * `sadf -x` of one sa file store identical rows. Like sadf -j, only the network activities are
  * read (the others — CPU, memory, disks — are listed in `activities`, not stored). Newer sysstat
  * writes `tz="UTC"` where older writes `utc="1"`; without either the time is the host's local time.
@@ -21,10 +21,11 @@
 import type { CounterSampleRow, ParseContext, TsQuality } from '../../model.js';
 import { LocalClock, parseIsoToMicros } from '../../time.js';
 import { BaseLineParser } from '../kit/lines.js';
-import { sarCounter, type SarParser } from '../sar/parser.js';
+import { sarCounter } from '../sar/columns.js';
+import type { SarParser } from '../sar/parser.js';
 import { JSON_GAUGES, NET_GROUPS } from '../sadf/parser.js';
 
-/** Network elements read: the groups `sadf -j` reads under the same names (sadf.ts), with the same rate/gauge rule. */
+/** Network elements read: the groups `sadf -j` reads under the same names (sadf/parser.ts), with the same rate/gauge rule. */
 const GROUPS = NET_GROUPS;
 const GAUGES = JSON_GAUGES;
 

@@ -11,19 +11,19 @@
  *     "timestamp": {"date": "2019-04-18", "time": "13:20:19", "tz": "UTC", "interval": 31},
  *     "net-tcp": {"active": 0.00, "passive": 0.00, "iseg": 0.00, "oseg": 0.00},
  *
- * Names follow sar text (see SAR_COLUMNS in sar.ts), so `sadf -d` and `sar` of the same file
+ * Names follow sar text (see SAR_COLUMNS in sar/columns.ts), so `sadf -d` and `sar` of the same file
  * give the same counters. `sadf -j` is read for the network activities only (its keys are
  * renamed: `active` for `active/s`, `ifutil-percent` for `%ifutil`); `sadf -x` XML is rejected
- * with one issue. Per-CPU interrupt columns are not kept (only the all-CPU rate), as in sar.ts.
+ * with one issue. Per-CPU interrupt columns are not kept (only the all-CPU rate), as in sar/parser.ts.
  */
 import Papa from 'papaparse';
 import type { CounterSampleRow, CounterSemantics, ParseContext, TsQuality } from '../../model.js';
 import { LocalClock, parseIsoToMicros, type LocalTime } from '../../time.js';
 import { BaseLineParser } from '../kit/lines.js';
 import {
-  IGNORED_ACTIVITIES, TEXT_COLUMNS, isDeviceColumn, parseSarNumber, sarActivity, sarActivityOfColumn,
-  sarCounter, type SarParser,
-} from '../sar/parser.js';
+  IGNORED_ACTIVITIES, TEXT_COLUMNS, isDeviceColumn, parseSarNumber, sarActivity, sarActivityOfColumn, sarCounter,
+} from '../sar/columns.js';
+import type { SarParser } from '../sar/parser.js';
 
 
 /** The network groups sysstat names the same in `sadf -j` and `sadf -x` (sadf-xml reads these), with the sar activity and how their keys map to sar columns. */

@@ -1,3 +1,4 @@
+// Over 400 lines: one line parser whose stamp readers share its state (year rule, minute cache, pending row) on the hot path; detection is its last 60 lines.
 /**
  * Text log lines with a syslog-style header, one event per line (hosts may be mixed):
  *

@@ -22,7 +22,7 @@ export interface LineStats {
   /** Lines starting with a space or a tab (continuation lines), or empty. */
   contStarts: number;
   /**
-   * The bytes hold sysklogd's repeat summary text (`last message repeated `, fast-common.ts
+   * The bytes hold sysklogd's repeat summary text (`last message repeated `, kit/sql-load.ts
    * REPEAT_PREFIX): only then are such lines looked for among the overflow candidates (a search
    * of every line for it costs ~80 ms per 1M lines in SQL, here a few ms beside the hash).
    */

@@ -7,12 +7,12 @@
  * temporary table whose row ids number the lines; a bundle member's lines come from memory
  * (prepareSyslogMember). Either table is filled outside the input's transaction (DuckDB scans a
  * table filled inside it on one core). Then one INSERT parses the lines into log_events exactly as
- * the JavaScript parser (syslog.ts) and the host rules (side file: ingest.ts hostFixer; bundle:
+ * the JavaScript parser (parser.ts) and the host rules (side file: ingest.ts hostFixer; bundle:
  * the bundle's host) would, on both cores, with no row crossing into JavaScript (the SQL for a
  * stamp form no line has is left out). Overflow candidates are parsed again from the lines that can
- * hold one and classified in JavaScript a page at a time (fast-common.ts classifyLoaded); syslogd's
+ * hold one and classified in JavaScript a page at a time (kit/sql-load.ts classifyLoaded); syslogd's
  * `last message repeated N times` is one of them, and the row it repeats is found by SQL
- * (fast-common.ts previousLines), so files with repeat summaries stay on this path.
+ * (kit/sql-load.ts previousLines), so files with repeat summaries stay on this path.
  * Measurements behind these choices: docs/BENCHMARKS.md.
  *
  * The rules reproduced in SQL, line by line: the RFC 3164 year from the reference time (the month
@@ -185,7 +185,7 @@ async function insertRows(
   // rows just inserted sit in the transaction, read on one: 1.06 s → 0.3 s on the bench file).
   // (With continuation lines a message is its line and the text appended to it.)
   const text = continuations ? `(line || coalesce(extra, ''))` : 'line';
-  // (sysklogd's repeat summaries too, whatever their tag, in a file that has any: fast-common.ts REPEAT_PREFIX.)
+  // (sysklogd's repeat summaries too, whatever their tag, in a file that has any: kit/sql-load.ts REPEAT_PREFIX.)
   const kernel = `contains(line, 'kernel') AND (regexp_matches(${text}, '${CANDIDATE_RE}', 'i') OR contains(${text}, 'suppressed'))`;
   const candidates = lines(repeatSummaries ? `(${kernel}) OR contains(line, '${REPEAT_PREFIX}')` : kernel);
   const overflow = await classifyLoaded(load, srcId, [], `(${select(candidates)})`);
