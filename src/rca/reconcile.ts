@@ -17,7 +17,7 @@ import type { OverflowKind } from '../signatures.js';
  * every logged line and every counter increase ends up in exactly one finding (the invariant the
  * tests check on every scenario).
  *
- * Pure: no database, no clock. findings.ts loads the evidence and adds the facts.
+ * Pure: no database, no clock. evidence.ts loads the evidence, enrich.ts adds the facts.
  */
 
 export interface LoggedEpisode {
