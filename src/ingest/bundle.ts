@@ -13,6 +13,7 @@ import type { TimeBasis } from '../model.js';
 import type { Store } from '../store/db.js';
 import { Load, type TableName } from '../store/load.js';
 import { resolveOverlaps, type OverlapNotice } from '../store/overlap.js';
+import { outOfMemory } from '../store/tuning.js';
 import { autoDecompress } from '../io/decompress.js';
 import { sha256, sha256File } from '../io/hash.js';
 import { DEFAULT_LIMITS, treeFromArchive, type Tree } from '../bundle/tree.js';
@@ -89,7 +90,7 @@ export async function ingestBundle(
     }
   } catch (e) {
     await disposeMembers(store, sqlMembers);
-    return failed(path, bundleKind, e);
+    return failed(path, bundleKind, outOfMemory(e, path) ?? e);
   }
   try {
     const bundleId = await load.newSource({
@@ -158,7 +159,8 @@ export async function ingestBundle(
   } catch (e) {
     if (batch) throw new BatchAbort(e);
     await load.rollback();
-    return failed(path, bundleKind, e);
+    // (DuckDB out of memory: one error line saying what to do; nothing of the bundle was kept)
+    return failed(path, bundleKind, outOfMemory(e, path) ?? e);
   } finally {
     await disposeMembers(store, sqlMembers);
   }
