@@ -11,7 +11,7 @@ import { BundlescopeError, InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { calibrateBootTimes, maxSourceId } from '../store/timebasis.js';
 import { rebuildLogCopies } from '../store/timeline.js';
-import { boundMemory, deferVacuum } from '../store/tuning.js';
+import { boundMemory, deferVacuum, moreMemory, oomText, outOfMemory } from '../store/tuning.js';
 import { sweepStaleTempFolders } from '../io/tempdir.js';
 import { DEFAULT_LIMITS, treeFromDirectory, type Tree } from '../bundle/tree.js';
 import { BUNDLE_KINDS, bundleOf, DEFAULT_BUNDLE, noBundleRoot, notABundleArchive, reviveBundle, wantedBundleMember } from '../bundle/registry.js';
@@ -67,7 +67,16 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
       i += group.length;
     }
     placeOverlaps(out);
-    await calibrateBootTimes(store.conn, { since: before });
+    try {
+      await calibrateBootTimes(store.conn, { since: before });
+    } catch (e) {
+      // (rolled back: the rows keep the bundles' boot estimates; anything else is a fault of ours)
+      const oom = oomText(e);
+      if (oom == null) throw e;
+      const sum = out.find((x) => x.status === 'loaded');
+      sum?.issues.push(issue('calibration-failed', sum.path, null, `DuckDB ran out of memory calibrating boot times (${oom}); ${moreMemory()}`,
+        'boot times calibrated from the kernel lines (kernel-ring rows keep the bundle\'s boot estimate)', 'warning'));
+    }
     // (after the calibration: re-dated kernel-ring lines match their copies in time)
     const copies = await rebuildLogCopies(store.conn, { since: before });
     for (const f of copies.failed) {
@@ -134,7 +143,7 @@ async function ingestPath(
     } catch (e) {
       if (e instanceof BatchAbort) throw e;
       if (inside && e instanceof BundlescopeError && e.file === path) (e as { file: string | null }).file = inside.display;
-      return [failed(inside?.display ?? path, DEFAULT_BUNDLE.kind, e)];
+      return [failed(inside?.display ?? path, DEFAULT_BUNDLE.kind, outOfMemory(e, inside?.display ?? path) ?? e)];
     }
   }
   if (!opts.as && isZip(head)) return ingestArchiveLogs(store, path, inside?.display ?? path, 'zip', limits, inside ? 1 : 0, archiveHooks(store, opts));

@@ -14,6 +14,7 @@ import type { Store } from '../store/db.js';
 import { knownInputs, Load } from '../store/load.js';
 import type { SourceTimes } from '../store/timebasis.js';
 import { resolveOverlaps } from '../store/overlap.js';
+import { outOfMemory } from '../store/tuning.js';
 import { autoDecompress, fileCompression } from '../io/decompress.js';
 import { sha256File } from '../io/hash.js';
 import { DEFAULT_LIMITS } from '../bundle/tree.js';
@@ -93,7 +94,7 @@ export async function ingestSideFile(store: Store, path: string, headBuf: Buffer
     try {
       fast = await ingestFast(store, fmt, loader, path, st.size, ctx, sum, opts, fallbackHost, sha, sqlComp, times);
     } catch (e) {
-      return failed(path, fmt.kind, e instanceof BundlescopeError ? e : new InputError('read-failed', (e as Error).message, path));
+      return failed(path, fmt.kind, e instanceof BundlescopeError ? e : outOfMemory(e, path) ?? new InputError('read-failed', (e as Error).message, path));
     }
     if (fast === 'unchanged') return unchanged();
     if (fast.done) return sum;
@@ -161,7 +162,7 @@ export async function ingestSideFile(store: Store, path: string, headBuf: Buffer
   } catch (e) {
     await load.rollback();
     return failed(path, fmt.kind, e instanceof BundlescopeError ? (e.file ? e : new SafetyError(e.code, e.message, path))
-      : new InputError('read-failed', (e as Error).message, path));
+      : outOfMemory(e, path) ?? new InputError('read-failed', (e as Error).message, path));
   }
   return sum;
 }

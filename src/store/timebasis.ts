@@ -139,9 +139,11 @@ export async function calibrateBootTimes(conn: DuckDBConnection, scope: { since:
       await conn.run('COMMIT');
       return none; // nothing loaded
     }
+    // (DISTINCT: an IN over log_events builds its hash table of every row, 5M host names of one
+    // large bundle, more than the ingest's memory cap; the distinct hosts are a handful)
     const touched = scope === 'all' || migrated ? 'true'
       : `(h.host IN (SELECT host FROM sources WHERE source_id > ${Math.trunc(scope.since)})
-          OR h.host IN (SELECT host FROM log_events WHERE source_id > ${Math.trunc(scope.since)}))`;
+          OR h.host IN (SELECT DISTINCT host FROM log_events WHERE source_id > ${Math.trunc(scope.since)}))`;
     await conn.run(`CREATE OR REPLACE TEMP TABLE calib_ref AS
       SELECT h.host, epoch_us(h.boot_time) AS cur_us, epoch_us(h.bundle_boot_time) AS raw_us,
         coalesce(h.bundle_boot_basis, 'not recorded') AS raw_basis, h.bundle_boot_uncertainty_s AS raw_u,
