@@ -11,7 +11,7 @@ import { createGunzip } from 'node:zlib';
 import type { HostFacts, LogEventRow, ParseContext, TimeBasis } from '../model.js';
 import type { SourceTimes } from '../store/timebasis.js';
 import type { Appendable, TableName } from '../store/load.js';
-import { folderStream, type Tree } from './tree.js';
+import { folderStream, memberOnDisk, type Tree } from './tree.js';
 import { FORMATS } from '../formats/registry.js';
 import type { SosEntry } from '../formats/format.js';
 
@@ -92,11 +92,13 @@ export interface PlanItem {
   /** What snapshotTs rests on: the command's start in the manifest, or the collection time. */
   snapshotBasis: TimeBasis | null;
   /**
-   * A file of an extracted bundle too large to hold (folderStream.minBytes and over): `data` is
-   * empty and the file is streamed from here when parsed.
+   * A member that stays on disk (tree.ts memberOnDisk: an extracted folder's large file, or an
+   * archive's large member written to the temporary folder): `data` is empty and the file is read
+   * from here — by its format's SQL loader, or streamed through the line parser —, as it is
+   * stored (a rotated `.gz` one decompressed as it is read).
    */
   diskPath?: string;
-  /** Its size on disk. */
+  /** Its size on disk (as stored: compressed, for a compressed one). */
   diskBytes?: number;
   /**
    * 1-based line of the member's first line in its file, when the member is a part of a file (a
@@ -147,7 +149,8 @@ export function planMembers(
   const seenReal = new Set<string>();
   const add = (path: string, kind: string, extra: Partial<PlanItem> = {}) => {
     const found = tree.get(path, base);
-    if (found?.entry.type === 'file' && found.entry.diskPath && found.entry.size >= folderStream.minBytes) {
+    // (a large member stays on disk: tree.ts memberOnDisk)
+    if (found?.entry.type === 'file' && found.entry.diskPath && found.entry.size >= Math.min(memberOnDisk.minBytes, folderStream.minBytes)) {
       if (seenReal.has(found.real + '|' + kind)) return;
       seenReal.add(found.real + '|' + kind);
       items.push({
@@ -197,7 +200,7 @@ export function planMembers(
       const step = chosen.get(e.choice);
       if (step != null && step !== e.step) continue; // an earlier alternative had its member
     }
-    const paths = sosEntryPaths(tree, base, e, (p) => read(p) != null);
+    const paths = sosEntryPaths(tree, base, e, (p) => tree.has(p, base));
     if (e.newNamesOnly) {
       const seen = taken.get(kind);
       for (let i = paths.length - 1; i >= 0; i--) if (seen?.has(paths[i]!.slice(paths[i]!.lastIndexOf('/') + 1))) paths.splice(i, 1);

@@ -49,6 +49,16 @@ export const DEFAULT_LIMITS: Limits = {
 /** Files of an extracted bundle from this size on are streamed, never read whole (readFileSync stops at 2 GiB); tests lower it. */
 export const folderStream = { minBytes: 2 ** 31 - 1 };
 
+/**
+ * Bundle members from this size on stay on disk: an archive's are written to the process's
+ * temporary folder as it is read (readTree in ingest/bundle.ts), an extracted folder's are its
+ * own files; the plan hands them over by path (plan.ts PlanItem.diskPath) and they are read from
+ * there — by their format's SQL loader (DuckDB reads the file) or streamed through the line
+ * parser —, never held whole. (A 450 MB sosreport held all its logs: 743 MiB of a 1.76 GB peak.)
+ * Tests lower it.
+ */
+export const memberOnDisk = { minBytes: 8 * 1024 * 1024 };
+
 export class Tree {
   readonly entries = new Map<string, Entry>();
   readonly children = new Map<string, Set<string>>();
@@ -59,6 +69,8 @@ export class Tree {
   sha256: string | null = null;
   /** Bytes the input took from the budget (--max-total-bytes): the whole decompressed tar, or a folder's wanted files. */
   bytesRead = 0;
+  /** What dispose() does: remove the members an archive's reader wrote to disk (readTree). */
+  readonly disposers: (() => void)[] = [];
 
   constructor(readonly label: string) {
     this.entries.set('', { type: 'dir' });
@@ -139,6 +151,17 @@ export class Tree {
     if (e.diskPath && e.size >= folderStream.minBytes) return null; // streamed by its plan item, never held
     if (e.diskPath) return { real: g.real, data: readFileSync(e.diskPath) };
     return null;
+  }
+
+  /** A file with bytes to read (held, or on disk), found without reading it. */
+  has(path: string, base = ''): boolean {
+    const e = this.get(path, base)?.entry;
+    return e?.type === 'file' && (e.data != null || e.diskPath != null);
+  }
+
+  /** Done with the tree: what its reader wrote to disk goes. Idempotent. */
+  dispose(): void {
+    for (const d of this.disposers.splice(0)) d();
   }
 
   /** Real paths of all regular files under a logical directory, recursively (links not followed below it). */
@@ -265,10 +288,11 @@ export async function treeFromArchive(
   opts: {
     small?: boolean; inlineXz?: boolean;
     /**
-     * A file to write a wanted member to instead of keeping it in memory (its entry then has
-     * diskPath), or null to keep it: the sosreports inside a `sos collect` archive.
+     * A file to write a wanted member of `size` bytes to instead of keeping it in memory (its
+     * entry then has diskPath), or null to keep it: every member of an archive of logs, a
+     * bundle's large members (memberOnDisk).
      */
-    spill?: (path: string) => string | null;
+    spill?: (path: string, size: number) => string | null;
   } = {},
 ): Promise<Tree> {
   const tree = new Tree(file);
@@ -344,7 +368,7 @@ export async function treeFromArchive(
       tree.add(path, { type: 'file', size });
       return null;
     }
-    const dest = h.sparse ? null : opts.spill?.(path) ?? null;
+    const dest = h.sparse ? null : opts.spill?.(path, size) ?? null;
     if (dest != null) {
       // (listed at once: a member the archive cuts short is seen, without its file)
       tree.add(path, { type: 'file', size });

@@ -91,11 +91,12 @@ export interface Format<T extends TableName = TableName> {
 }
 
 /**
- * One input for a SQL loader: a side file on disk (DuckDB reads it by path; gzip and zstd it
- * decompresses itself), or a bundle member already in memory.
+ * One input for a SQL loader: a file on disk (DuckDB reads it by path; gzip and zstd it
+ * decompresses itself) — a side file, or a large bundle member (`member`: one of several a bundle
+ * prepares at once, its rows deleted again on a decline) —, or a bundle member in memory.
  */
 export type SqlInput =
-  | { path: string; bytes: number; compression: 'none' | 'gzip' | 'zstd'; maxBytes: number; onBytes?: (bytes: number) => void }
+  | { path: string; bytes: number; compression: 'none' | 'gzip' | 'zstd'; maxBytes: number; onBytes?: (bytes: number) => void; member?: boolean }
   | { data: Buffer; name: string };
 
 /** Why the SQL path was not taken for an input: the line parser reads it, and the source gets a note. */

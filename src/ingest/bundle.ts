@@ -5,7 +5,7 @@
  * the transaction), else its parser —, then the rows its reader made itself (plan.ready), then
  * the checks that need all of it (a root view that is a namespace's, overlaps with earlier inputs).
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -16,10 +16,10 @@ import type { Store } from '../store/db.js';
 import { Load, type TableName } from '../store/load.js';
 import { resolveOverlaps, type OverlapNotice } from '../store/overlap.js';
 import { outOfMemory } from '../store/tuning.js';
-import { autoDecompress } from '../io/decompress.js';
+import { autoDecompress, fileCompression } from '../io/decompress.js';
 import { sha256, sha256File } from '../io/hash.js';
 import { acquireTempFolder, releaseTempFolder } from '../io/tempdir.js';
-import { DEFAULT_LIMITS, treeFromArchive, type Tree } from '../bundle/tree.js';
+import { DEFAULT_LIMITS, folderStream, memberOnDisk, treeFromArchive, type Tree } from '../bundle/tree.js';
 import { forceHost, itemContext, type BundlePlan, type PlanItem, type ReadySource } from '../bundle/plan.js';
 import { bundleOf, DEFAULT_BUNDLE, wantedBundleMember } from '../bundle/registry.js';
 import { unifyNamespaceViews } from '../bundle/netns.js';
@@ -42,10 +42,37 @@ const SMALL_ARCHIVE_BYTES = 4 * 1024 * 1024;
  */
 const INLINE_XZ_BYTES = 256 * 1024;
 
-/** An archive's tree of the members some bundle may read. */
-export function readTree(path: string, size: number, opts: IngestOptions): Promise<Tree> {
+let spilled = 0;
+
+/**
+ * An archive's tree of the members some bundle may read; those of memberOnDisk.minBytes and more
+ * are written to the process's temporary folder as they are read (under our names, never the
+ * member's), removed by the tree's dispose().
+ */
+export async function readTree(path: string, size: number, opts: IngestOptions): Promise<Tree> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  return treeFromArchive(path, wantedBundleMember, limits, { small: size <= SMALL_ARCHIVE_BYTES, inlineXz: size <= INLINE_XZ_BYTES });
+  const files: string[] = [];
+  let tmp: string | null = null;
+  const release = () => {
+    for (const f of files.splice(0)) rmSync(f, { force: true });
+    if (tmp) releaseTempFolder(tmp);
+    tmp = null;
+  };
+  const spill = (_member: string, bytes: number) => {
+    if (bytes < memberOnDisk.minBytes) return null;
+    tmp ??= acquireTempFolder();
+    const f = join(tmp, `bundle-member-${spilled++}`);
+    files.push(f);
+    return f;
+  };
+  try {
+    const tree = await treeFromArchive(path, wantedBundleMember, limits, { small: size <= SMALL_ARCHIVE_BYTES, inlineXz: size <= INLINE_XZ_BYTES, spill });
+    tree.disposers.push(release);
+    return tree;
+  } catch (e) {
+    release();
+    throw e;
+  }
 }
 
 export async function ingestBundle(
@@ -66,9 +93,12 @@ export async function ingestBundle(
   // A member that is a part of a file (a section of a topic file) gives its file's line numbers.
   const lineShift = (it: PlanItem) => (it.firstLine ?? 1) - 1;
   sum.host = plan.facts.host;
+  // (a folder's: of its members, those on disk hashed there; from 2 GiB on, their sizes)
+  const memberSha = async (i: PlanItem) => (!i.diskPath ? sha256(i.data)
+    : (i.diskBytes ?? 0) >= folderStream.minBytes ? `${i.diskBytes} bytes` : await sha256File(i.diskPath));
   const sha = archiveBytes != null
     ? tree.sha256 ?? await sha256File(path)
-    : sha256(Buffer.from(plan.items.map((i) => i.path + ':' + (i.diskPath ? `${i.diskBytes} bytes` : sha256(i.data))).join('\n') + plan.ready.map((r) => r.digest).join('')));
+    : sha256(Buffer.from((await Promise.all(plan.items.map(async (i) => i.path + ':' + await memberSha(i)))).join('\n') + plan.ready.map((r) => r.digest).join('')));
   if ((await alreadyIngested(store, sha)) || batch?.shas.has(sha)) {
     sum.status = 'unchanged';
     return sum;
@@ -86,10 +116,25 @@ export async function ingestBundle(
   let tmp: string | null = null;
   try {
     if (!batch) {
+      const limits = { ...DEFAULT_LIMITS, ...opts.limits };
       for (const it of plan.items) {
         const loader = FORMAT_BY_KIND.get(it.kind)!.sqlLoader;
         const min = opts.sqlMemberMinBytes ?? loader?.memberMinBytes;
-        if (!loader || min == null || it.diskPath || it.data.length < min || lineShift(it) !== 0) continue;
+        if (!loader || min == null || lineShift(it) !== 0) continue;
+        if (it.diskPath) {
+          // On disk: DuckDB reads it by path, as a side file (a gzip'd or zstd'd one decompressed
+          // by DuckDB, capped by --max-member-bytes); a name with glob characters, another
+          // compression, or a loader that declines: streamed through the line parser.
+          if ((it.diskBytes ?? 0) < min || /[*?[\]{}]/.test(it.diskPath)) continue;
+          const comp = fileCompression(it.diskPath);
+          if ((comp !== 'none' && comp !== 'gzip' && comp !== 'zstd') || !loader.takesFile(comp)) continue;
+          const prepared = await loader.prepare(store.conn, { path: it.diskPath, bytes: it.diskBytes ?? 0, compression: comp, maxBytes: limits.maxMemberBytes, member: true },
+            itemContext(plan, it, `${name}/${it.path}`));
+          if (isDeclined(prepared)) declinedMembers.set(it, prepared);
+          else sqlMembers.set(it, { loader, prepared });
+          continue;
+        }
+        if (it.data.length < min) continue;
         const prepared = await loader.prepare(store.conn, { data: it.data, name: it.path }, itemContext(plan, it, `${name}/${it.path}`));
         if (isDeclined(prepared)) {
           declinedMembers.set(it, prepared);
@@ -127,7 +172,7 @@ export async function ingestBundle(
       const fmt = FORMAT_BY_KIND.get(it.kind)!;
       const display = `${name}/${it.path}`;
       if (it.diskPath) {
-        await streamItem(load, sum, plan, it, display, fmt, boot, bundleId, opts);
+        await diskItem(load, sum, plan, it, display, fmt, boot, bundleId, opts, sqlMembers.get(it), declinedMembers.get(it));
         continue;
       }
       const rel = released.get(it);
@@ -215,13 +260,16 @@ function collectGarbage(): void {
 }
 
 /**
- * A file of an extracted bundle too large to hold (tree.ts folderStream): parsed as it is
- * read from disk, hashed on the way (the source's sha256 is set after), its decompressed bytes
- * capped by --max-total-bytes like a side file.
+ * A member that stays on disk (tree.ts memberOnDisk): through its format's SQL loader when one
+ * prepared it (DuckDB read the file), else — or when the loader declines while loading, its rows
+ * deleted again — parsed as it is read from disk, hashed on the way (the source's sha256 is set
+ * after), its decompressed bytes capped by --max-total-bytes like a side file. The source's sha256
+ * and bytes are those of the member as stored.
  */
-async function streamItem(
+async function diskItem(
   load: Load, sum: InputSummary, plan: BundlePlan, it: PlanItem, display: string, fmt: Format,
   boot: TimeBasis | null, bundleId: number, opts: IngestOptions,
+  member: { loader: SqlLoader; prepared: Prepared } | undefined, declined: Declined | undefined,
 ): Promise<void> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const srcId = await load.newSource({
@@ -229,6 +277,22 @@ async function streamItem(
     bytes: it.diskBytes ?? null, partial: it.partial, netns: it.netns, times: { boot, snapshot: it.snapshotBasis },
   });
   sum.sources++;
+  const ctx = itemContext(plan, it, display);
+  if (member) {
+    const fast = await member.loader.load(load, srcId, member.prepared, ctx, { forced: true, fallback: plan.facts.host }, (rows) => forceHost(rows, plan.facts.host));
+    if (!isDeclined(fast)) {
+      // (the loader's scan hashed the bytes it checked: a compressed member's decompressed ones)
+      const raw = fileCompression(it.diskPath!) === 'none' && member.prepared.sha256 ? member.prepared.sha256 : await sha256File(it.diskPath!);
+      await load.setSha(srcId, raw);
+      countFastRows(sum, fast);
+      sum.sqlLoaded = (sum.sqlLoaded ?? 0) + 1;
+      load.addIssues(srcId, fast.issues, fast.skipped);
+      sum.issues.push(...fast.issues);
+      sum.skipped += fast.skipped;
+      return;
+    }
+    declined = fast;
+  }
   const hash = createHash('sha256');
   const raw = createReadStream(it.diskPath!, { highWaterMark: 1 << 20 }).pipe(new Transform({
     transform(c: Buffer, _enc, cb) {
@@ -237,9 +301,10 @@ async function streamItem(
     },
   }));
   const { stream, damage, compression } = await autoDecompress(raw, { maxBytes: limits.maxTotalBytes, limitName: '--max-total-bytes', maxZstdWindow: limits.maxZstdWindow });
-  const r = await parseInto(load, (t, n) => countRows(sum, t, n), fmt, itemContext(plan, it, display), srcId, stream, (rows) => forceHost(rows, plan.facts.host));
+  const r = await parseInto(load, (t, n) => countRows(sum, t, n), fmt, ctx, srcId, stream, (rows) => forceHost(rows, plan.facts.host));
   await load.setSha(srcId, hash.digest('hex'));
   const issues = [...r.issues];
+  if (declined) issues.push(declinedIssue(display, declined));
   if (damage.error) {
     issues.push(issue('truncated-input', display, null, damage.error.message, `complete ${compression} data; kept the ${r.bytes} bytes decompressed before the damage`, 'error'));
     await load.markPartial(srcId);

@@ -128,8 +128,9 @@ async function ingestPath(
     return [failed(path, 'unknown', e instanceof BundlescopeError ? e : new InputError('unreadable', `cannot read: ${(e as Error).message}`, path))];
   }
   if ((opts.as && BUNDLE_KINDS.includes(opts.as)) || (!opts.as && isTar(head))) {
+    let tree: Tree | null = null;
     try {
-      const tree = await readTree(path, st.size, opts);
+      tree = await readTree(path, st.size, opts);
       // a bundle inside an archive: its issues name its member in that archive, never the temporary file
       if (inside) for (const i of tree.issues) if (i.file === path) i.file = inside.display;
       reviveBundle(tree, inside?.display ?? path);
@@ -137,6 +138,7 @@ async function ingestPath(
         // No bundle: an archive of logs, a case tarball, a `sos collect` archive (archive-logs.ts).
         // Its side files take transactions of their own: a group of bundles is redone one by one.
         if (batch) throw new BatchAbort(new Error('an archive of logs in a group of bundles'));
+        tree.dispose(); // (read again as an archive of logs)
         return await ingestArchiveLogs(store, path, inside?.display ?? path, 'tar', limits, inside ? 1 : 0, archiveHooks(store, opts));
       }
       return [await ingestBundle(store, inside?.display ?? path, tree, st.size, opts, batch)];
@@ -144,6 +146,8 @@ async function ingestPath(
       if (e instanceof BatchAbort) throw e;
       if (inside && e instanceof BundlescopeError && e.file === path) (e as { file: string | null }).file = inside.display;
       return [failed(inside?.display ?? path, DEFAULT_BUNDLE.kind, outOfMemory(e, inside?.display ?? path) ?? e)];
+    } finally {
+      tree?.dispose(); // (its members written to disk go)
     }
   }
   if (!opts.as && isZip(head)) return ingestArchiveLogs(store, path, inside?.display ?? path, 'zip', limits, inside ? 1 : 0, archiveHooks(store, opts));

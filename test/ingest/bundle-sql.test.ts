@@ -6,8 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { memberOnDisk } from '../../src/bundle/tree.js';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { prepareSyslogMember } from '../../src/formats/syslog/sql-loader.js';
@@ -138,6 +142,99 @@ describe('large syslog members of a bundle through SQL', () => {
       expect(await prepareSyslogMember(s.conn, 'pieces_bad', Buffer.from('Jan  1 00:00:00 a b: c\n'), { ...ctx, referenceTimeMs: null }))
         .toEqual({ declined: 'no reference time for the RFC 3164 year' });
     } finally {
+      s.close();
+    }
+  });
+});
+
+/** Members the archive reader wrote to this process's temporary folder and did not remove. */
+function leftOnDisk(): string[] {
+  const mine = readdirSync(tmpdir()).filter((d) => d.startsWith(`bundlescope-${process.pid}-`));
+  return mine.flatMap((d) => readdirSync(join(tmpdir(), d)).filter((f) => f.startsWith('bundle-member-')));
+}
+
+describe('large members stay on disk (memberOnDisk): read by path, never held whole', () => {
+  const shapes = ODD_3164.filter((l) => !l.includes('kern.info'));
+  afterAll(() => {
+    memberOnDisk.minBytes = 8 * 1024 * 1024;
+  });
+
+  /** The bundle with a gzip'd rotated messages file beside the current one. */
+  async function withRotated(make: typeof web01, extra: string[]): Promise<{ file: string; entries: { path: string; content?: string | Buffer }[] }> {
+    const { spec } = make();
+    spec.messages = [...extra, ...spec.messages];
+    const name = `sosreport-${spec.host}-2026-03-12-disk${String(++n).padStart(3, '0')}`;
+    const entries = sosreportEntries(spec, name);
+    const rotated = spec.messages.slice(0, 8).map((l) => l.replace(/^Mar/, 'Feb')).join('\n') + '\n';
+    entries.push({ path: `${name}/var/log/messages-20260301.gz`, content: gzipSync(rotated) });
+    const file = join(t.dir, `${name}.tar.xz`);
+    writeFileSync(file, await makeTarball(entries, 'xz'));
+    return { file, entries };
+  }
+
+  async function ingestWith(file: string, onDisk: number, sqlMin: number) {
+    memberOnDisk.minBytes = onDisk;
+    const s = await openStore(join(t.dir, `disk${++n}.duckdb`));
+    try {
+      const sums = await ingestPaths(s, [file], { sqlMemberMinBytes: sqlMin });
+      return { sums, tables: await storedTables(s, true), sources: (await s.conn.runAndReadAll("SELECT path, bytes FROM sources WHERE path LIKE '%/var/log/%' ORDER BY path")).getRows() };
+    } finally {
+      memberOnDisk.minBytes = 8 * 1024 * 1024;
+      s.close();
+    }
+  }
+
+  it('an archive\'s members on disk through SQL, on disk through the line parser, and in memory give the same tables (three bundles, a gzip\'d rotated file)', async () => {
+    for (const make of [web01, app02, db01]) {
+      const { file } = await withRotated(make, shapes);
+      const held = await ingestWith(file, Infinity, 0); // in memory, through SQL (today's path for 2 MiB+ members)
+      const diskSql = await ingestWith(file, 0, 0);
+      const diskJs = await ingestWith(file, 0, Infinity);
+      expect(diskSql.tables).toEqual(held.tables);
+      expect(diskJs.tables).toEqual(held.tables);
+      expect(diskSql.sums.map(withoutLoadPath)).toEqual(diskJs.sums.map(withoutLoadPath));
+      // Every syslog member (messages, the rotated .gz, journalctl text) went through SQL from disk, none declined.
+      const members = held.tables.sources!.filter((r) => r[1] === 'syslog').length;
+      expect(members).toBeGreaterThanOrEqual(2);
+      expect(sqlPaths(diskSql.sums)).toEqual({ loaded: members, declined: 0, reasons: [] });
+      expect(sqlPaths(diskJs.sums)).toEqual({ loaded: 0, declined: 0, reasons: [] });
+      // bytes: the member as stored (the .gz one compressed) when on disk
+      const gz = diskSql.sources.find((r) => String(r[0]).endsWith('.gz'))!;
+      expect(Number(gz[1])).toBeLessThan(Number(held.sources.find((r) => String(r[0]).endsWith('.gz'))![1]));
+      expect(leftOnDisk()).toEqual([]);
+    }
+  });
+
+  it('a member the SQL does not read falls back to the line parser from disk, with a note; an extracted folder\'s large files are read by path too', async () => {
+    const odd = 'Mar  8 02:30:00 web01 app: in the DST gap'; // web01: America/Chicago
+    const { file, entries } = await withRotated(web01, [...shapes, odd]);
+    const held = await ingestWith(file, Infinity, 0);
+    const disk = await ingestWith(file, 0, 0);
+    expect(disk.tables).toEqual(held.tables);
+    expect(sqlPaths(disk.sums).declined).toBe(1);
+    expect(sqlPaths(disk.sums).reasons[0]).toMatch(/lines the SQL path does not read/);
+    expect(disk.tables.log_events!.some((r) => String(r[11]).includes('in the DST gap'))).toBe(true);
+    expect(leftOnDisk()).toEqual([]);
+    // The same bundle extracted: its files are read where they are (SQL by path).
+    const dir = join(t.dir, `extracted${++n}`);
+    mkdirSync(dir);
+    execFileSync('tar', ['-xJf', file, '-C', dir]);
+    const root = join(dir, entries[0]!.path.split('/')[0]!);
+    const folder = await ingestWith(root, 0, 0);
+    expect(folder.tables).toEqual(held.tables);
+    expect(sqlPaths(folder.sums).loaded).toBe(sqlPaths(disk.sums).loaded);
+    // A rerun of the unchanged folder is a no-op (its sha256 covers the files read by path); a changed one is not.
+    memberOnDisk.minBytes = 0;
+    const s = await openStore(join(t.dir, `rerun${n}.duckdb`));
+    try {
+      expect((await ingestPaths(s, [root])).map((x) => x.status)).toEqual(['loaded']);
+      expect((await ingestPaths(s, [root])).map((x) => x.status)).toEqual(['unchanged']);
+      const copy = join(t.dir, `changed${n}`);
+      cpSync(root, copy, { recursive: true });
+      writeFileSync(join(copy, 'var/log/messages-20260301.gz'), gzipSync('Feb 28 10:00:00 web01 app: another line\n'));
+      expect((await ingestPaths(s, [copy])).map((x) => x.status)).not.toEqual(['unchanged']);
+    } finally {
+      memberOnDisk.minBytes = 8 * 1024 * 1024;
       s.close();
     }
   });

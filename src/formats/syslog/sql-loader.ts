@@ -4,8 +4,9 @@
  * ones (`2026-03-09T14:02:11.204511+01:00 web01 kernel: …`, rsyslog's RSYSLOG_FileFormat, Debian
  * 12's default), in any mix, with journalctl's `-- … --` separators, wrapped (indented) lines and
  * blank lines among them. DuckDB reads a side file with `read_csv` (one VARCHAR per line) into a
- * temporary table whose row ids number the lines; a bundle member's lines come from memory
- * (prepareSyslogMember). Either table is filled outside the input's transaction (DuckDB scans a
+ * temporary table whose row ids number the lines, and so a large bundle member that stays on disk
+ * (bundle/tree.ts memberOnDisk; a table of its own each); a smaller member's lines come from
+ * memory (prepareSyslogMember). Either table is filled outside the input's transaction (DuckDB scans a
  * table filled inside it on one core). Then one INSERT parses the lines into log_events exactly as
  * the JavaScript parser (parser.ts) and the host rules (side file: ingest.ts hostFixer; bundle:
  * the bundle's host) would, on both cores, with no row crossing into JavaScript (the SQL for a
@@ -54,7 +55,7 @@ const LINES_TABLE = 'temp.syslog_fast_lines';
  * Returns false when the file does not fit; `dropSyslogLines` removes the table.
  */
 export async function readSyslogLines(
-  conn: DuckDBConnection, path: string, scan: Promise<SyslogScan>, compression: 'none' | 'gzip' | 'zstd' = 'none',
+  conn: DuckDBConnection, path: string, scan: Promise<SyslogScan>, compression: 'none' | 'gzip' | 'zstd' = 'none', table = LINES_TABLE,
 ): Promise<boolean> {
   // read_csv reads an empty line as NULL: it is ''.
   // Line numbers: DuckDB keeps insertion order by default, so the row ids of this table are the
@@ -68,18 +69,18 @@ export async function readSyslogLines(
   // A compressed file only once the scan has seen all of it within the size limit (a bomb is
   // never handed to DuckDB).
   if (compression !== 'none' && !(await scan.then((x) => x.fits, () => false))) return false;
-  const read = conn.run(`CREATE OR REPLACE TEMP TABLE ${LINES_TABLE} AS SELECT coalesce(line, '') AS line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
+  const read = conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT coalesce(line, '') AS line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
     header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LINE},
     compression = '${compression}')`)
     .then(() => true, () => false);
   const [fits, ok] = await Promise.all([scan.then((s) => s.fits, () => false), read]);
   if (fits && ok) return true;
-  await dropSyslogLines(conn);
+  await dropSyslogLines(conn, table);
   return false;
 }
 
-export async function dropSyslogLines(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`DROP TABLE IF EXISTS ${LINES_TABLE}`);
+export async function dropSyslogLines(conn: DuckDBConnection, table = LINES_TABLE): Promise<void> {
+  await conn.run(`DROP TABLE IF EXISTS ${table}`);
 }
 
 /** The lines do not fit the SQL path after all (lines it does not read, a count that differs). */
@@ -252,9 +253,9 @@ interface SyslogPrepared extends Prepared {
 let memberTables = 0;
 
 /**
- * The syslog SQL loader (format.ts SqlLoader): a side file is read by read_csv while scanSyslog
- * hashes and checks it; a large bundle member is split by DuckDB from memory
- * (prepareSyslogMember). Lines the SQL does not read, or a row count that differs, decline.
+ * The syslog SQL loader (format.ts SqlLoader): a file (a side file, a bundle member on disk) is
+ * read by read_csv while scanSyslog hashes and checks it; a bundle member held in memory is split
+ * by DuckDB from there (prepareSyslogMember). Lines the SQL does not read, or a row count that differs, decline.
  */
 export const syslogSqlLoader: SqlLoader<SyslogPrepared> = {
   takesFile: (compression) => compression === 'none' || compression === 'gzip' || compression === 'zstd',
@@ -267,20 +268,22 @@ export const syslogSqlLoader: SqlLoader<SyslogPrepared> = {
     }
     if (ctx.referenceTimeMs == null || !Number.isFinite(ctx.referenceTimeMs)) return { declined: NO_REFERENCE };
     const { path, compression, maxBytes, onBytes } = input;
+    // (a bundle's members are prepared together, each in a table of its own)
+    const table = input.member ? `temp.syslog_member_${memberTables++}` : LINES_TABLE;
     const scan = scanSyslog(path, onBytes, compression !== 'none' ? { compression: compression, maxBytes } : {});
     scan.catch(() => {}); // a damaged file can fail the scan before anything awaits it (below)
-    const read = await readSyslogLines(conn, path, scan, compression);
+    const read = await readSyslogLines(conn, path, scan, compression, table);
     const scanned = await scan.catch((e: Error) => e);
     if (scanned instanceof Error) return { declined: `the scan failed: ${scanned.message}` };
     if (!scanned.fits) return { declined: NOT_PLAIN, sha256: scanned.sha256 };
     if (!read) return { declined: 'read_csv could not read it', sha256: scanned.sha256 };
-    const ids = await conn.runAndReadAll(`SELECT min(rowid), max(rowid), count(*) FROM ${LINES_TABLE}`);
+    const ids = await conn.runAndReadAll(`SELECT min(rowid), max(rowid), count(*) FROM ${table}`);
     const [lo, hi, cnt] = ids.getRows()[0]!.map((v) => (v == null ? null : Number(v)));
     if (lo == null || hi == null || cnt !== scanned.lines || hi - lo + 1 !== cnt) {
-      await dropSyslogLines(conn);
+      await dropSyslogLines(conn, table);
       return { declined: `read_csv gave ${cnt} rows for ${scanned.lines} lines`, sha256: scanned.sha256 };
     }
-    return { table: LINES_TABLE, n: `rowid - ${lo} + 1`, scanned, member: false, sha256: scanned.sha256 };
+    return { table, n: `rowid - ${lo} + 1`, scanned, member: input.member === true, sha256: scanned.sha256 };
   },
   async load(load, srcId, p, ctx, host) {
     // Every row gets the forced host (--host, the bundle's); else its own, else the fallback.
