@@ -416,7 +416,7 @@ export async function generateAll(dir, params, distDir, log = () => {}, want = (
   await step('journalContainer', jCont, { bytes: params.journalContainerBytes, v: 1 }, () => genJournalContainer(jCont, params.journalContainerBytes));
   const sosDir = join(dir, 'sosreport');
   const sosFile = join(sosDir, 'sosreport-web01-2026-03-12-bigsos1.tar.xz');
-  await step('sosreport', sosFile, { ...params.sos, v: 1 }, () => genSosreportBig(sosDir, params.sos, distDir));
+  await step('sosreport', sosFile, { ...params.sos, v: 2 }, () => genSosreportBig(sosDir, params.sos, distDir));
   // Growth series: the central syslog generator and the short-entry journal generator at three
   // sizes each (the size equal to the main syslog file reuses it).
   out.growth = { syslog: [], journal: [] };
@@ -804,6 +804,10 @@ export async function genSosreportBig(dir, p, distDir) {
     if (!days.has(key)) days.set(key, []);
     days.get(key).push(`${p2(l.getUTCHours())}:${p2(l.getUTCMinutes())}:${p2(l.getUTCSeconds())}`);
   }
+  // sarDays files, named by the day of the month (sarDD): a window not aligned to midnight touches
+  // sarDays + 1 days, and the oldest would share its name with the newest (session 11's full run:
+  // sar12 written twice, the second copy kept, the first still counted) — the oldest goes.
+  while (days.size > p.sarDays) days.delete(days.keys().next().value);
   let sarRows = 0;
   let sarLines = 0;
   for (const [key, clocks] of days) {

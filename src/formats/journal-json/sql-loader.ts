@@ -116,12 +116,17 @@ async function loadJournalJsonFast(
   const conn = load.conn;
   const fields = [...JOURNAL_FIELDS];
   const columns = '{' + fields.map((f) => `${q(f)}: 'JSON'`).join(', ') + '}';
-  const s = (f: string) => `(${col(f)} ->> '$')`;
-  const plain = (f: string) => `coalesce(json_type(${col(f)}) IN ('VARCHAR', 'NULL'), true)`;
+  // Each field's text and JSON type are taken once, in an inner projection (`v_<i>`, `t_<i>`), and
+  // the timestamp's number once more above it: the mapping refers to them by name (written
+  // inline, every use re-extracted the field: the INSERT of 1.1 GB of short entries took 14.9
+  // CPU-s, 13.9 with the projection; session 11).
+  const idx = new Map(fields.map((f, i) => [f, i]));
+  const s = (f: string) => `v_${idx.get(f)}`;
+  const plain = (f: string) => `coalesce(t_${idx.get(f)} IN ('VARCHAR', 'NULL'), true)`;
   const ok = [
-    `json_type(${col('MESSAGE')}) = 'VARCHAR'`,
+    `t_${idx.get('MESSAGE')} = 'VARCHAR'`,
     ...fields.filter((f) => f !== 'MESSAGE').map(plain),
-    `(${s('__REALTIME_TIMESTAMP')} IS NULL OR ${uint(s('__REALTIME_TIMESTAMP'))} IS NOT NULL)`,
+    `(${s('__REALTIME_TIMESTAMP')} IS NULL OR rt IS NOT NULL)`,
     `NOT contains(${s('MESSAGE')}, chr(0))`,
     // (a host name that would need escaping: the JavaScript parser's, through safeHostName)
     ...(host.fixed == null ? [`NOT coalesce(${hostNeedsCareSql(s('_HOSTNAME'))}, false)`] : []),
@@ -134,12 +139,13 @@ async function loadJournalJsonFast(
   // but makes the whole INSERT single-threaded (about 1.5× slower).
   const pio = await conn.runAndReadAll("SELECT current_setting('preserve_insertion_order')");
   const ordered = pio.getRows()[0]![0] === true;
+  const inner = fields.map((f, i) => `(${col(f)} ->> '$') AS v_${i}, json_type(${col(f)}) AS t_${i}`).join(', ');
   const sql = `
     INSERT INTO log_events
     SELECT
       ${hostExpr},
-      make_timestamptz(${uint(s('__REALTIME_TIMESTAMP'))}),
-      CASE WHEN ${uint(s('__REALTIME_TIMESTAMP'))} IS NOT NULL THEN 'exact' END,
+      make_timestamptz(rt),
+      CASE WHEN rt IS NOT NULL THEN 'exact' END,
       ${s('_BOOT_ID')},
       coalesce(${uint(s('_SOURCE_MONOTONIC_TIMESTAMP'))}, ${uint(s('__MONOTONIC_TIMESTAMP'))}),
       coalesce(${s('SYSLOG_IDENTIFIER')}, ${s('_COMM')}),
@@ -150,9 +156,10 @@ async function loadJournalJsonFast(
       ${s('_TRANSPORT')},
       coalesce(${s('MESSAGE')}, ''),
       CASE WHEN ${ok} THEN ${srcId} ELSE ${oddSrc} END,
-      ${ordered ? 'NULL' : 'ordinality'}
-    FROM read_json(${q(path)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LINE * 4}, ignore_errors = true)
-      ${ordered ? '' : 'WITH ORDINALITY'}`;
+      ${ordered ? 'NULL' : 'ord'}
+    FROM (SELECT *, ${uint(s('__REALTIME_TIMESTAMP'))} AS rt FROM (SELECT ${inner}${ordered ? '' : ', ordinality AS ord'}
+      FROM read_json(${q(path)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LINE * 4}, ignore_errors = true)
+      ${ordered ? '' : 'WITH ORDINALITY'}))`;
   await conn.run(sql);
   if (ordered) {
     // Rows went in in file order, one per line, with consecutive row ids: number them.
