@@ -379,7 +379,18 @@ export async function treeFromArchive(
       return {
         async data(chunk) {
           if (failure) throw failure;
-          if (!w.write(chunk)) await new Promise<void>((resolve) => { w.once('drain', resolve); w.once('error', () => resolve()); });
+          if (!w.write(chunk)) {
+            // (both listeners go once either fires: a large member waits for many drains)
+            await new Promise<void>((resolve) => {
+              const done = () => {
+                w.off('drain', done);
+                w.off('error', done);
+                resolve();
+              };
+              w.once('drain', done);
+              w.once('error', done);
+            });
+          }
         },
         async end() {
           await new Promise<void>((resolve) => w.end(() => resolve()));
