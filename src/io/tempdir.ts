@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Nothing is written to disk but the database (issue 17 point 5), save the inner bundles of a
- * `sos collect` archive while they are ingested (and the worker databases of `ingest --jobs`).
+ * Nothing is written to disk but the database (issue 17 point 5), save what is read from an
+ * archive too large to hold — the members of an archive of logs and the inner bundles of a `sos
+ * collect` archive while they are ingested, a bundle's members of 8 MiB and more while its bundle
+ * is (bundle/tree.ts memberOnDisk) — and the worker databases of `ingest --jobs`.
  * They go in one folder per process, `$TMPDIR/bundlescope-<pid>-<random>`, made when first
  * needed and removed when its last user is done, at exit, and on SIGINT, SIGTERM and SIGHUP
  * (then the signal is raised again, so the process ends as it would have). A folder a kill -9
