@@ -376,9 +376,12 @@ export async function treeFromArchive(
       writers.add(w);
       let failure: Error | null = null;
       w.on('error', (e) => { failure = e; });
+      // (a full or unwritable temporary folder is said as such: the archive itself is not damaged)
+      const failed = (e: Error) => new SafetyError('temp-write-failed',
+        `cannot write the member ${shown(path)} to the temporary folder (${e.message}); give TMPDIR a folder with room for the archive's large members`, file);
       return {
         async data(chunk) {
-          if (failure) throw failure;
+          if (failure) throw failed(failure);
           if (!w.write(chunk)) {
             // (both listeners go once either fires: a large member waits for many drains)
             await new Promise<void>((resolve) => {
@@ -394,7 +397,7 @@ export async function treeFromArchive(
         },
         async end() {
           await new Promise<void>((resolve) => w.end(() => resolve()));
-          if (failure) throw failure;
+          if (failure) throw failed(failure);
           writers.delete(w);
           tree.add(path, { type: 'file', size, diskPath: dest, mtimeMs: h.mtime * 1000 });
         },

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { memberOnDisk } from '../../src/bundle/tree.js';
+import { memberOnDisk, treeFromArchive } from '../../src/bundle/tree.js';
+import { SafetyError } from '../../src/errors.js';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { prepareSyslogMember } from '../../src/formats/syslog/sql-loader.js';
@@ -203,6 +204,14 @@ describe('large members stay on disk (memberOnDisk): read by path, never held wh
       expect(Number(gz[1])).toBeLessThan(Number(held.sources.find((r) => String(r[0]).endsWith('.gz'))![1]));
       expect(leftOnDisk()).toEqual([]);
     }
+  });
+
+  it('a member that cannot be written to the temporary folder fails the archive with temp-write-failed, not as a damaged archive', async () => {
+    const { file } = await withRotated(web01, shapes);
+    const err = await treeFromArchive(file, () => true, undefined, { spill: () => join(t.dir, 'no-such-folder', 'member') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SafetyError);
+    expect([(err as SafetyError).code, (err as SafetyError).file]).toEqual(['temp-write-failed', file]);
+    expect((err as Error).message).toMatch(/^cannot write the member .+ to the temporary folder \(ENOENT.*\); give TMPDIR a folder with room/);
   });
 
   it('a member the SQL does not read falls back to the line parser from disk, with a note; an extracted folder\'s large files are read by path too', async () => {
