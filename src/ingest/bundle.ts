@@ -24,7 +24,7 @@ import { forceHost, itemContext, type BundlePlan, type PlanItem, type ReadySourc
 import { bundleOf, DEFAULT_BUNDLE, wantedBundleMember } from '../bundle/registry.js';
 import { unifyNamespaceViews } from '../bundle/netns.js';
 import { FORMAT_BY_KIND } from '../formats/registry.js';
-import { declinedIssue, isDeclined, type Declined, type Format, type Prepared, type SqlLoader } from '../formats/format.js';
+import { declinedIssue, isDeclined, type Declined, type FastResult, type Format, type Prepared, type SqlLoader } from '../formats/format.js';
 import { parseInto } from '../formats/kit/parse-rows.js';
 import { issue } from '../formats/kit/lines.js';
 import type { IngestOptions } from './options.js';
@@ -93,9 +93,16 @@ export async function ingestBundle(
   // A member that is a part of a file (a section of a topic file) gives its file's line numbers.
   const lineShift = (it: PlanItem) => (it.firstLine ?? 1) - 1;
   sum.host = plan.facts.host;
-  // (a folder's: of its members, those on disk hashed there; from 2 GiB on, their sizes)
-  const memberSha = async (i: PlanItem) => (!i.diskPath ? sha256(i.data)
-    : (i.diskBytes ?? 0) >= folderStream.minBytes ? `${i.diskBytes} bytes` : await sha256File(i.diskPath));
+  // (a folder's: of its members, those on disk hashed there — kept for their sources rows —; from
+  // 2 GiB on, their sizes)
+  const diskShas = new Map<PlanItem, string>();
+  const memberSha = async (i: PlanItem) => {
+    if (!i.diskPath) return sha256(i.data);
+    if ((i.diskBytes ?? 0) >= folderStream.minBytes) return `${i.diskBytes} bytes`;
+    const h = await sha256File(i.diskPath);
+    diskShas.set(i, h);
+    return h;
+  };
   const sha = archiveBytes != null
     ? tree.sha256 ?? await sha256File(path)
     : sha256(Buffer.from((await Promise.all(plan.items.map(async (i) => i.path + ':' + await memberSha(i)))).join('\n') + plan.ready.map((r) => r.digest).join('')));
@@ -172,7 +179,7 @@ export async function ingestBundle(
       const fmt = FORMAT_BY_KIND.get(it.kind)!;
       const display = `${name}/${it.path}`;
       if (it.diskPath) {
-        await diskItem(load, sum, plan, it, display, fmt, boot, bundleId, opts, sqlMembers.get(it), declinedMembers.get(it));
+        await diskItem(load, sum, plan, it, display, fmt, boot, bundleId, opts, sqlMembers.get(it), declinedMembers.get(it), diskShas.get(it));
         continue;
       }
       const rel = released.get(it);
@@ -187,8 +194,7 @@ export async function ingestBundle(
         ? await member.loader.load(load, srcId, member.prepared, ctx, { forced: true, fallback: plan.facts.host }, (rows) => forceHost(rows, plan.facts.host))
         : declinedMembers.get(it) ?? null;
       if (fast && !isDeclined(fast)) {
-        countFastRows(sum, fast);
-        sum.sqlLoaded = (sum.sqlLoaded ?? 0) + 1;
+        tookSqlPath(load, sum, srcId, fast);
         continue;
       }
       if (rel) it.data = readFileSync(rel.file); // (declined while loading: the line parser reads it)
@@ -270,6 +276,8 @@ async function diskItem(
   load: Load, sum: InputSummary, plan: BundlePlan, it: PlanItem, display: string, fmt: Format,
   boot: TimeBasis | null, bundleId: number, opts: IngestOptions,
   member: { loader: SqlLoader; prepared: Prepared } | undefined, declined: Declined | undefined,
+  /** sha256 of the member as stored, when the bundle's own hash read it already (a folder's). */
+  knownSha: string | undefined,
 ): Promise<void> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const srcId = await load.newSource({
@@ -282,13 +290,9 @@ async function diskItem(
     const fast = await member.loader.load(load, srcId, member.prepared, ctx, { forced: true, fallback: plan.facts.host }, (rows) => forceHost(rows, plan.facts.host));
     if (!isDeclined(fast)) {
       // (the loader's scan hashed the bytes it checked: a compressed member's decompressed ones)
-      const raw = fileCompression(it.diskPath!) === 'none' && member.prepared.sha256 ? member.prepared.sha256 : await sha256File(it.diskPath!);
-      await load.setSha(srcId, raw);
-      countFastRows(sum, fast);
-      sum.sqlLoaded = (sum.sqlLoaded ?? 0) + 1;
-      load.addIssues(srcId, fast.issues, fast.skipped);
-      sum.issues.push(...fast.issues);
-      sum.skipped += fast.skipped;
+      const stored = knownSha ?? (fileCompression(it.diskPath!) === 'none' && member.prepared.sha256 ? member.prepared.sha256 : await sha256File(it.diskPath!));
+      await load.setSha(srcId, stored);
+      tookSqlPath(load, sum, srcId, fast);
       return;
     }
     declined = fast;
@@ -312,6 +316,15 @@ async function diskItem(
   load.addIssues(srcId, issues, r.skipped);
   sum.issues.push(...issues);
   sum.skipped += r.skipped;
+}
+
+/** A member its format's SQL loader stored: its rows counted, its issues kept. */
+function tookSqlPath(load: Load, sum: InputSummary, srcId: number, fast: FastResult): void {
+  countFastRows(sum, fast);
+  sum.sqlLoaded = (sum.sqlLoaded ?? 0) + 1;
+  load.addIssues(srcId, fast.issues, fast.skipped);
+  sum.issues.push(...fast.issues);
+  sum.skipped += fast.skipped;
 }
 
 async function disposeMembers(store: Store, prepared: Map<PlanItem, { loader: SqlLoader; prepared: Prepared }>): Promise<void> {
