@@ -6,8 +6,11 @@
 // Prints a Markdown table to stderr after the CLI's own output. CPU outside the statements (the
 // JavaScript scan, appenders, start-up) is the "outside statements" row.
 // For A/B figures without touching src/: SQLSTEPS_MEMORY_LIMIT=2GiB replaces the value of every
-// `SET memory_limit = …` the ingest runs (ingest caps DuckDB at 256 MiB).
+// `SET memory_limit = …` the ingest runs (ingest caps DuckDB at 256 MiB). SQLSTEPS_TIMELINE=1 prints
+// each statement's start and end (seconds since the process started); SQLSTEPS_DUMP=FILE appends
+// every statement's text to FILE (to replay one in an A/B).
 import { DuckDBConnection } from '@duckdb/node-api';
+import { appendFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,10 +30,12 @@ for (const m of ['run', 'stream']) {
   DuckDBConnection.prototype[m] = async function (sql, ...rest) {
     if (depth > 0) return orig.call(this, sql, ...rest);
     if (process.env.SQLSTEPS_MEMORY_LIMIT && /^\s*SET memory_limit\s*=/i.test(sql)) sql = `SET memory_limit = '${process.env.SQLSTEPS_MEMORY_LIMIT}'`;
+    if (process.env.SQLSTEPS_DUMP) appendFileSync(process.env.SQLSTEPS_DUMP, `${sql};\n-- ----\n`);
     depth++;
     const c0 = cpu();
     const m0 = process.resourceUsage().maxRSS;
     const t0 = performance.now();
+    if (process.env.SQLSTEPS_TIMELINE) process.stderr.write(`[${(t0 / 1000).toFixed(2)}] start ${shape(sql).slice(0, 70)}\n`);
     try {
       return await orig.call(this, sql, ...rest);
     } catch (e) {
@@ -45,6 +50,7 @@ for (const m of ['run', 'stream']) {
       s.wall += (performance.now() - t0) / 1000;
       s.cpu += cpu() - c0;
       stats.set(k, s);
+      if (process.env.SQLSTEPS_TIMELINE) process.stderr.write(`[${(performance.now() / 1000).toFixed(2)}] end   ${k.slice(0, 70)}\n`);
     }
   };
 }

@@ -15,11 +15,12 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
     try {
       execFileSync(process.execPath, [join(REPO, 'bench', 'run.mjs'), '--quick', '--no-lnav', '--data', t.dir], { cwd: REPO, stdio: 'pipe' });
       const r = JSON.parse(readFileSync(join(t.dir, 'results.json'), 'utf8')) as {
-        steps: { group: string; name: string; shape?: string; code: number }[]; checks: { ok: boolean; name?: string }[]; failures: unknown[];
+        steps: { group: string; name: string; shape?: string; code: number; floor_parts?: Record<string, { wall: number; cpu: number }> }[];
+        checks: { ok: boolean; name?: string }[]; failures: unknown[]; targets: { target: string; floor?: string | null }[];
       };
       expect(r.failures).toEqual([]);
       expect(r.steps.filter((s) => s.code !== 0)).toEqual([]);
-      expect([...new Set(r.steps.map((s) => s.group))].sort()).toEqual(['analysis', 'bigfleet', 'bigfleet-xz', 'fleet', 'growth', 'journal', 'slab', 'sosreport', 'syslog']);
+      expect([...new Set(r.steps.map((s) => s.group))].sort()).toEqual(['analysis', 'bigfleet', 'bigfleet-xz', 'fleet', 'floors', 'growth', 'journal', 'slab', 'sosreport', 'syslog']);
       // issue 21's shapes: two syslog generators, three journal ones (+ the export format), the
       // sosreport with its references, growth series
       expect(r.steps.filter((s) => s.name === 'bundlescope ingest').map((s) => `${s.group} ${s.shape ?? ''}`.trim())).toEqual([
@@ -27,7 +28,18 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
       ]);
       expect(r.steps.filter((s) => s.group === 'sosreport').map((s) => s.name)).toEqual(['bundlescope ingest + rca', 'xz -dc > /dev/null', 'duckdb read_csv (raw log lines)']);
       expect(r.steps.filter((s) => s.group === 'growth').map((s) => s.name)).toEqual(['syslog 5,000 lines', 'syslog 20,000 lines', 'journal 2,000 entries', 'journal 5,000 entries']);
-      expect(r.checks.length).toBe(43);
+      // the floors: an ingest of one line, and each syslog and journal shape's parts timed alone
+      const floors = r.steps.filter((s) => s.group === 'floors');
+      expect(floors.map((s) => `${s.name} ${s.shape ?? ''}`.trim())).toEqual(['bundlescope ingest of one line',
+        ...['central', 'short'].map((x) => `syslog ingest, parts timed alone ${x}`), ...['full', 'short', 'container'].map((x) => `journal ingest, parts timed alone ${x}`)]);
+      for (const f of floors.slice(1)) {
+        expect(Object.keys(f.floor_parts!)).toEqual(f.name.startsWith('syslog') ? ['hash', 'read', 'parse', 'store'] : ['hash', 'insert', 'number']);
+        for (const p of Object.values(f.floor_parts!)) expect(p.wall).toBeGreaterThan(0);
+      }
+      // every syslog and journal target against DuckDB's readers gets its floor (lnav's, without lnav, none)
+      expect(r.targets.filter((t) => /DuckDB storing the raw lines|read_json/.test(t.target)).map((t) => /at best \d/.test(t.floor ?? ''))).toEqual([true, true, true, true, true]);
+      expect(r.targets.filter((t) => t.target.startsWith('growth')).map((t) => /without the fixed start-up/.test(t.floor ?? ''))).toEqual([true, true]);
+      expect(r.checks.length).toBe(48);
       expect(r.checks.filter((c) => !c.ok)).toEqual([]);
       // The tables go between the markers of a BENCHMARKS file, replacing the previous ones.
       const out = join(t.dir, 'BENCHMARKS.md');
@@ -38,6 +50,7 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
       const text = readFileSync(out, 'utf8');
       expect(text.match(/bench:latest:start/g)!.length).toBe(1);
       expect(text).toContain('| syslog | bundlescope ingest |');
+      expect(text).toContain('| target | result | met | measured floor (this run) |');
       expect(text.endsWith('hand-written history\n')).toBe(true);
     } finally {
       t.cleanup();

@@ -105,15 +105,12 @@ const col = (f: string) => `"${f}"`;
 const uint = (e: string, max = Number.MAX_SAFE_INTEGER) =>
   `CASE WHEN length(${e}) BETWEEN 1 AND 17 AND ltrim(${e}, '0123456789') = '' AND ${e}::BIGINT <= ${max} THEN ${e}::BIGINT END`;
 /**
- * Loads the journal into log_events (and overflow_events) inside `load`'s transaction. Declines
- * when read_json does not give one row per line (the caller rolls back and uses the JavaScript
- * parser); a DuckDB error is thrown (the input fails).
+ * The INSERT that maps the journal entries of `path` to log_events rows (source `srcId`; rows the
+ * mapping does not cover get -1 - srcId). `ordered`: DuckDB preserves insertion order, the rows
+ * are numbered afterwards from their row ids; else WITH ORDINALITY numbers them (line_no).
+ * (Exported for bench/floors.mjs, which times this statement alone.)
  */
-async function loadJournalJsonFast(
-  load: Load, srcId: number, path: string, ctx: ParseContext, host: FastHost, fixHost: (rows: LogEventRow[]) => void,
-  scanned: { value: JournalScan },
-): Promise<FastResult | Declined> {
-  const conn = load.conn;
+export function journalInsertSql(path: string, srcId: number, host: FastHost, ordered: boolean): string {
   const fields = [...JOURNAL_FIELDS];
   const columns = '{' + fields.map((f) => `${q(f)}: 'JSON'`).join(', ') + '}';
   // Each field's text and JSON type are taken once, in an inner projection (`v_<i>`, `t_<i>`), and
@@ -134,13 +131,8 @@ async function loadJournalJsonFast(
   const hostExpr = host.fixed != null ? q(host.fixed)
     : `coalesce(${shortHostSql(s('_HOSTNAME'))}, ${host.fallback != null ? q(host.fallback) : 'NULL'})`;
   const oddSrc = -1 - srcId;
-  // With insertion order preserved (DuckDB's default) the rows land in file order and are
-  // numbered afterwards from their row ids: WITH ORDINALITY would number them during the scan
-  // but makes the whole INSERT single-threaded (about 1.5× slower).
-  const pio = await conn.runAndReadAll("SELECT current_setting('preserve_insertion_order')");
-  const ordered = pio.getRows()[0]![0] === true;
   const inner = fields.map((f, i) => `(${col(f)} ->> '$') AS v_${i}, json_type(${col(f)}) AS t_${i}`).join(', ');
-  const sql = `
+  return `
     INSERT INTO log_events
     SELECT
       ${hostExpr},
@@ -160,7 +152,25 @@ async function loadJournalJsonFast(
     FROM (SELECT *, ${uint(s('__REALTIME_TIMESTAMP'))} AS rt FROM (SELECT ${inner}${ordered ? '' : ', ordinality AS ord'}
       FROM read_json(${q(path)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LINE * 4}, ignore_errors = true)
       ${ordered ? '' : 'WITH ORDINALITY'}))`;
-  await conn.run(sql);
+}
+
+/**
+ * Loads the journal into log_events (and overflow_events) inside `load`'s transaction. Declines
+ * when read_json does not give one row per line (the caller rolls back and uses the JavaScript
+ * parser); a DuckDB error is thrown (the input fails).
+ */
+async function loadJournalJsonFast(
+  load: Load, srcId: number, path: string, ctx: ParseContext, host: FastHost, fixHost: (rows: LogEventRow[]) => void,
+  scanned: { value: JournalScan },
+): Promise<FastResult | Declined> {
+  const conn = load.conn;
+  // With insertion order preserved (DuckDB's default) the rows land in file order and are
+  // numbered afterwards from their row ids: WITH ORDINALITY would number them during the scan
+  // but makes the whole INSERT single-threaded (about 1.5× slower).
+  const pio = await conn.runAndReadAll("SELECT current_setting('preserve_insertion_order')");
+  const ordered = pio.getRows()[0]![0] === true;
+  const oddSrc = -1 - srcId;
+  await conn.run(journalInsertSql(path, srcId, host, ordered));
   if (ordered) {
     // Rows went in in file order, one per line, with consecutive row ids: number them.
     const ids = await conn.runAndReadAll(
