@@ -115,3 +115,96 @@ describe('rebuildLogCopies: hosts with one source', () => {
     }
   });
 });
+
+/**
+ * The link filter of session 12 (only clusters holding two sources go through the numbering
+ * windows) must give the rows of the windowed clustering before it, on any mix of repeated lines,
+ * peers (the same instant), chains of one source's lines and sources of different precision. The
+ * SQL before it is kept here, verbatim but for its comments, as the oracle.
+ */
+// prettier-ignore
+const ORACLE_SQL = `
+WITH e AS (
+  SELECT l.host, l.ts, hash(rtrim(l.message)) AS message, length(rtrim(l.message)) AS len, l.source_id, l.line_no,
+    coalesce(s.time_uncertainty_s, CASE l.ts_quality WHEN 'exact' THEN 0.000001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END) AS unc
+  FROM log_events l LEFT JOIN sources s USING (source_id)
+  WHERE l.ts IS NOT NULL AND l.host IS NOT NULL AND true
+), hosts_many AS (
+  SELECT host FROM e GROUP BY host HAVING min(source_id) <> max(source_id)
+), multi AS (
+  SELECT host, message, len FROM e SEMI JOIN hosts_many USING (host)
+  GROUP BY host, message, len HAVING min(source_id) <> max(source_id)
+), k AS (
+  SELECT host, message, len, count(*) AS n, bit_count(bit_or(1::BIGINT << (source_id % 63)::INTEGER)) AS sources,
+    epoch(max(ts) - min(ts)) AS span, min(unc) AS u,
+    arg_min(source_id, (unc, ts, line_no, source_id)) AS ev_src, arg_min(line_no, (unc, ts, line_no, source_id)) AS ev_line
+  FROM e SEMI JOIN multi USING (host, message, len)
+  GROUP BY host, message, len
+), simple AS (
+  SELECT host, message, len, ev_src, ev_line FROM k WHERE n = sources AND span <= u + 1
+), simple_copies AS (
+  SELECT e.host, e.source_id, e.line_no, s.ev_src AS event_source_id, s.ev_line AS event_line_no
+  FROM e JOIN simple s USING (host, message, len)
+  WHERE NOT (e.source_id = s.ev_src AND e.line_no = s.ev_line)
+), many AS (
+  SELECT e.* FROM e SEMI JOIN (SELECT host, message, len FROM k WHERE NOT (n = sources AND span <= u + 1)) x USING (host, message, len)
+), dated AS (
+  SELECT *,
+    CASE WHEN lag(ts) OVER w IS NULL
+           OR epoch(ts - lag(ts) OVER w) > greatest(unc, lag(unc) OVER w) + 1 THEN 1 ELSE 0 END AS new_cluster
+  FROM many
+  WINDOW w AS (PARTITION BY host, message, len ORDER BY ts)
+), clustered AS (
+  SELECT *, sum(new_cluster) OVER (PARTITION BY host, message, len ORDER BY ts RANGE UNBOUNDED PRECEDING) AS cluster
+  FROM dated
+), numbered AS (
+  SELECT *, row_number() OVER (PARTITION BY host, message, len, cluster, source_id ORDER BY ts, line_no) AS k
+  FROM clustered
+), events AS (
+  SELECT host, source_id, line_no,
+    row_number() OVER ev AS pick,
+    first_value(source_id) OVER ev AS event_source_id,
+    first_value(line_no) OVER ev AS event_line_no
+  FROM numbered
+  WINDOW ev AS (PARTITION BY host, message, len, cluster, k ORDER BY unc, ts, line_no, source_id)
+)
+SELECT host, source_id, line_no, event_source_id, event_line_no FROM simple_copies
+UNION ALL
+SELECT host, source_id, line_no, event_source_id, event_line_no FROM events WHERE pick > 1`;
+
+
+describe('rebuildLogCopies: the link filter gives the rows of the full windowed clustering (property)', () => {
+  const t = tempDir();
+  afterAll(() => t.cleanup());
+
+  it('equal log_copies on random hosts, messages, times and uncertainties', async () => {
+    const { rebuildLogCopies } = await import('../../src/store/timeline.js');
+    const store = await openStore(join(t.dir, 'prop.duckdb'));
+    const unc = [0.000001, 0.5, 1, 2.5, 60];
+    const line = fc.record({
+      host: fc.constantFrom('h1', 'h2'),
+      src: fc.integer({ min: 1, max: 4 }),
+      // whole and half seconds in a short span: peers, chains and gaps all happen
+      halfSeconds: fc.integer({ min: 0, max: 80 }),
+      message: fc.constantFrom('a', 'b', 'c', 'a ', 'TCP: time wait bucket table overflow'),
+      dated: fc.boolean(),
+    });
+    try {
+      await fc.assert(fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 60 }), fc.array(fc.constantFrom(...unc), { minLength: 4, maxLength: 4 }), async (lines, uncs) => {
+        await store.conn.run('DELETE FROM log_copies');
+        await store.conn.run('DELETE FROM log_events');
+        await store.conn.run('DELETE FROM sources');
+        await store.conn.run(`INSERT INTO sources (source_id, path, kind, sha256, bytes, ingested_at, time_uncertainty_s) VALUES
+          ${uncs.map((u, i) => `(${i + 1}, 's${i + 1}', 'syslog', '${i + 1}', 1, now(), ${i === 3 ? 'NULL' : u})`).join(', ')}`);
+        const values = lines.map((l, i) => `(${l.src}, ${i + 1}, '${l.host}', ${l.dated ? `TIMESTAMPTZ '2026-03-09 14:00:00+00' + INTERVAL ${l.halfSeconds * 500} MILLISECOND` : 'NULL'}, 'exact', '${l.message}')`);
+        await store.conn.run(`INSERT INTO log_events (source_id, line_no, host, ts, ts_quality, message) VALUES ${values.join(', ')}`);
+        await rebuildLogCopies(store.conn, 'all');
+        const got = (await store.conn.runAndReadAll('SELECT host, source_id, line_no, event_source_id, event_line_no FROM log_copies ORDER BY ALL')).getRows();
+        const want = (await store.conn.runAndReadAll(`SELECT * FROM (${ORACLE_SQL}) ORDER BY ALL`)).getRows();
+        expect(got).toEqual(want);
+      }), { numRuns: 150 });
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
