@@ -6,14 +6,15 @@
 //                                          · store (the parsed rows, computed beforehand, INSERT into
 //                                          log_events + COMMIT: DuckDB's writer alone)
 //   node bench/floors.mjs journal FILE DB  hash (sha256 + the line check, scanJournalJson) · insert
-//                                          (the read_json mapping INSERT + COMMIT, nothing numbered)
+//                                          (the read_json mapping INSERT + COMMIT, nothing numbered;
+//                                          the host of the first entry for every row, as the ingest)
 //                                          · number (the line_no UPDATE + its COMMIT, on a second copy)
 //
 // DB: a database file this creates afresh (bundlescope's schema) and removes. DuckDB is capped at
 // the ingest's memory limit, as in an ingest. Prints one JSON line: { parts: { name: { wall, cpu } },
 // rows }. CPU-seconds are the process's (every thread). bench/run.mjs runs it next to the targets.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +39,16 @@ async function timed(name, fn) {
   const r = await fn();
   parts[name] = { wall: (performance.now() - t0) / 1000, cpu: cpu() - c0 };
   return r;
+}
+/** The first 64 kB of a file as text (what the ingest's format detection sees). */
+function headOf(path) {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    return buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 const drop = () => {
   for (const f of [db, db + '.wal']) rmSync(f, { force: true });
@@ -80,7 +91,13 @@ if (mode === 'syslog') {
   const { scanJournalJson, journalInsertSql } = await dist('formats/journal-json/sql-loader.js');
   const scan = await timed('hash', () => scanJournalJson(file));
   if (!scan.fits) throw new Error('not one journal object per line');
-  const sql = journalInsertSql(file, 1, { fixed: null, fallback: null }, true);
+  // The host as the ingest gives a side file's entries: the one of its first entry (the format's
+  // hostFromHead), for every row (the mapping then has no per-row host expression).
+  const { FORMAT_BY_KIND } = await dist('formats/registry.js');
+  const { shortHost } = await dist('formats/kit/host.js');
+  const head = headOf(file);
+  const named = FORMAT_BY_KIND.get('journal-json').hostFromHead?.(head) ?? null;
+  const sql = journalInsertSql(file, 1, { fixed: named != null ? shortHost(named) : null, fallback: null }, true);
   let { conn, close } = await open();
   await timed('insert', async () => {
     await conn.run('BEGIN TRANSACTION');
