@@ -117,6 +117,17 @@ describe('journal JSON through read_json', () => {
     await both(pad + '\n' + oddJournal((i) => [undefined, 'db01.example.com', '10.0.0.1', 'fe80::1', '.lead'][i % 5]));
   });
 
+  // The parser's rows replace the placeholders in place (no DELETE unless a line gives no row):
+  // here every odd entry gives a row, more than one data chunk of them.
+  it('the same when every odd entry gives a row (3,000 byte-array MESSAGEs among 9,000 entries)', async () => {
+    const lines = Array.from({ length: 9000 }, (_, i) => (i % 3 === 1
+      ? (i % 300 === 1 ? kernel(i + 1, bytes('TCP: time wait bucket table overflow'), { _HOSTNAME: 'web01' }) : app(i + 1, bytes(`bytes ${i}`), { _HOSTNAME: 'web01' }))
+      : i % 300 === 2 ? kernel(i + 1, 'net_ratelimit: 4 callbacks suppressed', { _HOSTNAME: 'web01' }) : app(i + 1, `text ${i}`, { _HOSTNAME: 'web01' })));
+    const { ta } = await both(lines.join('\n') + '\n');
+    expect(ta.log_events!.length).toBe(9000);
+    expect(ta.overflow_events!.length).toBe(60); // 30 overflow lines in bytes, each with its suppressed callbacks
+  });
+
   it('falls back to the JavaScript parser for blank lines and json-seq', async () => {
     const text = oddJournal(() => 'web01');
     for (const odd of [text.replace('\n', '\n\n'), text.split('\n').map((l) => (l ? '\x1e' + l : l)).join('\n')]) {
