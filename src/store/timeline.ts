@@ -18,7 +18,11 @@ WITH e AS (
   -- the message as a 64-bit hash and its length: the same text gives the same pair, and grouping
   -- and sorting 64-bit keys is several times cheaper than strings (two different lines of one
   -- host colliding in both: about 1 in 10^12 for a million distinct lines)
-  SELECT l.host, l.ts, hash(rtrim(l.message)) AS message, length(rtrim(l.message)) AS len, l.source_id, l.line_no,
+  -- (rtrim copies every string: only those that end in a space go through it; the length in
+  -- bytes, which DuckDB keeps, serves as well as in characters)
+  SELECT l.host, l.ts,
+    CASE WHEN suffix(l.message, ' ') THEN hash(rtrim(l.message)) ELSE hash(l.message) END AS message,
+    CASE WHEN suffix(l.message, ' ') THEN strlen(rtrim(l.message)) ELSE strlen(l.message) END AS len, l.source_id, l.line_no,
     coalesce(s.time_uncertainty_s, CASE l.ts_quality WHEN 'exact' THEN 0.000001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END) AS unc
   FROM log_events l LEFT JOIN sources s USING (source_id)
   WHERE l.ts IS NOT NULL AND l.host IS NOT NULL AND ${hostScope}
@@ -35,7 +39,7 @@ WITH e AS (
   -- sources: how many distinct ones, counted as bits (count(DISTINCT) was 7× slower here); two
   -- sources sharing a bit only make a key look repeated, which the general path handles
   SELECT host, message, len, count(*) AS n, bit_count(bit_or(1::BIGINT << (source_id % 63)::INTEGER)) AS sources,
-    epoch(max(ts) - min(ts)) AS span, min(unc) AS u,
+    epoch(max(ts) - min(ts)) AS span, min(unc) AS u, max(unc) AS umax,
     arg_min(source_id, (unc, ts, line_no, source_id)) AS ev_src, arg_min(line_no, (unc, ts, line_no, source_id)) AS ev_line
   FROM e SEMI JOIN multi USING (host, message, len)
   GROUP BY host, message, len
@@ -47,9 +51,25 @@ WITH e AS (
   SELECT e.host, e.source_id, e.line_no, s.ev_src AS event_source_id, s.ev_line AS event_line_no
   FROM e JOIN simple s USING (host, message, len)
   WHERE NOT (e.source_id = s.ev_src AND e.line_no = s.ev_line)
+), kw AS (
+  -- the rest (identical lines repeated in a source, copies far apart) ...
+  -- width: more µs than any two of the key's lines can be apart and still be one cluster's
+  -- neighbours (greatest(unc, unc') + 1 s, compared as seconds in floating point: + 2 µs)
+  SELECT host, message, len, (ceil((umax + 1) * 1000000) + 2)::BIGINT AS width FROM k WHERE NOT (n = sources AND span <= u + 1)
+), buckets AS MATERIALIZED (
+  SELECT e.host, e.message, e.len, epoch_us(e.ts) // kw.width AS b, min(e.source_id) AS s1, max(e.source_id) AS s2
+  FROM e JOIN kw USING (host, message, len) GROUP BY e.host, e.message, e.len, b
+), near AS (
+  -- ... of which only keys with two lines of different sources in one bucket or two adjacent ones
+  -- can have a link (below: two neighbours of different sources close enough): the others go no
+  -- further (a sosreport: 322k keys, 4.78M lines, 2,675 copies)
+  SELECT host, message, len FROM buckets WHERE s1 <> s2
+  UNION
+  SELECT a.host, a.message, a.len FROM buckets a JOIN buckets c ON c.host = a.host AND c.message = a.message AND c.len = a.len AND c.b = a.b + 1
+  WHERE a.s1 <> c.s1 OR a.s2 <> c.s2
 ), many AS (
-  -- the rest (identical lines repeated in a source, copies far apart): clusters in time
-  SELECT e.* FROM e SEMI JOIN (SELECT host, message, len FROM k WHERE NOT (n = sources AND span <= u + 1)) x USING (host, message, len)
+  -- ... clusters in time
+  SELECT e.* FROM e SEMI JOIN near USING (host, message, len)
 ), gaps AS (
   SELECT *,
     lag(ts) OVER w IS NULL OR epoch(ts - lag(ts) OVER w) > greatest(unc, lag(unc) OVER w) + 1 AS starts,
