@@ -71,17 +71,21 @@ WITH e AS (
   -- ... clusters in time
   SELECT e.* FROM e SEMI JOIN near USING (host, message, len)
 ), gaps AS (
+  -- Lines of one instant (the same time) are peers, and their tolerance is the instant's: the
+  -- largest of theirs (iu). With each line's own, the gap after an instant depended on which of
+  -- its lines the sort put last — two runs could cluster differently (found by the property test
+  -- of session 12). A total order (ts, line_no, source_id) for lag, as only instants matter.
   SELECT *,
-    lag(ts) OVER w IS NULL OR epoch(ts - lag(ts) OVER w) > greatest(unc, lag(unc) OVER w) + 1 AS starts,
+    lag(ts) OVER w IS NULL OR epoch(ts - lag(ts) OVER w) > greatest(iu, lag(iu) OVER w) + 1 AS starts,
     lag(source_id) OVER w AS prev_source
-  FROM many
-  WINDOW w AS (PARTITION BY host, message, len ORDER BY ts)
+  FROM (SELECT *, max(unc) OVER (PARTITION BY host, message, len, ts) AS iu FROM many)
+  WINDOW w AS (PARTITION BY host, message, len ORDER BY ts, line_no, source_id)
 ), dated AS (
   -- link: the line and the one before it are in one cluster and from different sources. A
   -- cluster holds two sources if and only if one of its lines is a link (walking the cluster in
   -- order, the first change of source is one; a link's line and the one before it are never in
   -- two clusters, peers included); only those clusters can hold copies
-  SELECT * EXCLUDE (starts, prev_source), CASE WHEN starts THEN 1 ELSE 0 END AS new_cluster,
+  SELECT * EXCLUDE (starts, prev_source, iu), CASE WHEN starts THEN 1 ELSE 0 END AS new_cluster,
     NOT starts AND prev_source <> source_id AS link
   FROM gaps
 ), clustered AS MATERIALIZED (
