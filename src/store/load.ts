@@ -95,6 +95,12 @@ export class Load {
 
   async add<K extends TableName>(table: K, src: number, rows: Appendable[K][]): Promise<void> {
     if (rows.length === 0) return;
+    this.countRows(table, src, rows);
+    (await this.writer(table)).write(rows, src);
+  }
+
+  /** Counts rows of `src` into its totals (rows, first and last time) without writing them: add() writes them, a caller that stores them itself (by UPDATE) counts them here. */
+  countRows<K extends TableName>(table: K, src: number, rows: readonly Appendable[K][]): void {
     const t = this.total(src);
     t.rows += rows.length;
     let first = t.first_ts;
@@ -110,7 +116,6 @@ export class Load {
     }
     t.first_ts = first;
     t.last_ts = last;
-    (await this.writer(table)).write(rows, src);
   }
 
   /** Rows of `src` inserted by SQL rather than through add(). */

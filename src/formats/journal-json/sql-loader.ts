@@ -254,9 +254,6 @@ async function loadJournalJsonFast(
   };
 }
 
-/** log_events' columns, in table order. */
-const LOG_EVENT_COLUMNS = ['host', 'ts', 'ts_quality', 'boot_id', 'mono_us', 'ident', 'pid', 'unit', 'priority', 'facility', 'transport', 'message', 'source_id', 'line_no'];
-
 /**
  * The JavaScript parser's rows for the odd lines (`rows`, one per line at most) replace those
  * lines' placeholder rows (source `oddSrc`, numbered like the others) in place; the placeholders
@@ -272,21 +269,17 @@ async function replacePlaceholders(load: Load, srcId: number, oddSrc: number, ro
       w.write(rows, srcId);
       w.flush();
       app.closeSync();
-      const set = LOG_EVENT_COLUMNS.filter((c) => c !== 'line_no').map((c) => `${c} = o.${c}`).join(', ');
+      // (every column but line_no, as the schema has them)
+      const cols = (await conn.runAndReadAll(`SELECT column_name FROM duckdb_columns()
+        WHERE database_name = 'temp' AND table_name = 'journal_odd_rows' AND column_name <> 'line_no' ORDER BY column_index`)).getRows().map((r) => String(r[0]));
+      const set = cols.map((c) => `"${c}" = o."${c}"`).join(', ');
       const r = await conn.run(`UPDATE log_events SET ${set} FROM temp.journal_odd_rows o
         WHERE log_events.source_id = ${oddSrc} AND log_events.line_no = o.line_no`);
       if (r.rowsChanged !== rows.length) throw new Error(`${r.rowsChanged} placeholder rows for ${rows.length} parsed entries`);
     } finally {
       await conn.run('DROP TABLE IF EXISTS temp.journal_odd_rows');
     }
-    let first: number | null = null;
-    let last: number | null = null;
-    for (const r of rows) {
-      if (r.ts == null || !Number.isFinite(r.ts)) continue;
-      if (first == null || r.ts < first) first = r.ts;
-      if (last == null || r.ts > last) last = r.ts;
-    }
-    load.addTotals(srcId, rows.length, first, last);
+    load.countRows('log_events', srcId, rows);
   }
   if (rows.length < placeholders) await conn.run(`DELETE FROM log_events WHERE source_id = ${oddSrc}`);
 }
