@@ -60,6 +60,15 @@ function oddJournal(hosts: (i: number) => string | undefined): string {
   push(kernel(++i, 'net_ratelimit: 12 callbacks suppressed', h(i)));
   push(e(++i, { ...h(i), MESSAGE: 'TCP: too many orphaned sockets' })); // no ident, no transport: a kernel line
   push(e(++i, { ...h(i), _SOURCE_MONOTONIC_TIMESTAMP: 'x', MESSAGE: 'bad source monotonic' }));
+  // Odd entries whose row the parser makes from DuckDB's reading of their kept fields (no re-read):
+  // numbers as DuckDB writes them back (1e2 → 100.0, a uint64 beyond 2^53, -0), escapes, more bytes.
+  push(app(++i, bytes('\x1b[1mbold\x1b[0m'), { ...h(i), SYSLOG_IDENTIFIER: 1e2, _SYSTEMD_UNIT: 1.5, PRIORITY: 3 })
+    .replace('"SYSLOG_IDENTIFIER":100', '"SYSLOG_IDENTIFIER":1e2'));
+  push(app(++i, [0xe2, 0x82, 0x41, 0xf0, 0x9f, 0x98], { ...h(i), _PID: 7 }).replace('"_PID":7', '"_PID":12345678901234567890'));
+  push(app(++i, bytes('caf\u00e9 -0'), { ...h(i), SYSLOG_FACILITY: 0 }).replace('"SYSLOG_FACILITY":0', '"SYSLOG_FACILITY":-0')
+    .replace('"_SYSTEMD_UNIT":"app.service"', '"_SYSTEMD_UNIT":"caf\\u00e9\\ud83d\\ude00.service"'));
+  push(kernel(++i, [...bytes('TCP: too many orphaned sockets'), 0], { ...h(i), SYSLOG_IDENTIFIER: ['kernel', 'k2'] })); // a NUL byte
+  push(app(++i, bytes('huge timestamp'), h(i)).replace(/"__REALTIME_TIMESTAMP":"\d+"/, '"__REALTIME_TIMESTAMP":1e400'));
   return lines.join('\n') + '\n';
 }
 
@@ -98,9 +107,10 @@ describe('journal JSON through read_json', () => {
     expect(ta.overflow_events!.map((r) => [r[3], r[4], r[5]])).toEqual([
       ['tcp_timewait_overflow', 1, false], ['tcp_timewait_overflow', 1, false], ['tcp_timewait_overflow', 3, true],
       ['conntrack_table_full', 1, false], ['conntrack_table_full', 12, true], ['tcp_orphan_overflow', 1, false],
+      ['tcp_orphan_overflow', 1, false], // (bytes with a NUL)
     ]);
     expect(sa[0]!.issues.map((i) => [i.code, i.line])).toEqual([
-      ['no-message', 8], ['no-message', 9], ['bad-json', 10], ['bad-json', 11], ['bad-json', 12], ['bad-timestamp', 14], ['bad-timestamp', 15],
+      ['no-message', 8], ['no-message', 9], ['bad-json', 10], ['bad-json', 11], ['bad-json', 12], ['bad-timestamp', 14], ['bad-timestamp', 15], ['bad-timestamp', 32],
     ]);
   });
 
