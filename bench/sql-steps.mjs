@@ -67,5 +67,5 @@ process.on('exit', () => {
   L.push(`| ${(total - inStmts).toFixed(2)} | | | ${(peak - rows.reduce((a, [, s]) => a + s.rss, 0)).toFixed(0)} | outside statements (start-up, JavaScript scan and parse, appenders) |`);
   process.stderr.write(L.join('\n') + '\n');
 });
-process.argv = [process.argv[0], join(ROOT, 'dist', 'cli.js'), ...args];
-await import(join(ROOT, 'dist', 'cli.js'));
+process.argv = [process.argv[0], join(ROOT, process.env.SQLSTEPS_DIST ?? 'dist', 'cli.js'), ...args];
+await import(join(ROOT, process.env.SQLSTEPS_DIST ?? 'dist', 'cli.js'));

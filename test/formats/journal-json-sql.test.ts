@@ -68,6 +68,8 @@ function oddJournal(hosts: (i: number) => string | undefined): string {
   push(app(++i, bytes('caf\u00e9 -0'), { ...h(i), SYSLOG_FACILITY: 0 }).replace('"SYSLOG_FACILITY":0', '"SYSLOG_FACILITY":-0')
     .replace('"_SYSTEMD_UNIT":"app.service"', '"_SYSTEMD_UNIT":"caf\\u00e9\\ud83d\\ude00.service"'));
   push(kernel(++i, [...bytes('TCP: too many orphaned sockets'), 0], { ...h(i), SYSLOG_IDENTIFIER: ['kernel', 'k2'] })); // a NUL byte
+  push(app(++i, [0xef, 0xbb, 0xbf, ...bytes('BOM first')], h(i))); // valid bytes, but TextDecoder drops the BOM
+  push(app(++i, bytes('caf\u00e9 \u{1F600} \x07 bell'), h(i))); // valid UTF-8 with a control character: decoded in SQL
   push(app(++i, bytes('huge timestamp'), h(i)).replace(/"__REALTIME_TIMESTAMP":"\d+"/, '"__REALTIME_TIMESTAMP":1e400'));
   return lines.join('\n') + '\n';
 }
@@ -110,7 +112,7 @@ describe('journal JSON through read_json', () => {
       ['tcp_orphan_overflow', 1, false], // (bytes with a NUL)
     ]);
     expect(sa[0]!.issues.map((i) => [i.code, i.line])).toEqual([
-      ['no-message', 8], ['no-message', 9], ['bad-json', 10], ['bad-json', 11], ['bad-json', 12], ['bad-timestamp', 14], ['bad-timestamp', 15], ['bad-timestamp', 32],
+      ['no-message', 8], ['no-message', 9], ['bad-json', 10], ['bad-json', 11], ['bad-json', 12], ['bad-timestamp', 14], ['bad-timestamp', 15], ['bad-timestamp', 34],
     ]);
   });
 
