@@ -6,12 +6,14 @@
  * preserved), which equals the line number once the file is known to hold exactly one `{…}`
  * object per line (checked in the same JavaScript read that computes the sha256).
  *
- * Entries that the SQL mapping does not cover — MESSAGE missing or not a plain string (byte array,
- * repeated field), any kept field that is an array/number/object, an unreadable
- * __REALTIME_TIMESTAMP (an issue with the line's text), a NUL in MESSAGE — are inserted with a
- * placeholder source id, deleted again, and their lines re-read and given to the JavaScript parser
- * (same rows, same issues). The kernel rows that may be overflow lines are selected back, merged
- * with those, and classified in line order by the usual OverflowClassifier.
+ * A MESSAGE of bytes that are valid UTF-8 is decoded in SQL (utf8-sql.ts). Entries that the SQL
+ * mapping does not cover — MESSAGE missing, a repeated field, bytes that are not UTF-8, any kept
+ * field that is an array/number/object, an unreadable __REALTIME_TIMESTAMP (an issue with the
+ * line's text), a NUL in MESSAGE — are inserted with a placeholder source id and, as message, their
+ * kept fields as DuckDB read them (one JSON object); the JavaScript parser makes their rows from
+ * that, which replace the placeholders in place (same rows, same issues). Only a suspect line
+ * (below) or an entry that raises an issue is read again from the file. The rows are then
+ * classified from log_events in line order by the usual OverflowClassifier.
  *
  * A line read_json cannot parse becomes a NULL row (ignore_errors), hence odd, hence the JavaScript
  * parser's (a `bad-json` issue, as without the fast path); lines DuckDB is more lenient with than
