@@ -14,7 +14,28 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
  * Lines without a time are never matched (nothing says they are the same instant).
  */
 const COPIES_SQL = (hostScope: string) => `
-WITH e AS (
+WITH lines AS NOT MATERIALIZED (
+  SELECT l.host, l.ts, l.message, l.source_id, l.line_no,
+    coalesce(s.time_uncertainty_s, CASE l.ts_quality WHEN 'exact' THEN 0.000001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END) AS unc
+  FROM log_events l LEFT JOIN sources s USING (source_id)
+  WHERE l.ts IS NOT NULL AND l.host IS NOT NULL AND ${hostScope}
+), reach AS (
+  -- each source's time span, and how far apart two lines can be and still be neighbours in one
+  -- cluster (greatest(unc, unc') + 1 s, at most the host's largest unc + 1 s; in µs, + 2 for the
+  -- seconds compared in floating point below)
+  SELECT *, (ceil((max(umax) OVER (PARTITION BY host) + 1) * 1000000) + 2)::BIGINT AS t
+  FROM (SELECT host, source_id, epoch_us(min(ts)) AS lo, epoch_us(max(ts)) AS hi, max(unc) AS umax FROM lines GROUP BY host, source_id)
+), zone AS (
+  -- Only messages with a line in the span of another source (widened by that reach) can have
+  -- copies: a cluster with two sources has a link, two neighbours of different sources at most
+  -- the reach apart, so the later of the two lies in the other's source's widened span. Every
+  -- line of those messages goes on (a cluster chains lines far beyond the spans); the others are
+  -- never grouped (a sosreport: 9.3M of 16.5M lines go on; its rotated logs overlap nothing)
+  SELECT DISTINCT l.host,
+    CASE WHEN suffix(l.message, ' ') THEN hash(rtrim(l.message)) ELSE hash(l.message) END AS message,
+    CASE WHEN suffix(l.message, ' ') THEN strlen(rtrim(l.message)) ELSE strlen(l.message) END AS len
+  FROM lines l JOIN reach r ON r.host = l.host AND r.source_id <> l.source_id AND epoch_us(l.ts) BETWEEN r.lo - r.t AND r.hi + r.t
+), e AS (
   -- the message as a 64-bit hash and its length: the same text gives the same pair, and grouping
   -- and sorting 64-bit keys is several times cheaper than strings (two different lines of one
   -- host colliding in both: about 1 in 10^12 for a million distinct lines)
@@ -22,18 +43,19 @@ WITH e AS (
   -- bytes, which DuckDB keeps, serves as well as in characters)
   SELECT l.host, l.ts,
     CASE WHEN suffix(l.message, ' ') THEN hash(rtrim(l.message)) ELSE hash(l.message) END AS message,
-    CASE WHEN suffix(l.message, ' ') THEN strlen(rtrim(l.message)) ELSE strlen(l.message) END AS len, l.source_id, l.line_no,
-    coalesce(s.time_uncertainty_s, CASE l.ts_quality WHEN 'exact' THEN 0.000001 WHEN 'monotonic+boot' THEN 60 ELSE 1 END) AS unc
-  FROM log_events l LEFT JOIN sources s USING (source_id)
-  WHERE l.ts IS NOT NULL AND l.host IS NOT NULL AND ${hostScope}
-), hosts_many AS (
-  SELECT host FROM e GROUP BY host HAVING min(source_id) <> max(source_id)
+    CASE WHEN suffix(l.message, ' ') THEN strlen(rtrim(l.message)) ELSE strlen(l.message) END AS len, l.source_id, l.line_no, l.unc
+  FROM lines l
+), ez AS (
+  SELECT e.* FROM e SEMI JOIN zone USING (host, message, len)
 ), multi AS (
-  -- messages a host has in two or more sources, found first with the cheapest aggregate: a large
-  -- bundle has millions of distinct lines and few copies (450 MB sosreport: 3.7M keys, 413 copies),
-  -- and the arg_min states below for every key did not fit the ingest's 256 MiB (1.2 GB RSS at 1 GiB)
-  SELECT host, message, len FROM e SEMI JOIN hosts_many USING (host)
-  GROUP BY host, message, len HAVING min(source_id) <> max(source_id)
+  -- of those, messages the host has in two or more sources, found first with the cheapest
+  -- aggregate: a large bundle has millions of distinct lines and few copies (450 MB sosreport:
+  -- 3.7M keys, 413 copies), and the arg_min states below for every key did not fit the ingest's
+  -- 256 MiB (1.2 GB RSS at 1 GiB)
+  SELECT host, message, len FROM ez GROUP BY host, message, len HAVING min(source_id) <> max(source_id)
+), em AS MATERIALIZED (
+  -- (their lines, kept: scanned four times below; a sosreport: 4.5M lines)
+  SELECT ez.* FROM ez SEMI JOIN multi USING (host, message, len)
 ), k AS (
   -- the copy with the most precise time (then the earliest) speaks for the event
   -- sources: how many distinct ones, counted as bits (count(DISTINCT) was 7× slower here); two
@@ -41,7 +63,7 @@ WITH e AS (
   SELECT host, message, len, count(*) AS n, bit_count(bit_or(1::BIGINT << (source_id % 63)::INTEGER)) AS sources,
     epoch(max(ts) - min(ts)) AS span, min(unc) AS u, max(unc) AS umax,
     arg_min(source_id, (unc, ts, line_no, source_id)) AS ev_src, arg_min(line_no, (unc, ts, line_no, source_id)) AS ev_line
-  FROM e SEMI JOIN multi USING (host, message, len)
+  FROM em
   GROUP BY host, message, len
 ), simple AS (
   -- the common case, without windows: one line per source, all within the tightest copy's
@@ -49,7 +71,7 @@ WITH e AS (
   SELECT host, message, len, ev_src, ev_line FROM k WHERE n = sources AND span <= u + 1
 ), simple_copies AS (
   SELECT e.host, e.source_id, e.line_no, s.ev_src AS event_source_id, s.ev_line AS event_line_no
-  FROM e JOIN simple s USING (host, message, len)
+  FROM em e JOIN simple s USING (host, message, len)
   WHERE NOT (e.source_id = s.ev_src AND e.line_no = s.ev_line)
 ), kw AS (
   -- the rest (identical lines repeated in a source, copies far apart) ...
@@ -58,7 +80,7 @@ WITH e AS (
   SELECT host, message, len, (ceil((umax + 1) * 1000000) + 2)::BIGINT AS width FROM k WHERE NOT (n = sources AND span <= u + 1)
 ), buckets AS MATERIALIZED (
   SELECT e.host, e.message, e.len, epoch_us(e.ts) // kw.width AS b, min(e.source_id) AS s1, max(e.source_id) AS s2
-  FROM e JOIN kw USING (host, message, len) GROUP BY e.host, e.message, e.len, b
+  FROM em e JOIN kw USING (host, message, len) GROUP BY e.host, e.message, e.len, b
 ), near AS (
   -- ... of which only keys with two lines of different sources in one bucket or two adjacent ones
   -- can have a link (below: two neighbours of different sources close enough): the others go no
@@ -69,7 +91,7 @@ WITH e AS (
   WHERE a.s1 <> c.s1 OR a.s2 <> c.s2
 ), many AS (
   -- ... clusters in time
-  SELECT e.* FROM e SEMI JOIN near USING (host, message, len)
+  SELECT e.* FROM em e SEMI JOIN near USING (host, message, len)
 ), gaps AS (
   -- Lines of one instant (the same time) are peers, and their tolerance is the instant's: the
   -- largest of theirs (iu). With each line's own, the gap after an instant depended on which of
