@@ -185,10 +185,15 @@ export async function calibrateBootTimes(conn: DuckDBConnection, scope: { since:
         FROM ev WHERE kind = 'dmesg' AND mono_us IS NOT NULL AND (ts_quality = 'monotonic+boot' OR us IS NULL)
         GROUP BY ALL HAVING count(*) = 1
       ), wall AS (
-        SELECT host, source_id, rtrim(message) AS msg, min(us) AS us, any_value(path) AS path, any_value(src_u) AS src_u
-        FROM ev WHERE kind IN ('syslog', 'dmesg') AND ident = 'kernel' AND mono_us IS NULL AND us IS NOT NULL
-          AND ts_quality IN ${wallQualities}
-        GROUP BY ALL HAVING count(*) = 1
+        -- (only messages dmesg has can match: the others are not grouped — a sosreport's 1.8M
+        -- kernel lines against dmesg's 10k; every line of a kept message stays, so the counts
+        -- hold. rtrim copies every string: only those that end in a space go through it)
+        SELECT host, source_id, msg, min(us) AS us, any_value(path) AS path, any_value(src_u) AS src_u
+        FROM (SELECT *, CASE WHEN suffix(message, ' ') THEN rtrim(message) ELSE message END AS msg FROM ev
+          WHERE kind IN ('syslog', 'dmesg') AND ident = 'kernel' AND mono_us IS NULL AND us IS NOT NULL
+            AND ts_quality IN ${wallQualities}) w
+        SEMI JOIN (SELECT DISTINCT host, msg FROM mono) d USING (host, msg)
+        GROUP BY host, source_id, msg HAVING count(*) = 1
       ), matched AS (
         SELECT w.host, 3 AS rank, (w.us - m.mono_us + ${cut('w.src_u')})::DOUBLE AS e, ${received('w.src_u')} AS res, w.path
         FROM mono m JOIN wall w ON w.host = m.host AND w.msg = m.msg JOIN calib_ref r ON r.host = m.host
