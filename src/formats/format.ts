@@ -136,6 +136,11 @@ export interface SqlLoader<P extends Prepared = Prepared> {
   /** Bundle members smaller than this take the line parser (as quick there); absent: members never try. */
   memberMinBytes?: number;
   prepare(conn: DuckDBConnection, input: SqlInput, ctx: ParseContext): Promise<P | Declined>;
+  /**
+   * Starts, for an input prepare will be given next, the part of prepare that needs no DuckDB
+   * connection (a file's check): prepare takes it up instead of starting it again.
+   */
+  prefetch?(input: SqlInput): void;
   load(load: Load, srcId: number, prepared: P, ctx: ParseContext, host: HostRule,
     fixHost: (rows: LogEventRow[]) => void): Promise<FastResult | Declined>;
   dispose(conn: DuckDBConnection, prepared: P): Promise<void>;

@@ -24,7 +24,7 @@ import { forceHost, itemContext, type BundlePlan, type PlanItem, type ReadySourc
 import { bundleOf, DEFAULT_BUNDLE, wantedBundleMember } from '../bundle/registry.js';
 import { unifyNamespaceViews } from '../bundle/netns.js';
 import { FORMAT_BY_KIND } from '../formats/registry.js';
-import { declinedIssue, isDeclined, type Declined, type FastResult, type Format, type Prepared, type SqlLoader } from '../formats/format.js';
+import { declinedIssue, isDeclined, type Declined, type FastResult, type Format, type Prepared, type SqlInput, type SqlLoader } from '../formats/format.js';
 import { parseInto } from '../formats/kit/parse-rows.js';
 import { issue } from '../formats/kit/lines.js';
 import type { IngestOptions } from './options.js';
@@ -124,19 +124,32 @@ export async function ingestBundle(
   try {
     if (!batch) {
       const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+      // On disk: DuckDB reads a member by path, as a side file (a gzip'd or zstd'd one
+      // decompressed by DuckDB, capped by --max-member-bytes); a name with glob characters,
+      // another compression, or a loader that declines: streamed through the line parser.
+      const onDisk: { it: PlanItem; loader: SqlLoader; input: SqlInput }[] = [];
+      for (const it of plan.items) {
+        const loader = FORMAT_BY_KIND.get(it.kind)!.sqlLoader;
+        const min = opts.sqlMemberMinBytes ?? loader?.memberMinBytes;
+        if (!loader || min == null || lineShift(it) !== 0 || !it.diskPath) continue;
+        if ((it.diskBytes ?? 0) < min || /[*?[\]{}]/.test(it.diskPath)) continue;
+        const comp = fileCompression(it.diskPath);
+        if ((comp !== 'none' && comp !== 'gzip' && comp !== 'zstd') || !loader.takesFile(comp)) continue;
+        onDisk.push({ it, loader, input: { path: it.diskPath, bytes: it.diskBytes ?? 0, compression: comp, maxBytes: limits.maxMemberBytes, member: true } });
+      }
+      const diskIndex = new Map(onDisk.map((d, i) => [d.it, i]));
       for (const it of plan.items) {
         const loader = FORMAT_BY_KIND.get(it.kind)!.sqlLoader;
         const min = opts.sqlMemberMinBytes ?? loader?.memberMinBytes;
         if (!loader || min == null || lineShift(it) !== 0) continue;
         if (it.diskPath) {
-          // On disk: DuckDB reads it by path, as a side file (a gzip'd or zstd'd one decompressed
-          // by DuckDB, capped by --max-member-bytes); a name with glob characters, another
-          // compression, or a loader that declines: streamed through the line parser.
-          if ((it.diskBytes ?? 0) < min || /[*?[\]{}]/.test(it.diskPath)) continue;
-          const comp = fileCompression(it.diskPath);
-          if ((comp !== 'none' && comp !== 'gzip' && comp !== 'zstd') || !loader.takesFile(comp)) continue;
-          const prepared = await loader.prepare(store.conn, { path: it.diskPath, bytes: it.diskBytes ?? 0, compression: comp, maxBytes: limits.maxMemberBytes, member: true },
-            itemContext(plan, it, `${name}/${it.path}`));
+          const i = diskIndex.get(it);
+          if (i === undefined) continue;
+          // (the next member's check starts while DuckDB reads this one: a compressed member is
+          // checked whole before DuckDB gets it, so without this the two took turns)
+          const next = onDisk[i + 1];
+          if (next) next.loader.prefetch?.(next.input);
+          const prepared = await loader.prepare(store.conn, onDisk[i]!.input, itemContext(plan, it, `${name}/${it.path}`));
           if (isDeclined(prepared)) declinedMembers.set(it, prepared);
           else sqlMembers.set(it, { loader, prepared });
           continue;

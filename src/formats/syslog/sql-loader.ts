@@ -252,6 +252,11 @@ interface SyslogPrepared extends Prepared {
 /** Temporary tables of members prepared at once (one bundle's) get distinct names. */
 let memberTables = 0;
 
+/** Scans started by prefetch, for prepare to take up (by file, compression and size cap). */
+const ahead = new Map<string, Promise<SyslogScan>>();
+const aheadKey = (input: { path: string; compression: string; maxBytes: number; onBytes?: unknown }) =>
+  input.onBytes ? '' : `${input.compression}\0${input.maxBytes}\0${input.path}`;
+
 /**
  * The syslog SQL loader (format.ts SqlLoader): a file (a side file, a bundle member on disk) is
  * read by read_csv while scanSyslog hashes and checks it; a bundle member held in memory is split
@@ -270,7 +275,9 @@ export const syslogSqlLoader: SqlLoader<SyslogPrepared> = {
     const { path, compression, maxBytes, onBytes } = input;
     // (a bundle's members are prepared together, each in a table of its own)
     const table = input.member ? `temp.syslog_member_${memberTables++}` : LINES_TABLE;
-    const scan = scanSyslog(path, onBytes, compression !== 'none' ? { compression: compression, maxBytes } : {});
+    const key = aheadKey(input);
+    const scan = ahead.get(key) ?? scanSyslog(path, onBytes, compression !== 'none' ? { compression: compression, maxBytes } : {});
+    ahead.delete(key);
     scan.catch(() => {}); // a damaged file can fail the scan before anything awaits it (below)
     const read = await readSyslogLines(conn, path, scan, compression, table);
     const scanned = await scan.catch((e: Error) => e);
@@ -284,6 +291,15 @@ export const syslogSqlLoader: SqlLoader<SyslogPrepared> = {
       return { declined: `read_csv gave ${cnt} rows for ${scanned.lines} lines`, sha256: scanned.sha256 };
     }
     return { table, n: `rowid - ${lo} + 1`, scanned, member: input.member === true, sha256: scanned.sha256 };
+  },
+  prefetch(input) {
+    // (a bundle member on disk, no progress callback: the scan prepare would start)
+    if (!('path' in input) || input.onBytes) return;
+    const key = aheadKey(input);
+    if (ahead.has(key)) return;
+    const scan = scanSyslog(input.path, undefined, input.compression !== 'none' ? { compression: input.compression, maxBytes: input.maxBytes } : {});
+    scan.catch(() => {});
+    ahead.set(key, scan);
   },
   async load(load, srcId, p, ctx, host) {
     // Every row gets the forced host (--host, the bundle's); else its own, else the fallback.
