@@ -11,6 +11,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TimeBasis } from '../model.js';
+import { rtrimmedSql } from './sql.js';
 
 /** What the loader knows of a source's times besides its rows (SourceMeta.times). */
 export interface SourceTimes {
@@ -181,15 +182,14 @@ export async function calibrateBootTimes(conn: DuckDBConnection, scope: { since:
         WHERE kind = 'syslog' AND ident = 'kernel' AND ts_quality IN ${wallQualities}
           AND us IS NOT NULL AND mono_us >= ${SETTLED_US} AND ${sameBoot('boot_id', 'us - mono_us')}
       ), mono AS (
-        SELECT host, source_id, rtrim(message) AS msg, min(mono_us) AS mono_us
+        SELECT host, source_id, ${rtrimmedSql('message')} AS msg, min(mono_us) AS mono_us
         FROM ev WHERE kind = 'dmesg' AND mono_us IS NOT NULL AND (ts_quality = 'monotonic+boot' OR us IS NULL)
         GROUP BY ALL HAVING count(*) = 1
       ), wall AS (
         -- (only messages dmesg has can match: the others are not grouped — a sosreport's 1.8M
-        -- kernel lines against dmesg's 10k; every line of a kept message stays, so the counts
-        -- hold. rtrim copies every string: only those that end in a space go through it)
+        -- kernel lines against dmesg's 10k; every line of a kept message stays, so the counts hold)
         SELECT host, source_id, msg, min(us) AS us, any_value(path) AS path, any_value(src_u) AS src_u
-        FROM (SELECT *, CASE WHEN suffix(message, ' ') THEN rtrim(message) ELSE message END AS msg FROM ev
+        FROM (SELECT *, ${rtrimmedSql('message')} AS msg FROM ev
           WHERE kind IN ('syslog', 'dmesg') AND ident = 'kernel' AND mono_us IS NULL AND us IS NOT NULL
             AND ts_quality IN ${wallQualities}) w
         SEMI JOIN (SELECT DISTINCT host, msg FROM mono) d USING (host, msg)

@@ -13,6 +13,10 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
  * in two or more of them: a central file of a fleet (one source per host) costs one aggregate.
  * Lines without a time are never matched (nothing says they are the same instant).
  */
+/** A line's message as its key (see `e` below): hash and length in bytes, trailing spaces ignored. */
+const MESSAGE_KEY = `CASE WHEN suffix(l.message, ' ') THEN hash(rtrim(l.message)) ELSE hash(l.message) END AS message,
+    CASE WHEN suffix(l.message, ' ') THEN strlen(rtrim(l.message)) ELSE strlen(l.message) END AS len`;
+
 const COPIES_SQL = (hostScope: string) => `
 WITH lines AS NOT MATERIALIZED (
   SELECT l.host, l.ts, l.message, l.source_id, l.line_no,
@@ -31,9 +35,7 @@ WITH lines AS NOT MATERIALIZED (
   -- the reach apart, so the later of the two lies in the other's source's widened span. Every
   -- line of those messages goes on (a cluster chains lines far beyond the spans); the others are
   -- never grouped (a sosreport: 9.3M of 16.5M lines go on; its rotated logs overlap nothing)
-  SELECT DISTINCT l.host,
-    CASE WHEN suffix(l.message, ' ') THEN hash(rtrim(l.message)) ELSE hash(l.message) END AS message,
-    CASE WHEN suffix(l.message, ' ') THEN strlen(rtrim(l.message)) ELSE strlen(l.message) END AS len
+  SELECT DISTINCT l.host, ${MESSAGE_KEY}
   FROM lines l JOIN reach r ON r.host = l.host AND r.source_id <> l.source_id AND epoch_us(l.ts) BETWEEN r.lo - r.t AND r.hi + r.t
 ), e AS (
   -- the message as a 64-bit hash and its length: the same text gives the same pair, and grouping
@@ -41,9 +43,7 @@ WITH lines AS NOT MATERIALIZED (
   -- host colliding in both: about 1 in 10^12 for a million distinct lines)
   -- (rtrim copies every string: only those that end in a space go through it; the length in
   -- bytes, which DuckDB keeps, serves as well as in characters)
-  SELECT l.host, l.ts,
-    CASE WHEN suffix(l.message, ' ') THEN hash(rtrim(l.message)) ELSE hash(l.message) END AS message,
-    CASE WHEN suffix(l.message, ' ') THEN strlen(rtrim(l.message)) ELSE strlen(l.message) END AS len, l.source_id, l.line_no, l.unc
+  SELECT l.host, l.ts, ${MESSAGE_KEY}, l.source_id, l.line_no, l.unc
   FROM lines l
 ), ez AS (
   SELECT e.* FROM e SEMI JOIN zone USING (host, message, len)

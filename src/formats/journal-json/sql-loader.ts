@@ -125,11 +125,12 @@ export function journalInsertSql(path: string, srcId: number, host: FastHost, or
   const s = (f: string) => `v_${idx.get(f)}`;
   const plain = (f: string) => `coalesce(t_${idx.get(f)} IN ('VARCHAR', 'NULL'), true)`;
   const ok = [
-    // (a MESSAGE of bytes that are valid UTF-8, no NUL, no leading BOM: mt, utf8-sql.ts)
-    `(t_${idx.get('MESSAGE')} = 'VARCHAR' OR (mt IS NOT NULL AND NOT contains(mt, chr(0)) AND NOT prefix(mt, '\uFEFF')))`,
+    // (a MESSAGE of bytes: mt, their text when they are valid UTF-8, utf8-sql.ts; not with a
+    // leading BOM, which TextDecoder drops)
+    `(t_${idx.get('MESSAGE')} = 'VARCHAR' OR (mt IS NOT NULL AND NOT prefix(mt, '\uFEFF')))`,
     ...fields.filter((f) => f !== 'MESSAGE').map(plain),
     `(${s('__REALTIME_TIMESTAMP')} IS NULL OR rt IS NOT NULL)`,
-    `NOT contains(${s('MESSAGE')}, chr(0))`,
+    `NOT contains(coalesce(mt, ${s('MESSAGE')}), chr(0))`,
     // (a host name that would need escaping: the JavaScript parser's, through safeHostName)
     ...(host.fixed == null ? [`NOT coalesce(${hostNeedsCareSql(s('_HOSTNAME'))}, false)`] : []),
   ].join(' AND ');
@@ -138,11 +139,7 @@ export function journalInsertSql(path: string, srcId: number, host: FastHost, or
   const oddSrc = -1 - srcId;
   const inner = fields.map((f, i) => `${col(f)} AS j_${i}, (${col(f)} ->> '$') AS v_${i}, json_type(${col(f)}) AS t_${i}`).join(', ');
   // An odd row's message holds its kept fields as DuckDB read them, one JSON object (the
-  // JavaScript parser makes the row from it without reading the line again: oddEntryText).
-  // A MESSAGE of bytes decoded (utf8-sql.ts) when it holds no NUL, else NULL (an odd row). All of
-  // it inside the CASE above, evaluated for byte arrays only (its lists as columns of their own,
-  // NULL on every other row, made the INSERT of 665,727 entries 0.7 s slower); the lists are
-  // bound to names by one-element lists.
+  // JavaScript parser makes the row from it without reading the line again: cleanEntryRow).
   const entry = `json_object(${fields.map((f, i) => `${q(f)}, j_${i}`).join(', ')})`;
   return `
     INSERT INTO log_events
@@ -195,9 +192,9 @@ async function loadJournalJsonFast(
     }
     await conn.run(`UPDATE log_events SET line_no = rowid - ${lo} + 1 WHERE source_id IN (${srcId}, ${oddSrc})`);
   }
-  const sus = scanned.value.suspects;
-  for (let i = 0; i < sus.length; i += 1000) {
-    await conn.run(`UPDATE log_events SET source_id = ${oddSrc} WHERE source_id = ${srcId} AND line_no IN (${sus.slice(i, i + 1000).join(',')})`);
+  const suspects = scanned.value.suspects;
+  for (let i = 0; i < suspects.length; i += 1000) {
+    await conn.run(`UPDATE log_events SET source_id = ${oddSrc} WHERE source_id = ${srcId} AND line_no IN (${suspects.slice(i, i + 1000).join(',')})`);
   }
 
   // Entries the SQL mapping does not cover: back to the JavaScript parser, line by line. Their
@@ -218,11 +215,11 @@ async function loadJournalJsonFast(
   // The odd rows' kept fields as DuckDB read them (the INSERT's json_object) give the same row as
   // the line would; the line itself is read again only for a suspect (DuckDB may have read it
   // differently) and for an entry that raises an issue or gives no row (the issue quotes the line).
-  const suspects = new Set(scanned.value.suspects);
+  const suspect = new Set(suspects);
   const oddLines = new Set<number>();
   for (const [l, m] of oddRows) {
     const lineNo = Number(l);
-    const row = suspects.has(lineNo) ? null : cleanEntryRow(String(m), ctx, lineNo);
+    const row = suspect.has(lineNo) ? null : cleanEntryRow(String(m), ctx, lineNo);
     if (row) jsRows.push(row);
     else oddLines.add(lineNo);
   }

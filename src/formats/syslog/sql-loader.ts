@@ -43,7 +43,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Load } from '../../store/load.js';
 import { MAX_LINE } from '../kit/lines.js';
 import { CANDIDATE_RE, classifyLoaded, q, REPEAT_PREFIX, type FastHost, type FastResult } from '../kit/sql-load.js';
-import { isDeclined, type Declined, type Prepared, type SqlLoader } from '../format.js';
+import { isDeclined, type Declined, type Prepared, type SqlInput, type SqlLoader } from '../format.js';
 import { scanSyslog, scanSyslogBuffer, type LineStats, type SyslogScan } from './scan.js';
 import { syslogSelectSql } from './select.sql.js';
 
@@ -254,8 +254,11 @@ let memberTables = 0;
 
 /** Scans started by prefetch, for prepare to take up (by file, compression and size cap). */
 const ahead = new Map<string, Promise<SyslogScan>>();
-const aheadKey = (input: { path: string; compression: string; maxBytes: number; onBytes?: unknown }) =>
-  input.onBytes ? '' : `${input.compression}\0${input.maxBytes}\0${input.path}`;
+type FileInput = Extract<SqlInput, { path: string }>;
+const aheadKey = (input: FileInput) => (input.onBytes ? '' : `${input.compression}\0${input.maxBytes}\0${input.path}`);
+/** The hash and check of a file (or a compressed one, decompressed within its size cap). */
+const startScan = (input: FileInput) =>
+  scanSyslog(input.path, input.onBytes, input.compression !== 'none' ? { compression: input.compression, maxBytes: input.maxBytes } : {});
 
 /**
  * The syslog SQL loader (format.ts SqlLoader): a file (a side file, a bundle member on disk) is
@@ -272,11 +275,11 @@ export const syslogSqlLoader: SqlLoader<SyslogPrepared> = {
       return isDeclined(r) ? r : { table: `temp.${table}`, n: 'n', scanned: r, member: true };
     }
     if (ctx.referenceTimeMs == null || !Number.isFinite(ctx.referenceTimeMs)) return { declined: NO_REFERENCE };
-    const { path, compression, maxBytes, onBytes } = input;
+    const { path, compression } = input;
     // (a bundle's members are prepared together, each in a table of its own)
     const table = input.member ? `temp.syslog_member_${memberTables++}` : LINES_TABLE;
     const key = aheadKey(input);
-    const scan = ahead.get(key) ?? scanSyslog(path, onBytes, compression !== 'none' ? { compression: compression, maxBytes } : {});
+    const scan = ahead.get(key) ?? startScan(input);
     ahead.delete(key);
     scan.catch(() => {}); // a damaged file can fail the scan before anything awaits it (below)
     const read = await readSyslogLines(conn, path, scan, compression, table);
@@ -297,7 +300,7 @@ export const syslogSqlLoader: SqlLoader<SyslogPrepared> = {
     if (!('path' in input) || input.onBytes) return;
     const key = aheadKey(input);
     if (ahead.has(key)) return;
-    const scan = scanSyslog(input.path, undefined, input.compression !== 'none' ? { compression: input.compression, maxBytes: input.maxBytes } : {});
+    const scan = startScan(input);
     scan.catch(() => {});
     ahead.set(key, scan);
   },
