@@ -172,6 +172,16 @@ describe('plain syslog through read_csv', () => {
     expect(ta.overflow_events!.map((r) => [r[3], r[4], r[5]])).toEqual([['tcp_timewait_overflow', 1, false], ['tcp_timewait_overflow', 5, true]]);
   });
 
+  // read_csv's delimiter was once the four characters `\x1f` (a SQL literal does not unescape
+  // them): a line holding that text was cut there, the rest of the message lost (session 14).
+  it('keeps a line holding the text \\x1f (or \\t, or quotes) whole', async () => {
+    const { ta } = await both([
+      'Mar  2 00:00:00 web01 kernel: before \\x1f after',
+      'Mar  2 00:00:01 web01 app[3]: "quoted" \'single\' a\ttab \\x1f\\x1f end',
+    ].join('\n') + '\n', { tz: 'UTC' });
+    expect(ta.log_events!.map((r) => r[11])).toEqual(['before \\x1f after', '"quoted" \'single\' a\ttab \\x1f\\x1f end']);
+  });
+
   it('expands syslogd and rsyslog repeat summaries and reads every era\'s catalogue lines, as the line parser does', async () => {
     const text = [
       'Jan  5 10:00:00 web01 kernel: TCP: time wait bucket table overflow',

@@ -70,7 +70,7 @@ export async function readSyslogLines(
   // never handed to DuckDB).
   if (compression !== 'none' && !(await scan.then((x) => x.fits, () => false))) return false;
   const read = conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT coalesce(line, '') AS line FROM read_csv(${q(path)}, columns = {'line': 'VARCHAR'},
-    header = false, quote = '', escape = '', delim = '\\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LINE},
+    header = false, quote = '', escape = '', delim = '\x1f', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LINE},
     compression = '${compression}')`)
     .then(() => true, () => false);
   const [fits, ok] = await Promise.all([scan.then((s) => s.fits, () => false), read]);
