@@ -51,9 +51,9 @@ describe('format registry', () => {
     const t = tempDir('bundlescope-registry-');
     afterAll(() => t.cleanup());
     // (their property tests, generated files against the line parser: test/formats/syslog-sql.test.ts
-    // and test/formats/journal-json-sql.test.ts; here each loader on its format's own samples)
-    it('are those of syslog and journal-json', () => {
-      expect(FORMATS.filter((f) => f.sqlLoader).map((f) => f.kind)).toEqual(['journal-json', 'syslog']);
+    // test/formats/journal-json-sql.test.ts and test/formats/journal-export-sql.test.ts; here each loader on its format's own samples)
+    it('are those of syslog, journal-json and journal-export', () => {
+      expect(FORMATS.filter((f) => f.sqlLoader).map((f) => f.kind)).toEqual(['journal-export', 'journal-json', 'syslog']);
     });
     for (const f of FORMATS.filter((x) => x.sqlLoader)) {
       it(`${f.kind}: the SQL loader stores what the line parser stores for each sample`, async () => {

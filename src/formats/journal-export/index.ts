@@ -2,6 +2,7 @@
 import type { Format } from '../format.js';
 import { journalHost } from '../journal-json/index.js';
 import { createJournalExportParser, looksLikeJournalExport } from './parser.js';
+import { journalExportSqlLoader } from './sql-loader.js';
 
 export const journalExport: Format<'log_events'> = {
   kind: 'journal-export',
@@ -9,7 +10,8 @@ export const journalExport: Format<'log_events'> = {
   example: 'journalctl -o export > journal.export',
   needsHost: false,
   detect: looksLikeJournalExport,
-  parser: { bytes: createJournalExportParser },
+  parser: { bytes: (ctx) => createJournalExportParser(ctx) },
+  sqlLoader: journalExportSqlLoader,
   hostFromHead: journalHost,
   samples: [],
 };

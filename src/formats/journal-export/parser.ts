@@ -20,6 +20,7 @@
 import type { ChunkParser, Issue, LogEventRow, ParseContext } from '../../model.js';
 import { JOURNAL_FIELDS, journalEntryToRow } from '../journal-json/parser.js';
 import { issue, MAX_LINE } from '../kit/lines.js';
+import type { ExportStage } from './stage.js';
 
 /** Largest binary field value accepted (coredumps aside, journal fields are far smaller). */
 export const MAX_EXPORT_FIELD = 64 * 1024 * 1024;
@@ -29,18 +30,6 @@ type State = 'line' | 'length' | 'data' | 'data-end' | 'discard-line' | 'resync'
 const utf8 = new TextDecoder('utf-8');
 const EMPTY = Buffer.alloc(0);
 
-function validFieldName(b: Uint8Array, start: number, end: number): boolean {
-  const n = end - start;
-  if (n < 1 || n > 64) return false;
-  const first = b[start]!;
-  if (first >= 48 && first <= 57) return false;
-  for (let i = start; i < end; i++) {
-    const c = b[i]!;
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
-  }
-  return true;
-}
-
 /** Bytes → string: ASCII (most journal values) natively, anything else through TextDecoder. */
 function text(b: Buffer, start: number, end: number): string {
   for (let i = start; i < end; i++) {
@@ -49,20 +38,26 @@ function text(b: Buffer, start: number, end: number): string {
   return b.toString('latin1', start, end);
 }
 
-const WANTED_BY_LENGTH = new Map<number, { name: string; bytes: Buffer }[]>();
+/** The kept fields (JOURNAL_FIELDS) by the hash of their name (fieldLine's), with their place in that set. */
+const FIELD_INDEX = new Map([...JOURNAL_FIELDS].map((f, i) => [f, i]));
+interface Wanted { name: string; index: number; bytes: Buffer }
+const WANTED_BY_HASH = new Map<number, Wanted[]>();
 for (const name of JOURNAL_FIELDS) {
-  const list = WANTED_BY_LENGTH.get(name.length) ?? [];
-  list.push({ name, bytes: Buffer.from(name, 'latin1') });
-  WANTED_BY_LENGTH.set(name.length, list);
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+  const list = WANTED_BY_HASH.get(h) ?? [];
+  list.push({ name, index: FIELD_INDEX.get(name)!, bytes: Buffer.from(name, 'latin1') });
+  WANTED_BY_HASH.set(h, list);
 }
 
-/** The JOURNAL_FIELDS name spelled by these bytes, or null (no string is made for other fields). */
-function wantedField(b: Buffer, start: number, end: number): string | null {
-  const candidates = WANTED_BY_LENGTH.get(end - start);
+/** The kept field named by bytes start..end of b (their hash `h`), or null: no string is made for other fields. */
+function wanted(h: number, b: Buffer, start: number, end: number): Wanted | null {
+  const candidates = WANTED_BY_HASH.get(h);
   if (!candidates) return null;
   next: for (const c of candidates) {
+    if (c.bytes.length !== end - start) continue;
     for (let i = 0; i < c.bytes.length; i++) if (b[start + i] !== c.bytes[i]) continue next;
-    return c.name;
+    return c;
   }
   return null;
 }
@@ -99,13 +94,18 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
   /** In resync: the last byte seen was a newline. */
   private afterNewline = false;
 
-  constructor(private readonly ctx: ParseContext) {}
+  /**
+   * `stage`: the entries' kept fields go there as bytes (stage.ts, the SQL path) instead of
+   * becoming strings; only the entries the stage cannot take become rows here.
+   */
+  constructor(private readonly ctx: ParseContext, private readonly stage: ExportStage | null = null) {}
 
   chunk(c: Uint8Array): void {
     if (c.length === 0) return;
     const view = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
     this.buf = this.pos >= this.buf.length ? view : Buffer.concat([this.buf.subarray(this.pos), view]);
     this.pos = 0;
+    this.stage?.look(this.buf);
     this.run();
   }
 
@@ -149,7 +149,7 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
           this.binNeed = lo;
           this.binHave = 0;
           this.binParts = [];
-          this.binKeep = JOURNAL_FIELDS.has(this.binKey) && !this.fields.has(this.binKey);
+          this.binKeep = this.stage ? this.stage.wants(this.binKey) : JOURNAL_FIELDS.has(this.binKey) && !this.fields.has(this.binKey);
           this.state = lo === 0 ? 'data-end' : 'data';
           break;
         }
@@ -215,16 +215,23 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
       this.endEntry();
       return;
     }
-    // Field names are at most 64 bytes: look for '=' no further (binary data may follow).
+    // Field names are at most 64 bytes: look for '=' no further (binary data may follow). The same
+    // pass checks the name's characters and hashes it (the kept fields are found by that hash).
     let eq = -1;
+    let ok = true;
+    let h = 0;
     for (let i = start, lim = Math.min(end, start + 65); i < lim; i++) {
-      if (b[i] === 61) {
+      const c = b[i]!;
+      if (c === 61) {
         eq = i;
         break;
       }
+      if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) ok = false;
+      h = (Math.imul(h, 31) + c) | 0;
     }
     const keyEnd = eq < 0 ? end : eq;
-    if (!validFieldName(b, start, keyEnd)) {
+    const n = keyEnd - start;
+    if (!ok || n < 1 || n > 64 || (b[start]! >= 48 && b[start]! <= 57)) {
       this.problem('bad-field', this.lineNo, b, start, end, 'KEY=value or a binary field name (A-Z, 0-9, _)');
       return;
     }
@@ -238,8 +245,10 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
       this.state = 'length';
       return;
     }
-    const key = wantedField(b, start, keyEnd);
-    if (key !== null && !this.fields.has(key)) this.fields.set(key, text(b, eq + 1, end));
+    const w = wanted(h, b, start, keyEnd);
+    if (w === null) return;
+    if (this.stage) this.stage.text(w.index, b, eq + 1, end);
+    else if (!this.fields.has(w.name)) this.fields.set(w.name, text(b, eq + 1, end));
   }
 
   private storeBinary(): void {
@@ -256,7 +265,8 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
       }
     }
     this.binParts = [];
-    this.fields.set(this.binKey, utf8.decode(bytes));
+    if (this.stage) this.stage.binary(FIELD_INDEX.get(this.binKey)!, bytes);
+    else this.fields.set(this.binKey, utf8.decode(bytes));
   }
 
   private dropEntry(): void {
@@ -269,8 +279,11 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
     if (!this.entryOpen) return;
     this.linesRead++;
     if (this.entryDropped) this.linesSkipped++;
-    else {
+    else if (this.stage?.endEntry(this.entryLine)) {
+      // (staged: the SQL makes its row)
+    } else {
       const line = this.entryLine;
+      if (this.stage) this.fields = this.stage.fields();
       const row = journalEntryToRow(this.fields, this.ctx, line, (code, expected) => {
         this.issues.push(issue(code, this.ctx.file, line, this.fields.get('__CURSOR') ?? `entry at line ${line}`, expected));
       });
@@ -278,6 +291,7 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
       else this.linesSkipped++;
     }
     this.fields = new Map();
+    this.stage?.reset();
     this.entryOpen = false;
     this.entryDropped = false;
   }
@@ -329,9 +343,12 @@ class JournalExportParser implements ChunkParser<LogEventRow> {
 }
 
 /** Parser for the Journal Export Format (a byte stream; see the module comment). */
-export function createJournalExportParser(ctx: ParseContext): ChunkParser<LogEventRow> {
-  return new JournalExportParser(ctx);
+export function createJournalExportParser(ctx: ParseContext, stage: ExportStage | null = null): ChunkParser<LogEventRow> {
+  return new JournalExportParser(ctx, stage);
 }
+
+/** Bytes → string as the parser decodes a text field (for the stage's entries that become rows here). */
+export { text as exportFieldText };
 
 const EXPORT_KEY = /^(?:__CURSOR|__REALTIME_TIMESTAMP|__MONOTONIC_TIMESTAMP|__SEQNUM|__SEQNUM_ID|_BOOT_ID|_TRANSPORT|_HOSTNAME|_MACHINE_ID|MESSAGE|PRIORITY|SYSLOG_IDENTIFIER)(?:=|\n[\s\S]{4}\0\0\0\0)/;
 

@@ -1,0 +1,158 @@
+/**
+ * Load path for uncompressed `journalctl -o export` side files through DuckDB (format.ts
+ * SqlLoader), as the journal JSON one does with read_json: the export format's own rules (binary
+ * fields, resync after a bad length, issues) stay in the one JavaScript parser (parser.ts), which
+ * here hands each entry's kept fields over as bytes (stage.ts) instead of making strings and rows
+ * of them. The staged entries are written out in parts of ~32 MB of `\x1f`-separated lines, and
+ * each part is read by `read_csv` in one INSERT that maps the fields exactly as
+ * `journalEntryToRow` does — on DuckDB's threads while the parser reads on: parse and store
+ * side by side on two cores, where the parser's rows went through the appender on one. An entry
+ * the stage does not take (stage.ts) is made a row by the parser and appended as before. The
+ * rows are then classified from log_events (kit/sql-load.ts classifyLoaded), the file's sha256
+ * computed in the same read.
+ *
+ * The rows, issues, skipped entries and totals are the parser's (test/formats/journal-export-sql.test.ts
+ * compares the tables with a gzip'd copy's, which takes the parser alone).
+ */
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { writeFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LogEventRow, ParseContext } from '../../model.js';
+import type { Load } from '../../store/load.js';
+import { MAX_LINE } from '../kit/lines.js';
+import { shortHost, shortHostSql } from '../kit/host.js';
+import { classifyLoaded, q, type FastHost, type FastResult } from '../kit/sql-load.js';
+import type { Declined, Prepared, SqlLoader } from '../format.js';
+import { createJournalExportParser } from './parser.js';
+import { ExportStage, STAGE_FIELDS, STAGE_NUMBERS } from './stage.js';
+
+/** Bytes of staged rows per INSERT (a part): large enough that DuckDB reads it on both cores. (Tests set it small.) */
+export const EXPORT_STAGE = { partBytes: 32 << 20 };
+
+/** The INSERT of one staged part (stage.ts) as log_events rows of source `srcId`. */
+export function exportPartInsertSql(part: string, srcId: number, host: FastHost): string {
+  const idx = new Map(STAGE_FIELDS.map((f, i) => [f, i]));
+  // (a number field is staged only when journal-json's `uint` takes it, __REALTIME_TIMESTAMP only
+  // when it does not raise an issue: read as BIGINT as they are)
+  const s = (f: string) => `c_${idx.get(f)}`;
+  const columns = `{'line_no': 'BIGINT', ${STAGE_FIELDS.map((f, i) => `'c_${i}': '${STAGE_NUMBERS.has(f) || f === '__REALTIME_TIMESTAMP' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
+  const hostExpr = host.fixed != null ? q(host.fixed)
+    : `coalesce(${shortHostSql(s('_HOSTNAME'))}, ${host.fallback != null ? q(host.fallback) : 'NULL'})`;
+  return `
+    INSERT INTO log_events
+    SELECT
+      ${hostExpr},
+      make_timestamptz(rt),
+      CASE WHEN rt IS NOT NULL THEN 'exact' END,
+      ${s('_BOOT_ID')},
+      coalesce(${s('_SOURCE_MONOTONIC_TIMESTAMP')}, ${s('__MONOTONIC_TIMESTAMP')}),
+      coalesce(${s('SYSLOG_IDENTIFIER')}, ${s('_COMM')}),
+      CASE WHEN ${s('_TRANSPORT')} IS DISTINCT FROM 'kernel' THEN coalesce(${s('_PID')}, ${s('SYSLOG_PID')}) END,
+      ${s('_SYSTEMD_UNIT')},
+      ${s('PRIORITY')},
+      ${s('SYSLOG_FACILITY')},
+      ${s('_TRANSPORT')},
+      ${s('MESSAGE')},
+      ${srcId},
+      line_no
+    FROM (SELECT *, ${s('__REALTIME_TIMESTAMP')} AS rt
+      FROM read_csv(${q(part)}, columns = ${columns}, header = false, quote = '', escape = '', delim = '\x1f',
+        nullstr = '\x02', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LINE}))`;
+}
+
+interface ExportPrepared extends Prepared {
+  path: string;
+  /** Where the staged parts are written (removed by dispose). */
+  dir: string;
+  onBytes?: (bytes: number) => void;
+}
+
+/**
+ * Reads the file once (sha256, parser with a stage), inserting each staged part while the next is
+ * parsed; the parser's own rows are appended as they come. A failed INSERT is thrown (the input
+ * fails, its transaction rolled back).
+ */
+async function loadExport(
+  load: Load, srcId: number, p: ExportPrepared, ctx: ParseContext, host: FastHost, fixHost: (rows: LogEventRow[]) => void,
+  onBytes?: (bytes: number) => void,
+): Promise<FastResult | Declined> {
+  const conn = load.conn;
+  const stage = new ExportStage(host.fixed == null, host.fallback, EXPORT_STAGE.partBytes);
+  const parser = createJournalExportParser(ctx, stage);
+  const hash = createHash('sha256');
+  let parts = 0;
+  let inserting: Promise<void> | null = null;
+  const insertPart = async () => {
+    const bytes = stage.take();
+    if (bytes.length === 0) return;
+    const file = join(p.dir, `part${parts++}.txt`);
+    await writeFile(file, bytes);
+    if (inserting) await inserting;
+    inserting = conn.run(exportPartInsertSql(file, srcId, host)).then(() => rm(file, { force: true }));
+    inserting.catch(() => {}); // (awaited below; not an unhandled rejection meanwhile)
+  };
+  let jsRows = 0;
+  const takeRows = async () => {
+    const rows = parser.drain();
+    if (rows.length === 0) return;
+    fixHost(rows);
+    jsRows += rows.length;
+    await load.add('log_events', srcId, rows);
+  };
+  let seen = 0;
+  for await (const c of createReadStream(p.path, { highWaterMark: 1 << 20 })) {
+    const chunk = c as Buffer;
+    hash.update(chunk);
+    seen += chunk.length;
+    onBytes?.(seen);
+    parser.chunk(chunk);
+    await takeRows();
+    if (stage.full) await insertPart();
+  }
+  parser.end();
+  await takeRows();
+  await insertPart();
+  if (inserting) await inserting;
+  p.sha256 = hash.digest('hex');
+  load.addTotals(srcId, stage.rows, stage.firstTs, stage.lastTs);
+  // (the parser's rows sit in the appender: into log_events first, then every row is classified from there)
+  await load.flushAll();
+  const overflow = await classifyLoaded(load, srcId, []);
+  return {
+    logEvents: stage.rows + jsRows,
+    overflowEvents: overflow,
+    issues: [...parser.issues],
+    skipped: parser.linesSkipped,
+    noHost: stage.noHost,
+  };
+}
+
+/**
+ * The journal-export SQL loader (format.ts SqlLoader): an uncompressed side file. prepare makes
+ * the folder the staged parts go to (the system's temporary folder); load reads the file; dispose
+ * removes the folder. Bundle members and compressed files take the parser alone.
+ */
+export const journalExportSqlLoader: SqlLoader<ExportPrepared> = {
+  takesFile: (compression) => compression === 'none',
+  async prepare(_conn, input) {
+    if (!('path' in input)) return { declined: 'a bundle member (only side files are staged for read_csv)' };
+    let dir: string;
+    try {
+      dir = mkdtempSync(join(tmpdir(), 'bundlescope-export-'));
+    } catch (e) {
+      return { declined: `no temporary folder for the staged entries: ${(e as Error).message}` };
+    }
+    return { path: input.path, dir, onBytes: input.onBytes };
+  },
+  load(load, srcId, p, ctx, host, fixHost) {
+    // What journalEntryToRow and then fixHost make of the host, when it is the same for every row
+    // (journal entries take the context's host over their own _HOSTNAME).
+    const fixed = host.forced ? host.fallback : ctx.host != null ? shortHost(ctx.host) : null;
+    return loadExport(load, srcId, p, ctx, { fixed, fallback: host.fallback }, fixHost, p.onBytes);
+  },
+  async dispose(_conn, p) {
+    rmSync(p.dir, { recursive: true, force: true });
+  },
+};
