@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { ExportStage } from '../../src/formats/journal-export/stage.js';
-import { EXPORT_STAGE } from '../../src/formats/journal-export/sql-loader.js';
+import { EXPORT_STAGE, journalExportSqlLoader } from '../../src/formats/journal-export/sql-loader.js';
 import { createJournalExportParser } from '../../src/formats/journal-export/parser.js';
 import { REALWORLD as REAL, describeRealworld, sqlPaths, storedTables, tempDir, withoutLoadPath } from '../helpers.js';
 
@@ -180,6 +180,34 @@ describe('journal export through staged read_csv', () => {
     }), { numRuns: 25, seed: 21 });
     for (const f of files) await both(f);
   }, 60_000);
+
+  it('declines, leaving nothing behind, when the staged parts cannot be written: the parser reads the file', async () => {
+    const data = oddExport(() => 'web01');
+    const file = join(t.dir, `decl${++n}.export`);
+    writeFileSync(file, data);
+    const prepare = journalExportSqlLoader.prepare;
+    const a = await openStore(join(t.dir, `decl${n}.duckdb`));
+    const c = await openStore(join(t.dir, `declref${n}.duckdb`));
+    try {
+      journalExportSqlLoader.prepare = async (conn, input, ctx) => {
+        const p = await prepare(conn, input, ctx);
+        return 'dir' in p ? { ...p, dir: join(t.dir, 'no', 'such', 'folder') } : p;
+      };
+      const sa = await ingestPaths(a, [file], { as: 'journal-export' });
+      expect(sqlPaths(sa)).toMatchObject({ loaded: 0, declined: 1 });
+      expect(sa[0]!.issues.at(-1)).toMatchObject({ code: 'fast-path-declined' });
+      expect(sa[0]!.issues.at(-1)!.text).toMatch(/^the staged entries could not be written/);
+      journalExportSqlLoader.prepare = prepare;
+      const gz = join(t.dir, `decl${n}.export.gz`);
+      writeFileSync(gz, gzipSync(data));
+      await ingestPaths(c, [gz], { as: 'journal-export' });
+      expect(await storedTables(a)).toEqual(await storedTables(c));
+    } finally {
+      journalExportSqlLoader.prepare = prepare;
+      a.close();
+      c.close();
+    }
+  });
 
   it('the stage writes an entry only when all its kept fields fit (unit)', () => {
     const stage = new ExportStage(true, null);

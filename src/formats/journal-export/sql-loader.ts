@@ -71,8 +71,8 @@ interface ExportPrepared extends Prepared {
 
 /**
  * Reads the file once (sha256, parser with a stage), inserting each staged part while the next is
- * parsed; the parser's own rows are appended as they come. A failed INSERT is thrown (the input
- * fails, its transaction rolled back).
+ * parsed; the parser's own rows are appended as they come. A part that cannot be written or
+ * inserted declines (the caller rolls back; the parser alone reads the file).
  */
 async function loadExport(
   load: Load, srcId: number, p: ExportPrepared, ctx: ParseContext, host: FastHost, fixHost: (rows: LogEventRow[]) => void,
@@ -84,14 +84,22 @@ async function loadExport(
   const hash = createHash('sha256');
   let parts = 0;
   let inserting: Promise<void> | null = null;
+  // A part that cannot be written (a full temporary folder) or read back is a decline, not a
+  // failure: the caller rolls the attempt back and the parser alone reads the file, with a note.
+  let failure: string | null = null;
   const insertPart = async () => {
     const bytes = stage.take();
     if (bytes.length === 0) return;
     const file = join(p.dir, `part${parts++}.txt`);
-    await writeFile(file, bytes);
+    try {
+      await writeFile(file, bytes);
+    } catch (e) {
+      failure = `the staged entries could not be written to ${p.dir}: ${(e as Error).message}`;
+      return;
+    }
     if (inserting) await inserting;
-    inserting = conn.run(exportPartInsertSql(file, srcId, host)).then(() => rm(file, { force: true }));
-    inserting.catch(() => {}); // (awaited below; not an unhandled rejection meanwhile)
+    inserting = conn.run(exportPartInsertSql(file, srcId, host)).then(() => rm(file, { force: true }),
+      (e: Error) => { failure ??= `read_csv did not take the staged entries: ${e.message.split('\n')[0]}`; });
   };
   let jsRows = 0;
   const takeRows = async () => {
@@ -110,11 +118,13 @@ async function loadExport(
     parser.chunk(chunk);
     await takeRows();
     if (stage.full) await insertPart();
+    if (failure) return { declined: failure };
   }
   parser.end();
   await takeRows();
   await insertPart();
   if (inserting) await inserting;
+  if (failure) return { declined: failure };
   p.sha256 = hash.digest('hex');
   load.addTotals(srcId, stage.rows, stage.firstTs, stage.lastTs);
   // (the parser's rows sit in the appender: into log_events first, then every row is classified from there)
