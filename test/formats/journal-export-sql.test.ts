@@ -1,7 +1,7 @@
 /**
  * The staged SQL path for `journalctl -o export` files (src/formats/journal-export/sql-loader.ts,
- * stage.ts) must give the same tables, issues and totals as the parser alone, which a gzip'd copy
- * of the same file goes through: on hand-made odd entries, under the three host rules, on random
+ * stage.ts), plain or gzip'd, must give the same tables, issues and totals as the parser alone,
+ * which an xz'd copy of the same file goes through: on hand-made odd entries, under the three host rules, on random
  * files (property), on parts small enough that one file makes several INSERTs, and on the real
  * export files of the corpus.
  */
@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import lzma from 'lzma-native';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.js';
 import { ExportStage } from '../../src/formats/journal-export/stage.js';
@@ -95,12 +96,19 @@ function oddExport(hosts: (i: number) => string | undefined): Buffer {
   return Buffer.concat(out);
 }
 
+/**
+ * The plain file and a gzip'd copy through the staged path, an xz'd copy through the parser alone:
+ * the same stored tables, summaries and issues.
+ */
 async function both(data: Buffer, opts: IngestOptions = {}, partBytes?: number) {
   const plain = join(t.dir, `x${++n}.export`);
   const gz = join(t.dir, `x${n}.export.gz`);
+  const xz = join(t.dir, `x${n}.export.xz`);
   writeFileSync(plain, data);
   writeFileSync(gz, gzipSync(data));
+  writeFileSync(xz, await lzma.compress(data, { preset: 1 }));
   const a = await openStore(join(t.dir, `fast${n}.duckdb`));
+  const g = await openStore(join(t.dir, `gz${n}.duckdb`));
   const c = await openStore(join(t.dir, `js${n}.duckdb`));
   const old = EXPORT_STAGE.partBytes;
   try {
@@ -108,17 +116,23 @@ async function both(data: Buffer, opts: IngestOptions = {}, partBytes?: number) 
     const opt = { ...opts, as: 'journal-export' };
     const sa = await ingestPaths(a, [plain], opt);
     expect(sqlPaths(sa)).toEqual({ loaded: 1, declined: 0, reasons: [] });
-    const sb = await ingestPaths(c, [gz], opt);
-    expect(sqlPaths(sb)).toEqual({ loaded: 0, declined: 0, reasons: [] }); // the gzip'd one took the parser alone
+    const sg = await ingestPaths(g, [gz], opt);
+    expect(sqlPaths(sg)).toEqual({ loaded: 1, declined: 0, reasons: [] });
+    const sb = await ingestPaths(c, [xz], opt);
+    expect(sqlPaths(sb)).toEqual({ loaded: 0, declined: 0, reasons: [] }); // the xz'd one took the parser alone
     const strip = (s: typeof sa) => s.map(withoutLoadPath).map((x) => ({ ...x, path: '', issues: x.issues.map((i) => ({ ...i, file: '' })) }));
     expect(strip(sa)).toEqual(strip(sb));
-    const [ta, tb] = [await storedTables(a), await storedTables(c)];
+    expect(strip(sg)).toEqual(strip(sb));
+    const [ta, tg, tb] = [await storedTables(a), await storedTables(g), await storedTables(c)];
     expect(ta).toEqual(tb);
+    expect(tg).toEqual(tb);
     expect((await ingestPaths(a, [plain], opt)).map((s) => s.status)).toEqual(['unchanged']);
+    expect((await ingestPaths(g, [gz], opt)).map((s) => s.status)).toEqual(['unchanged']);
     return { ta, sa };
   } finally {
     EXPORT_STAGE.partBytes = old;
     a.close();
+    g.close();
     c.close();
   }
 }
@@ -198,14 +212,36 @@ describe('journal export through staged read_csv', () => {
       expect(sa[0]!.issues.at(-1)).toMatchObject({ code: 'fast-path-declined' });
       expect(sa[0]!.issues.at(-1)!.text).toMatch(/^the staged entries could not be written/);
       journalExportSqlLoader.prepare = prepare;
-      const gz = join(t.dir, `decl${n}.export.gz`);
-      writeFileSync(gz, gzipSync(data));
-      await ingestPaths(c, [gz], { as: 'journal-export' });
+      const xz = join(t.dir, `decl${n}.export.xz`);
+      writeFileSync(xz, await lzma.compress(data, { preset: 1 }));
+      await ingestPaths(c, [xz], { as: 'journal-export' });
       expect(await storedTables(a)).toEqual(await storedTables(c));
     } finally {
       journalExportSqlLoader.prepare = prepare;
       a.close();
       c.close();
+    }
+  });
+
+  it('declines a gzip\'d file cut short: the parser keeps what it could read and says so', async () => {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 4000; i++) parts.push(app(i + 1, `text ${i} ${'x'.repeat(i % 80)}`, [['_HOSTNAME', 'web01']]));
+    const gz = gzipSync(Buffer.concat(parts));
+    const file = join(t.dir, `cut${++n}.export.gz`);
+    writeFileSync(file, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const a = await openStore(join(t.dir, `cut${n}.duckdb`));
+    try {
+      const sa = await ingestPaths(a, [file], { as: 'journal-export' });
+      expect(sqlPaths(sa)).toMatchObject({ loaded: 0, declined: 1 });
+      // (the entry the cut falls in has no MESSAGE yet: the parser's issue)
+      expect(sa[0]!.issues.map((i) => i.code)).toEqual(['no-message', 'truncated-input', 'fast-path-declined']);
+      expect(sa[0]!.issues.at(-1)!.text).toMatch(/^damaged gzip data/);
+      const [rows, partial] = (await a.conn.runAndReadAll('SELECT (SELECT count(*) FROM log_events), (SELECT bool_and(partial) FROM sources)')).getRows()[0]!;
+      expect(Number(rows)).toBeGreaterThan(1000);
+      expect(Number(rows)).toBeLessThan(4000);
+      expect(partial).toBe(true);
+    } finally {
+      a.close();
     }
   });
 

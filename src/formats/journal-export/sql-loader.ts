@@ -1,5 +1,5 @@
 /**
- * Load path for uncompressed `journalctl -o export` side files through DuckDB (format.ts
+ * Load path for `journalctl -o export` side files (plain or gzip'd) through DuckDB (format.ts
  * SqlLoader), as the journal JSON one does with read_json: the export format's own rules (binary
  * fields, resync after a bad length, issues) stay in the one JavaScript parser (parser.ts), which
  * here hands each entry's kept fields over as bytes (stage.ts) instead of making strings and rows
@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogEventRow, ParseContext } from '../../model.js';
+import { autoDecompress } from '../../io/decompress.js';
 import type { Load } from '../../store/load.js';
 import { MAX_LINE } from '../kit/lines.js';
 import { shortHost, shortHostSql } from '../kit/host.js';
@@ -64,6 +65,8 @@ export function exportPartInsertSql(part: string, srcId: number, host: FastHost)
 
 interface ExportPrepared extends Prepared {
   path: string;
+  compression: 'none' | 'gzip';
+  maxBytes: number;
   /** Where the staged parts are written (removed by dispose). */
   dir: string;
   onBytes?: (bytes: number) => void;
@@ -81,7 +84,6 @@ async function loadExport(
   const conn = load.conn;
   const stage = new ExportStage(host.fixed == null, host.fallback, EXPORT_STAGE.partBytes);
   const parser = createJournalExportParser(ctx, stage);
-  const hash = createHash('sha256');
   let parts = 0;
   let inserting: Promise<void> | null = null;
   // A part that cannot be written (a full temporary folder) or read back is a decline, not a
@@ -109,23 +111,37 @@ async function loadExport(
     jsRows += rows.length;
     await load.add('log_events', srcId, rows);
   };
+  // A gzip'd file is decompressed here under the side files' size limit (its sha256, of the
+  // compressed bytes, was taken before); damage or the limit declines: the parser alone then
+  // reads it and says what was kept.
+  const raw = createReadStream(p.path, { highWaterMark: 1 << 20 });
+  const { stream, damage } = p.compression === 'none' ? { stream: raw, damage: { error: null as Error | null } }
+    : await autoDecompress(raw, { maxBytes: p.maxBytes, limitName: '--max-total-bytes' });
+  const hash = p.compression === 'none' ? createHash('sha256') : null;
   let seen = 0;
-  for await (const c of createReadStream(p.path, { highWaterMark: 1 << 20 })) {
-    const chunk = c as Buffer;
-    hash.update(chunk);
-    seen += chunk.length;
-    onBytes?.(seen);
-    parser.chunk(chunk);
-    await takeRows();
-    if (stage.full) await insertPart();
-    if (failure) return { declined: failure };
+  try {
+    for await (const c of stream) {
+      const chunk = c as Buffer;
+      hash?.update(chunk);
+      seen += chunk.length;
+      onBytes?.(seen);
+      parser.chunk(chunk);
+      await takeRows();
+      if (stage.full) await insertPart();
+      if (failure) break;
+    }
+  } catch (e) {
+    failure ??= `the file could not be read through: ${(e as Error).message.split('\n')[0]}`;
   }
-  parser.end();
-  await takeRows();
-  await insertPart();
+  if (damage.error) failure ??= `damaged ${p.compression} data (${damage.error.message.split('\n')[0]})`;
+  if (!failure) {
+    parser.end();
+    await takeRows();
+    await insertPart();
+  }
   if (inserting) await inserting;
   if (failure) return { declined: failure };
-  p.sha256 = hash.digest('hex');
+  if (hash) p.sha256 = hash.digest('hex');
   load.addTotals(srcId, stage.rows, stage.firstTs, stage.lastTs);
   // (the parser's rows sit in the appender: into log_events first, then every row is classified from there)
   await load.flushAll();
@@ -140,21 +156,22 @@ async function loadExport(
 }
 
 /**
- * The journal-export SQL loader (format.ts SqlLoader): an uncompressed side file. prepare makes
+ * The journal-export SQL loader (format.ts SqlLoader): a side file, plain or gzip'd. prepare makes
  * the folder the staged parts go to (the system's temporary folder); load reads the file; dispose
- * removes the folder. Bundle members and compressed files take the parser alone.
+ * removes the folder. Bundle members and other compressions take the parser alone.
  */
 export const journalExportSqlLoader: SqlLoader<ExportPrepared> = {
-  takesFile: (compression) => compression === 'none',
+  takesFile: (compression) => compression === 'none' || compression === 'gzip',
   async prepare(_conn, input) {
     if (!('path' in input)) return { declined: 'a bundle member (only side files are staged for read_csv)' };
+    if (input.compression !== 'none' && input.compression !== 'gzip') return { declined: `${input.compression} data (plain and gzip'd files are staged)` };
     let dir: string;
     try {
       dir = mkdtempSync(join(tmpdir(), 'bundlescope-export-'));
     } catch (e) {
       return { declined: `no temporary folder for the staged entries: ${(e as Error).message}` };
     }
-    return { path: input.path, dir, onBytes: input.onBytes };
+    return { path: input.path, compression: input.compression, maxBytes: input.maxBytes, dir, onBytes: input.onBytes };
   },
   load(load, srcId, p, ctx, host, fixHost) {
     // What journalEntryToRow and then fixHost make of the host, when it is the same for every row
