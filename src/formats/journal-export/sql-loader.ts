@@ -23,7 +23,8 @@ import type { LogEventRow, ParseContext } from '../../model.js';
 import { autoDecompress } from '../../io/decompress.js';
 import type { Load } from '../../store/load.js';
 import { MAX_LINE } from '../kit/lines.js';
-import { shortHost, shortHostSql } from '../kit/host.js';
+import { shortHost } from '../kit/host.js';
+import { journalColumnsSql } from '../journal-json/row-sql.js';
 import { classifyLoaded, q, type FastHost, type FastResult } from '../kit/sql-load.js';
 import type { Declined, Prepared, SqlLoader } from '../format.js';
 import { createJournalExportParser } from './parser.js';
@@ -39,28 +40,15 @@ export function exportPartInsertSql(part: string, srcId: number, host: FastHost)
   // when it does not raise an issue: read as BIGINT as they are)
   const s = (f: string) => `c_${idx.get(f)}`;
   const columns = `{'line_no': 'BIGINT', ${STAGE_FIELDS.map((f, i) => `'c_${i}': '${STAGE_NUMBERS.has(f) || f === '__REALTIME_TIMESTAMP' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
-  const hostExpr = host.fixed != null ? q(host.fixed)
-    : `coalesce(${shortHostSql(s('_HOSTNAME'))}, ${host.fallback != null ? q(host.fallback) : 'NULL'})`;
   return `
     INSERT INTO log_events
     SELECT
-      ${hostExpr},
-      make_timestamptz(rt),
-      CASE WHEN rt IS NOT NULL THEN 'exact' END,
-      ${s('_BOOT_ID')},
-      coalesce(${s('_SOURCE_MONOTONIC_TIMESTAMP')}, ${s('__MONOTONIC_TIMESTAMP')}),
-      coalesce(${s('SYSLOG_IDENTIFIER')}, ${s('_COMM')}),
-      CASE WHEN ${s('_TRANSPORT')} IS DISTINCT FROM 'kernel' THEN coalesce(${s('_PID')}, ${s('SYSLOG_PID')}) END,
-      ${s('_SYSTEMD_UNIT')},
-      ${s('PRIORITY')},
-      ${s('SYSLOG_FACILITY')},
-      ${s('_TRANSPORT')},
+      ${journalColumnsSql({ text: s, num: s, rt: s('__REALTIME_TIMESTAMP') }, host)},
       ${s('MESSAGE')},
       ${srcId},
       line_no
-    FROM (SELECT *, ${s('__REALTIME_TIMESTAMP')} AS rt
-      FROM read_csv(${q(part)}, columns = ${columns}, header = false, quote = '', escape = '', delim = '\x1f',
-        nullstr = '\x02', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LINE}))`;
+    FROM read_csv(${q(part)}, columns = ${columns}, header = false, quote = '', escape = '', delim = '\x1f',
+        nullstr = '\x02', auto_detect = false, strict_mode = false, max_line_size = ${4 * MAX_LINE})`;
 }
 
 interface ExportPrepared extends Prepared {

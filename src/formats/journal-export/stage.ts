@@ -15,7 +15,7 @@
  * the parser's row; sending an entry back is never wrong, only slower.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { JOURNAL_FIELDS } from '../journal-json/parser.js';
+import { JOURNAL_FIELDS, JOURNAL_NUMBERS } from '../journal-json/parser.js';
 import { MAX_LINE } from '../kit/lines.js';
 import { MAX_HOST_BYTES } from '../../report/safe.js';
 import { exportFieldText } from './parser.js';
@@ -35,10 +35,7 @@ export const STAGE_NULL = 0x02;
  * this), staged only when they are one — else as NULL, which is what `uint` makes of them — so
  * that the SQL casts them as they are. (__REALTIME_TIMESTAMP is apart: an unreadable one raises an issue.)
  */
-const NUMBERS = new Map<number, number>([
-  ['__MONOTONIC_TIMESTAMP', Number.MAX_SAFE_INTEGER], ['_SOURCE_MONOTONIC_TIMESTAMP', Number.MAX_SAFE_INTEGER],
-  ['_PID', 0x7fffffff], ['SYSLOG_PID', 0x7fffffff], ['PRIORITY', 7], ['SYSLOG_FACILITY', 127],
-].map(([f, max]) => [INDEX.get(f as string)!, max as number]));
+const NUMBERS = new Map<number, number>(Object.entries(JOURNAL_NUMBERS).map(([f, max]) => [INDEX.get(f)!, max]));
 export const STAGE_NUMBERS: ReadonlySet<string> = new Set([...NUMBERS.keys()].map((i) => FIELDS[i]!));
 const NUMERIC = new Float64Array(N).fill(-1);
 for (const [i, max] of NUMBERS) NUMERIC[i] = max;

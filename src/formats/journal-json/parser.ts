@@ -21,6 +21,15 @@ export const JOURNAL_FIELDS: ReadonlySet<string> = new Set([
   'SYSLOG_FACILITY', '_TRANSPORT',
 ]);
 
+/**
+ * The fields journalEntryToRow reads as numbers (`uint`: 1–17 ASCII digits), each with the largest
+ * value it takes; the SQL load paths read them by the same table (row-sql.ts, journal-export's stage).
+ */
+export const JOURNAL_NUMBERS: Readonly<Record<string, number>> = {
+  __MONOTONIC_TIMESTAMP: Number.MAX_SAFE_INTEGER, _SOURCE_MONOTONIC_TIMESTAMP: Number.MAX_SAFE_INTEGER,
+  _PID: 0x7fffffff, SYSLOG_PID: 0x7fffffff, PRIORITY: 7, SYSLOG_FACILITY: 127,
+};
+
 function uint(v: string | undefined, max = Number.MAX_SAFE_INTEGER): number | null {
   if (v === undefined || v.length === 0 || v.length > 17) return null;
   for (let i = 0; i < v.length; i++) {
@@ -58,10 +67,11 @@ export function journalEntryToRow(
     if (ts == null) problem('bad-timestamp', '__REALTIME_TIMESTAMP as decimal microseconds since the epoch');
   }
   const transport = fields.get('_TRANSPORT') ?? null;
-  const mono = uint(fields.get('_SOURCE_MONOTONIC_TIMESTAMP')) ?? uint(fields.get('__MONOTONIC_TIMESTAMP'));
-  const priority = uint(fields.get('PRIORITY'), 7);
-  const facility = uint(fields.get('SYSLOG_FACILITY'), 127);
-  const pid = transport === 'kernel' ? null : uint(fields.get('_PID'), 0x7fffffff) ?? uint(fields.get('SYSLOG_PID'), 0x7fffffff);
+  const num = (f: string) => uint(fields.get(f), JOURNAL_NUMBERS[f]);
+  const mono = num('_SOURCE_MONOTONIC_TIMESTAMP') ?? num('__MONOTONIC_TIMESTAMP');
+  const priority = num('PRIORITY');
+  const facility = num('SYSLOG_FACILITY');
+  const pid = transport === 'kernel' ? null : num('_PID') ?? num('SYSLOG_PID');
   return {
     host: ctx.host ?? fields.get('_HOSTNAME') ?? null,
     ts,

@@ -29,12 +29,12 @@ import type { Load } from '../../store/load.js';
 import { MAX_LINE } from '../kit/lines.js';
 import { createJournalJsonParser, JOURNAL_FIELDS } from './parser.js';
 import { hostNeedsCareSql } from '../../report/safe.js';
-import { shortHostSql } from '../kit/host.js';
 import { classifyLoaded, q, type FastHost, type FastResult } from '../kit/sql-load.js';
 import type { Declined, Prepared, SqlLoader } from '../format.js';
 import { shortHost } from '../kit/host.js';
 import { ChunkWriter } from '../../store/chunk-writer.js';
 import { jsonUtf8Sql } from './utf8-sql.js';
+import { journalColumnsSql, uintSql } from './row-sql.js';
 
 export interface JournalScan {
   sha256: string;
@@ -105,9 +105,6 @@ export async function scanJournalJson(path: string): Promise<JournalScan> {
 }
 
 const col = (f: string) => `"${f}"`;
-/** journal-json's `uint`: 1–17 ASCII digits and ≤ max, else NULL. */
-const uint = (e: string, max = Number.MAX_SAFE_INTEGER) =>
-  `CASE WHEN length(${e}) BETWEEN 1 AND 17 AND ltrim(${e}, '0123456789') = '' AND ${e}::BIGINT <= ${max} THEN ${e}::BIGINT END`;
 /**
  * The INSERT that maps the journal entries of `path` to log_events rows (source `srcId`; rows the
  * mapping does not cover get -1 - srcId). `ordered`: DuckDB preserves insertion order, the rows
@@ -134,8 +131,6 @@ export function journalInsertSql(path: string, srcId: number, host: FastHost, or
     // (a host name that would need escaping: the JavaScript parser's, through safeHostName)
     ...(host.fixed == null ? [`NOT coalesce(${hostNeedsCareSql(s('_HOSTNAME'))}, false)`] : []),
   ].join(' AND ');
-  const hostExpr = host.fixed != null ? q(host.fixed)
-    : `coalesce(${shortHostSql(s('_HOSTNAME'))}, ${host.fallback != null ? q(host.fallback) : 'NULL'})`;
   const oddSrc = -1 - srcId;
   const inner = fields.map((f, i) => `${col(f)} AS j_${i}, (${col(f)} ->> '$') AS v_${i}, json_type(${col(f)}) AS t_${i}`).join(', ');
   // An odd row's message holds its kept fields as DuckDB read them, one JSON object (the
@@ -144,22 +139,12 @@ export function journalInsertSql(path: string, srcId: number, host: FastHost, or
   return `
     INSERT INTO log_events
     SELECT
-      ${hostExpr},
-      make_timestamptz(rt),
-      CASE WHEN rt IS NOT NULL THEN 'exact' END,
-      ${s('_BOOT_ID')},
-      coalesce(${uint(s('_SOURCE_MONOTONIC_TIMESTAMP'))}, ${uint(s('__MONOTONIC_TIMESTAMP'))}),
-      coalesce(${s('SYSLOG_IDENTIFIER')}, ${s('_COMM')}),
-      CASE WHEN ${s('_TRANSPORT')} IS DISTINCT FROM 'kernel' THEN coalesce(${uint(s('_PID'), 0x7fffffff)}, ${uint(s('SYSLOG_PID'), 0x7fffffff)}) END,
-      ${s('_SYSTEMD_UNIT')},
-      ${uint(s('PRIORITY'), 7)},
-      ${uint(s('SYSLOG_FACILITY'), 127)},
-      ${s('_TRANSPORT')},
+      ${journalColumnsSql({ text: s, num: (f) => uintSql(s(f), f), rt: 'rt' }, host)},
       CASE WHEN ok THEN coalesce(mt, ${s('MESSAGE')}, '') ELSE ${entry}::VARCHAR END,
       CASE WHEN ok THEN ${srcId} ELSE ${oddSrc} END,
       ${ordered ? 'NULL' : 'ord'}
     FROM (SELECT *, ${ok} AS ok
-    FROM (SELECT *, ${uint(s('__REALTIME_TIMESTAMP'))} AS rt, CASE WHEN t_${idx.get('MESSAGE')} = 'ARRAY' THEN ${jsonUtf8Sql(`j_${idx.get('MESSAGE')}`)} END AS mt
+    FROM (SELECT *, ${uintSql(s('__REALTIME_TIMESTAMP'))} AS rt, CASE WHEN t_${idx.get('MESSAGE')} = 'ARRAY' THEN ${jsonUtf8Sql(`j_${idx.get('MESSAGE')}`)} END AS mt
     FROM (SELECT ${inner}${ordered ? '' : ', ordinality AS ord'}
       FROM read_json(${q(path)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LINE * 4}, ignore_errors = true)
       ${ordered ? '' : 'WITH ORDINALITY'})))`;
