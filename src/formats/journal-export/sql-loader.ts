@@ -112,7 +112,7 @@ async function loadExport(
       const chunk = c as Buffer;
       hash?.update(chunk);
       seen += chunk.length;
-      onBytes?.(seen);
+      onBytes?.(p.compression === 'none' ? seen : raw.bytesRead); // (progress in the file's own bytes)
       parser.chunk(chunk);
       await takeRows();
       if (stage.full) await insertPart();
