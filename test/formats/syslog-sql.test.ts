@@ -285,7 +285,7 @@ describe('plain syslog through read_csv', () => {
       'Jan  1 00:00:21 web01 kernel: TCP: time wait bucket', '  table overflow'].join('\n') + '\n';
     const { ta } = await both(text, {}, true);
     // The overflow whose words are split over a wrapped line is found (the candidates read the appended text too).
-    expect(ta.overflow_events!.at(-1)!.slice(10)).toEqual(['TCP: time wait bucket table overflow', 18, false]);
+    expect(ta.overflow_events!.at(-1)!.slice(10, 13)).toEqual(['TCP: time wait bucket table overflow', 18, false]);
     const messages = ta.log_events!.map((r) => r[11]);
     expect(messages[4]).toBe('TCP: time wait bucket table overflow continued on the next line and a tab one');
     expect(messages[5]).toBe('after blank lines after a separator: still the row before');
