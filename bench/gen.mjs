@@ -32,6 +32,15 @@ class Out {
     this.bytes = 0;
   }
   write(s) {
+    if (typeof s !== 'string') {
+      // (bytes: a binary field of the export format)
+      if (this.off + s.length > this.buf.length) this.flush();
+      if (s.length > this.buf.length) {
+        writeSync(this.fd, s);
+        this.bytes += s.length;
+      } else this.off += s.copy(this.buf, this.off);
+      return;
+    }
     if (this.off + s.length * 3 > this.buf.length) {
       this.flush();
       if (s.length * 3 > this.buf.length) {
@@ -413,7 +422,9 @@ export async function generateAll(dir, params, distDir, log = () => {}, want = (
   const jShortExport = join(dir, 'journal-short.export');
   await step('journalShort', jShort, { bytes: params.journalShortBytes, v: 1 }, () => ({ ...genJournalShort(jShort, jShortExport, { bytes: params.journalShortBytes }), export_file: jShortExport }));
   const jCont = join(dir, 'journal-container.json');
-  await step('journalContainer', jCont, { bytes: params.journalContainerBytes, v: 1 }, () => genJournalContainer(jCont, params.journalContainerBytes));
+  const jContExport = join(dir, 'journal-container.export');
+  await step('journalContainer', jCont, { bytes: params.journalContainerBytes, v: 2 },
+    () => ({ ...genJournalContainer(jCont, params.journalContainerBytes, 23, jContExport), export_file: jContExport }));
   const sosDir = join(dir, 'sosreport');
   const sosFile = join(sosDir, 'sosreport-web01-2026-03-12-bigsos1.tar.xz');
   await step('sosreport', sosFile, { ...params.sos, v: 2 }, () => genSosreportBig(sosDir, params.sos, distDir));
@@ -597,9 +608,10 @@ const CONTAINERS = ['web-7f9c', 'api-5d2a', 'worker-0b11', 'redis-3', 'ingress-x
  * characters), kernel entries with overflow bursts. Another generator than the two above. Returns
  * the truth, with the count of byte-array MESSAGEs.
  */
-export function genJournalContainer(path, targetBytes, seed = 23) {
+export function genJournalContainer(path, targetBytes, seed = 23, exportPath = null) {
   const r = rng(seed);
   const out = new Out(path);
+  const exp = exportPath ? new Out(exportPath) : null;
   const bootId = '1c2d3e4f5a6b47c8d9e0f1a2b3c4d5e6';
   const machineId = '7e6d5c4b3a2f41e0d9c8b7a6f5e4d3c2';
   const host = 'dock03';
@@ -639,10 +651,32 @@ export function genJournalContainer(path, targetBytes, seed = 23) {
     const line = JSON.stringify(e) + '\n';
     out.write(line);
     written += line.length; // ASCII only (escapes included)
+    if (exp) exp.write(exportEntry(e));
     entries++;
   }
   const bytes = out.close();
-  return { kind: 'journal-json', entries, lines: entries, bytes, overflow_lines: overflow, host, byte_array_messages: bytesMsgs };
+  const truth = { kind: 'journal-json', entries, lines: entries, bytes, overflow_lines: overflow, host, byte_array_messages: bytesMsgs };
+  if (exp) truth.export_bytes = exp.close();
+  return truth;
+}
+
+/**
+ * One entry as `journalctl -o export` writes it: `KEY=value` lines, a value journalctl prints as
+ * a byte array (not printable UTF-8, or a newline) as a binary field (name, newline, 64-bit
+ * little-endian length, the bytes, newline), an empty line after it.
+ */
+function exportEntry(e) {
+  const parts = [];
+  for (const [k, v] of Object.entries(e)) {
+    if (Array.isArray(v)) {
+      const b = Buffer.from(v);
+      const len = Buffer.alloc(8);
+      len.writeUInt32LE(b.length, 0);
+      parts.push(Buffer.from(`${k}\n`), len, b, Buffer.from('\n'));
+    } else parts.push(Buffer.from(`${k}=${v}\n`));
+  }
+  parts.push(Buffer.from('\n'));
+  return Buffer.concat(parts);
 }
 
 /** Local wall-clock ms of a UTC ms in `tz` (offset looked up once per UTC hour: zones change on hour boundaries). */

@@ -40,7 +40,11 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
       // every syslog and journal target against DuckDB's readers gets its floor (lnav's, without lnav, none)
       expect(r.targets.filter((t) => /DuckDB storing the raw lines|read_json/.test(t.target)).map((t) => /at best \d/.test(t.floor ?? ''))).toEqual([true, true, true, true, true]);
       expect(r.targets.filter((t) => t.target.startsWith('growth')).map((t) => /without the fixed start-up.*(node \+ importing DuckDB alone take \d.*a new database made ready \(schema, views, catalogue\) \d|not a fixed cost)/.test(t.floor ?? ''))).toEqual([true, true]);
-      expect(r.checks.length).toBe(48);
+      // the export format of two generators' entries (short, container), each against the JSON of the same entries
+      expect(r.steps.filter((s) => s.name === 'bundlescope ingest (export format)').map((s) => s.shape)).toEqual(['short', 'container']);
+      expect(r.targets.filter((t) => t.target.startsWith('journal export')).map((t) => t.target)).toEqual([
+        'journal export (short entries): ≤ 1.5× the JSON of the same entries', 'journal export (container entries): ≤ 1.5× the JSON of the same entries']);
+      expect(r.checks.length).toBe(50);
       expect(r.checks.filter((c) => !c.ok)).toEqual([]);
       // The tables go between the markers of a BENCHMARKS file, replacing the previous ones.
       const out = join(t.dir, 'BENCHMARKS.md');
