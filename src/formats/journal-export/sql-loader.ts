@@ -67,7 +67,6 @@ interface ExportPrepared extends Prepared {
  */
 async function loadExport(
   load: Load, srcId: number, p: ExportPrepared, ctx: ParseContext, host: FastHost, fixHost: (rows: LogEventRow[]) => void,
-  onBytes?: (bytes: number) => void,
 ): Promise<FastResult | Declined> {
   const conn = load.conn;
   const stage = new ExportStage(host.fixed == null, host.fallback, EXPORT_STAGE.partBytes);
@@ -106,13 +105,11 @@ async function loadExport(
   const { stream, damage } = p.compression === 'none' ? { stream: raw, damage: { error: null as Error | null } }
     : await autoDecompress(raw, { maxBytes: p.maxBytes, limitName: '--max-total-bytes' });
   const hash = p.compression === 'none' ? createHash('sha256') : null;
-  let seen = 0;
   try {
     for await (const c of stream) {
       const chunk = c as Buffer;
       hash?.update(chunk);
-      seen += chunk.length;
-      onBytes?.(p.compression === 'none' ? seen : raw.bytesRead); // (progress in the file's own bytes)
+      p.onBytes?.(raw.bytesRead); // (progress in the file's own bytes, compressed or not)
       parser.chunk(chunk);
       await takeRows();
       if (stage.full) await insertPart();
@@ -165,7 +162,7 @@ export const journalExportSqlLoader: SqlLoader<ExportPrepared> = {
     // What journalEntryToRow and then fixHost make of the host, when it is the same for every row
     // (journal entries take the context's host over their own _HOSTNAME).
     const fixed = host.forced ? host.fallback : ctx.host != null ? shortHost(ctx.host) : null;
-    return loadExport(load, srcId, p, ctx, { fixed, fallback: host.fallback }, fixHost, p.onBytes);
+    return loadExport(load, srcId, p, ctx, { fixed, fallback: host.fallback }, fixHost);
   },
   async dispose(_conn, p) {
     rmSync(p.dir, { recursive: true, force: true });
