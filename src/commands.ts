@@ -10,6 +10,7 @@ import { renderJson, renderMarkdown } from './rca/render.js';
 import { renderHtml } from './rca/html.js';
 import { loadCatalogue, findReport, bindValues } from './report/catalogue.js';
 import { quoted, runSql } from './store/sql.js';
+import { readsCopies } from './store/timeline.js';
 import { toCsv, toJson, toMarkdown, toTable, writeOut } from './report/format.js';
 import { termSafe } from './report/safe.js';
 import { checkHost, checkNetns, checkReportParams, checkWindow, parseTime, zoneFor } from './validate.js';
@@ -23,8 +24,9 @@ const ingestModule = () => import('./ingest/ingest.js');
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../samples/', import.meta.url));
 
-async function withStore<T>(path: string, fn: (s: Store) => Promise<T>, readOnly = false, files?: FileAccess): Promise<T> {
-  const store = await openStore(path, { readOnly, files });
+/** `copies`: the SQL run reads log_timeline or log_copies: the copies still due are matched first (stderr says so). */
+async function withStore<T>(path: string, fn: (s: Store) => Promise<T>, readOnly = false, files?: FileAccess, copies = false): Promise<T> {
+  const store = await openStore(path, { readOnly, files, copies, say: copies ? (line) => process.stderr.write(termSafe(line) + '\n') : undefined });
   try {
     return await fn(store);
   } catch (e) {
@@ -234,7 +236,7 @@ export async function cmdReport(name: string, o: { db: string; host?: string; ne
       // COPY takes no bound parameters: materialise the bound query first, then copy the table.
       await s.conn.run(`CREATE TEMP TABLE report_out AS ${def.sql}`, values as never);
       await s.conn.run(`COPY report_out TO ${quoted(o.out!)} (FORMAT parquet)`);
-    }, true, { paths: [resolve(o.out)] });
+    }, true, { paths: [resolve(o.out)] }, readsCopies(def.sql));
     return EXIT.ok;
   }
   if (o.format === 'arrow') {
@@ -242,10 +244,10 @@ export async function cmdReport(name: string, o: { db: string; host?: string; ne
     // Arrow keeps DuckDB's column types (int64, UTC timestamps, lists) rather than JSON-ish values.
     // apache-arrow takes ~0.2 s to load: only the commands that write Arrow load it.
     const { queryToArrow } = await import('./report/arrow.js');
-    writeOut(o.out, await withStore(o.db, (s) => queryToArrow(s, def.sql, values), true));
+    writeOut(o.out, await withStore(o.db, (s) => queryToArrow(s, def.sql, values), true, undefined, readsCopies(def.sql)));
     return EXIT.ok;
   }
-  const { columns, rows } = await withStore(o.db, (s) => runSql(s, def.sql, values), true);
+  const { columns, rows } = await withStore(o.db, (s) => runSql(s, def.sql, values), true, undefined, readsCopies(def.sql));
   const data = o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows, { raw: o.rawCsv }) : o.format === 'md' ? toMarkdown(columns, rows)
     : toTable(columns, rows, { wide: o.wide });
   writeOut(o.out, data);
@@ -278,7 +280,7 @@ export async function cmdQuery(sql: string, o: { db: string; format: string; wri
       if (!o.write && /read-only/i.test(msg.split('\n')[0] ?? '')) throw new InputError('read-only', 'the query would change the database; query is read-only unless --write is given');
       throw new InputError('sql', msg);
     }
-  }, !o.write, o.allowFiles ? 'all' : 'none');
+  }, !o.write, o.allowFiles ? 'all' : 'none', readsCopies(sql));
   writeOut(undefined, o.format === 'json' ? toJson(rows) : o.format === 'csv' ? toCsv(columns, rows, { raw: o.rawCsv }) : o.format === 'md' ? toMarkdown(columns, rows)
     : toTable(columns, rows, { wide: o.wide }));
   return EXIT.ok;

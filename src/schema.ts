@@ -164,8 +164,8 @@ export const VIEW_COLUMNS: Record<string, { like?: string; columns: Record<strin
     passive_at: 'end of that interval (UTC)',
   } },
   log_timeline: { like: 'log_events', columns: {
-    copies: 'how many copies of the line the inputs hold (dmesg, messages, journal, central syslog …)',
-    copy_refs: 'where each copy is: (source_id, line_no)',
+    copies: 'how many copies of the line the inputs hold (dmesg, messages, journal, central syslog …); NULL while the host\'s copies are not matched (log_copies_due: bundlescope report / query match them on first read)',
+    copy_refs: 'where each copy is: (source_id, line_no); NULL as copies',
     source_id: 'source of the line that speaks for the event (the most precise time)',
     line_no: 'its line number',
   } },

@@ -126,8 +126,9 @@ export async function ingestWithJobs(store: Store, paths: string[], req: JobsReq
       // Hosts whose data came from several workers are calibrated on the whole of it.
       const { calibrateBootTimes } = await import('../store/timebasis.js');
       await calibrateBootTimes(store.conn, 'all');
-      const { rebuildLogCopies } = await import('../store/timeline.js');
-      await rebuildLogCopies(store.conn, 'all');
+      // (their copies are matched by the first reader of log_timeline, as after any ingest)
+      const { markCopiesDue } = await import('../store/timeline.js');
+      await markCopiesDue(store.conn, 'all');
     } catch (e) {
       // (should this process fail, its workers still finish before their folder is removed)
       await workersDone;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { SQL_DIR, type Store } from '../store/db.js';
+import { SQL_DIR, settleCopies, type Store } from '../store/db.js';
+import { readsCopies } from '../store/timeline.js';
 import { InputError } from '../errors.js';
 import { runSql } from '../store/sql.js';
 
@@ -64,7 +65,12 @@ export function bindValues(def: ReportDef, given: Record<string, string | null |
 /** (runSql lives in store/sql.ts; re-exported here for the library API and older imports.) */
 export { runSql };
 
+/**
+ * Run a canned report. One that reads log_timeline on a writable store matches the log copies
+ * still due first (a read-only store cannot: its rows of hosts not matched say copies NULL).
+ */
 export async function runReport(store: Store, name: string, given: Record<string, string | null | undefined>) {
   const def = findReport(name);
+  if (!store.readOnly && readsCopies(def.sql)) await settleCopies(store);
   return { def, ...(await runSql(store, def.sql, bindValues(def, given))) };
 }

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { rebuildLogCopies } from './timeline.js';
+import { copiesDue, markCopiesDue, settleLogCopies } from './timeline.js';
+import { boundMemory } from './tuning.js';
 import { EVIDENCE_STREAMS, KINDS, SIGNATURES } from '../signatures.js';
 import { quotedList } from './sql.js';
 
@@ -14,6 +15,8 @@ export interface Store {
   instance: DuckDBInstance;
   conn: DuckDBConnection;
   path: string;
+  /** Opened READ_ONLY: nothing can be written (log copies still due stay so). */
+  readOnly?: boolean;
   close(): void;
 }
 
@@ -45,6 +48,13 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** Default: 'none' for read-only opens, 'all' for writable ones. */
   files?: FileAccess;
+  /**
+   * The caller reads log_timeline or log_copies: match the log copies of hosts still due first
+   * (log_copies_due; a read-only open re-opens the file writable once for it, as for an upgrade).
+   */
+  copies?: boolean;
+  /** Told what the open does at length (matching copies) and what it could not do. */
+  say?: (line: string) => void;
 }
 
 
@@ -86,7 +96,7 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
     await conn.run('SET enable_external_access = false');
   }
   const store: Store = {
-    instance, conn, path,
+    instance, conn, path, readOnly: opts.readOnly === true,
     close() {
       conn.closeSync();
       instance.closeSync();
@@ -102,8 +112,10 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
     store.close();
     throw new StoreError('not-bundlescope-db', `not a bundlescope database: ${hostile.slice(0, 3).join('; ')}${hostile.length > 3 ? ` (and ${hostile.length - 3} more)` : ''}; a database from elsewhere can carry code: ingest the evidence into a new --db`, path);
   }
-  if (!opts.readOnly) await applySchema(conn);
-  else {
+  if (!opts.readOnly) {
+    await applySchema(conn);
+    if (opts.copies) await settleCopies(store, opts.say);
+  } else {
     const stamped = await conn.runAndReadAll(`SELECT value FROM bundlescope_meta WHERE key = 'schema'`).then((r) => r.getRows()[0]?.[0] ?? null, () => null);
     const missing = stamped === schemaFingerprint() ? [] : await missingColumns(conn);
     if (missing.includes('sources.source_id')) {
@@ -117,8 +129,8 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
       try {
         const w = await openStore(path);
         try {
-          // a database from before log_copies: work out its copies once (log_timeline reads them)
-          if (missing.includes('log_copies.source_id')) await rebuildLogCopies(w.conn, 'all');
+          // a database from before log_copies: its copies are due (the first reader of log_timeline matches them)
+          if (missing.includes('log_copies.source_id')) await markCopiesDue(w.conn, 'all');
         } finally {
           w.close();
         }
@@ -128,10 +140,40 @@ export async function openStore(path: string, opts: OpenOptions = {}): Promise<S
       return openStore(path, opts);
     }
     await applyViews(conn, true);
+    if (opts.copies && (await copiesDue(conn)).length > 0) {
+      // Copies to match: once, through a writable open (files off: the matching reads none).
+      store.close();
+      try {
+        const w = await openStore(path, { files: 'none', copies: true, say: opts.say });
+        w.close();
+      } catch (e) {
+        opts.say?.(`warning[copies-unmatched] ${path}: cannot open the database for writing to match the log lines' copies (${(e as Error).message.split('\n')[0]}); log_timeline lists every line of the hosts not matched yet on its own row, copies NULL`);
+      }
+      return openStore(path, { ...opts, copies: false });
+    }
   }
   // The SQL that runs next (reports, query) cannot turn file access or extensions back on.
   if (opts.readOnly || files !== 'all') await conn.run('SET lock_configuration = true');
   return store;
+}
+
+/**
+ * Match the log copies of the hosts that are due (settleLogCopies) within ingest's memory bound;
+ * a host whose matching fails is said, and stays due.
+ */
+export async function settleCopies(store: Store, say?: (line: string) => void): Promise<void> {
+  const restore = await boundMemory(store);
+  try {
+    const r = await settleLogCopies(store.conn, say);
+    for (const f of r.failed) {
+      say?.(`warning[copies-unmatched] ${f.host}: its log lines could not be matched across sources (${f.error}); log_timeline lists each on its own row, copies NULL, until a later read matches them`);
+    }
+  } catch (e) {
+    // (the hosts stay due; what the caller reads says copies NULL for them)
+    say?.(`warning[copies-unmatched] ${store.path}: the log lines could not be matched across sources (${(e as Error).message.split('\n')[0]}); log_timeline lists every line of the hosts not matched yet on its own row, copies NULL`);
+  } finally {
+    await restore();
+  }
 }
 
 /** Nothing at this path (ENOENT; any other answer counts as something). */

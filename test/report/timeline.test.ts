@@ -6,6 +6,7 @@ import { timelineFiles } from '../../src/samples/timeline.js';
 import { openStore } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { runReport, runSql } from '../../src/report/catalogue.js';
+import { copiesDue } from '../../src/store/timeline.js';
 import { tempDir } from '../helpers.js';
 
 type Files = Awaited<ReturnType<typeof timelineFiles>>;
@@ -37,9 +38,16 @@ describe('log_timeline: each log event once across five copies', () => {
         const res = await ingestPaths(store, run.map((i) => paths[i]!));
         expect(res.map((r) => r.status)).toEqual(run.map(() => 'loaded'));
       }
-      const rows = (await runSql(store, `SELECT epoch_us(ts) AS ts, ts_quality, message, copies FROM log_timeline WHERE host = 'tl1' ORDER BY ts, message, copies`)).rows;
       const raw = (await runSql(store, `SELECT count(*) AS n FROM log_events WHERE host = 'tl1'`)).rows[0]!.n as number;
+      // Not matched by the ingest: until a reader matches them, every line is its own row and
+      // says copies NULL (not known), never 1
+      expect(await copiesDue(store.conn)).toEqual(['tl1']);
+      const before = (await runSql(store, `SELECT count(*) AS n, count(copies) AS known, count(copy_refs) AS refs FROM log_timeline WHERE host = 'tl1'`)).rows[0]!;
+      expect(before).toEqual({ n: raw, known: 0, refs: 0 });
+      // the first report that reads log_timeline matches them (then nothing is due)
       const search = (await runReport(store, 'log_search', { host: 'tl1', pattern: 'time wait bucket', limit: '100000' })).rows;
+      expect(await copiesDue(store.conn)).toEqual([]);
+      const rows = (await runSql(store, `SELECT epoch_us(ts) AS ts, ts_quality, message, copies FROM log_timeline WHERE host = 'tl1' ORDER BY ts, message, copies`)).rows;
       const searchAll = (await runReport(store, 'log_search', { host: 'tl1', pattern: 'time wait bucket', copies: 'all', limit: '100000' })).rows;
       return { rows, raw, search, searchAll };
     } finally {
