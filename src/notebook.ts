@@ -124,7 +124,9 @@ export async function openNotebook(settings: NotebookSettings = {}): Promise<Not
     await buildDemo(where.path);
     built = true;
   }
-  const store = await openStore(where.path, { readOnly: true });
+  // (a notebook's own cells may read log_timeline: the copies still due are matched first, once;
+  // only a failure to do so is said, as a cell's warning)
+  const store = await openStore(where.path, { readOnly: true, copies: true, say: (line) => { if (line.startsWith('warning')) console.warn(line); } });
   try {
     const tables = (await runSql(store, `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN ('hosts', 'sources')`)).rows[0];
     if (Number(tables?.n) < 2) throw new InputError('no-database', `${where.path} is a DuckDB file but not a bundlescope database (no hosts and sources tables); run \`npm start\` or \`bundlescope case DIR\` first`, where.path);

@@ -26,7 +26,7 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
       expect(r.steps.filter((s) => s.name === 'bundlescope ingest').map((s) => `${s.group} ${s.shape ?? ''}`.trim())).toEqual([
         'syslog central', 'syslog short', 'journal full', 'journal short', 'journal container', 'slab',
       ]);
-      expect(r.steps.filter((s) => s.group === 'sosreport').map((s) => s.name)).toEqual(['bundlescope ingest + rca', 'xz -dc > /dev/null', 'duckdb read_csv (raw log lines)']);
+      expect(r.steps.filter((s) => s.group === 'sosreport').map((s) => s.name)).toEqual(['bundlescope ingest + rca', 'bundlescope report log_search (first read: matches the log copies)', 'xz -dc > /dev/null', 'duckdb read_csv (raw log lines)']);
       expect(r.steps.filter((s) => s.group === 'growth').map((s) => s.name)).toEqual(['syslog 5,000 lines', 'syslog 20,000 lines', 'journal 2,000 entries', 'journal 5,000 entries']);
       // the floors: an ingest of one line, and each syslog and journal shape's parts timed alone
       const floors = r.steps.filter((s) => s.group === 'floors');
@@ -44,7 +44,7 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'cli.js')))('bench --quick', () =
       expect(r.steps.filter((s) => s.name === 'bundlescope ingest (export format)').map((s) => s.shape)).toEqual(['short', 'container']);
       expect(r.targets.filter((t) => t.target.startsWith('journal export')).map((t) => t.target)).toEqual([
         'journal export (short entries): ≤ 1.5× the JSON of the same entries', 'journal export (container entries): ≤ 1.5× the JSON of the same entries']);
-      expect(r.checks.length).toBe(50);
+      expect(r.checks.length).toBe(51);
       expect(r.checks.filter((c) => !c.ok)).toEqual([]);
       // The tables go between the markers of a BENCHMARKS file, replacing the previous ones.
       const out = join(t.dir, 'BENCHMARKS.md');

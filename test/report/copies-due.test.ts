@@ -16,6 +16,7 @@ import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { timelineFiles } from '../../src/samples/timeline.js';
 import { openStore, settleCopies } from '../../src/store/db.js';
+import { openNotebook } from '../../src/notebook.js';
 import { copiesDue, rebuildLogCopies } from '../../src/store/timeline.js';
 import { runCli, SAMPLES, tempDir } from '../helpers.js';
 
@@ -123,6 +124,24 @@ describe('log copies are matched by the first reader of log_timeline, not by the
     expect(got!.known).toBe(got!.n);
     expect(got!.lines).toBe(stored);
     expect(got!.n).toBeLessThan(stored as number);
+    expect(await readOnly(db, copiesDue)).toEqual([]);
+    expect(await readOnly(db, (c) => rows(c, COPIES))).toEqual(await eager(db, t.dir));
+  });
+
+  it('opening a notebook on the database matches them (its cells may read log_timeline), silently', async () => {
+    const db = join(t.dir, 'nb.duckdb');
+    expect((await runCli(['ingest', ...paths, '--db', db])).code).toBe(0);
+    expect(await readOnly(db, copiesDue)).toEqual(['tl1']);
+    const warned: unknown[] = [];
+    const w = console.warn;
+    console.warn = (...a: unknown[]) => warned.push(a);
+    try {
+      const nb = await openNotebook({ db });
+      nb.close();
+    } finally {
+      console.warn = w;
+    }
+    expect(warned).toEqual([]);
     expect(await readOnly(db, copiesDue)).toEqual([]);
     expect(await readOnly(db, (c) => rows(c, COPIES))).toEqual(await eager(db, t.dir));
   });
