@@ -146,8 +146,9 @@ export function readsCopies(sql: string): boolean {
  */
 export async function markCopiesDue(conn: DuckDBConnection, scope: { since: number } | 'all'): Promise<void> {
   const touched = scope === 'all' ? '' : `AND source_id > ${Math.trunc(scope.since)}`;
+  // (EXCEPT is a set operation: each host once)
   await conn.run(`INSERT INTO log_copies_due
-    SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL ${touched}
+    SELECT host FROM log_events WHERE host IS NOT NULL ${touched}
     EXCEPT SELECT host FROM log_copies_due`);
 }
 
@@ -169,24 +170,19 @@ export async function settleLogCopies(conn: DuckDBConnection, say?: (line: strin
 }
 
 /**
- * Rebuild log_copies for the hosts with lines newer than source `since`, the hosts listed, or
- * every host, host by host (one host's lines at a time keeps the windows within the memory
+ * Rebuild log_copies for the hosts listed, or every host, host by host (one host's lines at a time keeps the windows within the memory
  * limit), each host in one transaction that also clears it from log_copies_due. A host whose
  * copies cannot be worked out (memory, a DuckDB fault) keeps none and stays due — its
  * log_timeline rows say copies NULL — and is named in the result instead of failing the caller.
  */
-export async function rebuildLogCopies(conn: DuckDBConnection, scope: { since: number } | { hosts: string[] } | 'all'): Promise<{ copies: number; failed: { host: string; error: string }[] }> {
+export async function rebuildLogCopies(conn: DuckDBConnection, scope: { hosts: string[] } | 'all'): Promise<{ copies: number; failed: { host: string; error: string }[] }> {
   const out = { copies: 0, failed: [] as { host: string; error: string }[] };
   // The hosts in scope, and which of them have lines from two or more sources: only those can
   // have copies. The others (a central file of 400 hosts: every host) are settled by one DELETE
   // instead of a transaction and a pass over their lines each (issue 21: 81 % of the CPU time of
   // a 400-host syslog file went to 400 passes that found nothing).
-  const touched = scope === 'all'
-    ? 'SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL'
-    : 'hosts' in scope
-      ? 'SELECT DISTINCT unnest($1::VARCHAR[]) AS host'
-      : `SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL AND source_id > ${Math.trunc(scope.since)}`;
-  const listed = scope !== 'all' && 'hosts' in scope ? [listValue(scope.hosts)] : [];
+  const touched = scope === 'all' ? 'SELECT DISTINCT host FROM log_events WHERE host IS NOT NULL' : 'SELECT DISTINCT unnest($1::VARCHAR[]) AS host';
+  const listed = scope === 'all' ? [] : [listValue(scope.hosts)];
   const scoped = (await conn.runAndReadAll(`WITH touched AS (${touched})
     SELECT t.host, coalesce(min(l.source_id) <> max(l.source_id), false) AS many
     FROM touched t LEFT JOIN log_events l ON l.host = t.host GROUP BY t.host ORDER BY t.host`, listed as never)).getRows();
